@@ -1,0 +1,74 @@
+/**
+ * The interface every backend implements (TensorRT through the native addon, and the mock). Public classes
+ * (Engine, Context) wrap these handles; nothing else touches backend objects.
+ */
+import type {
+  BackendInfo,
+  BackendKind,
+  BenchmarkOptions,
+  BenchmarkResult,
+  BuildProgress,
+  BuildReport,
+  EnvironmentInfo,
+  IOTensorInfo,
+  LayerInfo,
+  ProfileResult,
+  ResolvedBuildOptions,
+  TensorData,
+} from '../types.js';
+
+/** Hooks passed to a build. */
+export interface BuildHooks {
+  signal?: AbortSignal;
+  onProgress?: (progress: BuildProgress) => void;
+}
+
+/** What a backend build returns. */
+export interface BackendBuildOutput {
+  /** Serialized engine (a TensorRT plan, or the mock's own container). */
+  plan: Uint8Array;
+  /** The report, complete except for fields the public layer fills (none today). */
+  report: BuildReport;
+  /** Timing cache bytes after the build, when one was in use. */
+  timingCache?: Uint8Array;
+}
+
+/** Inputs to `infer()`: tensor name to data, with an optional explicit shape for dynamic inputs. */
+export type InferInputs = Record<string, TensorData | { data: TensorData; shape: number[] }>;
+
+/** Outputs of `infer()`. */
+export type InferOutputs = Record<string, { data: TensorData; shape: number[] }>;
+
+/** An execution context owned by an engine. */
+export interface ContextHandle {
+  infer(inputs: InferInputs): Promise<InferOutputs>;
+  dispose(): void;
+}
+
+/** A deserialized engine. */
+export interface EngineHandle {
+  readonly backend: BackendKind;
+  readonly io: IOTensorInfo[];
+  serialize(): Uint8Array;
+  /** Normalised inspector output. */
+  inspect(): LayerInfo[];
+  /** The inspector's JSON as TensorRT prints it (`--exportLayerInfo` shape). */
+  inspectRaw(): Record<string, unknown>;
+  createContext(): ContextHandle;
+  benchmark(options: BenchmarkOptions): Promise<BenchmarkResult>;
+  profile(options: BenchmarkOptions): Promise<ProfileResult>;
+  dispose(): void;
+}
+
+/** A backend. */
+export interface Backend {
+  readonly kind: BackendKind;
+  info(): BackendInfo;
+  environment(device: number): EnvironmentInfo;
+  /** Builds an engine from ONNX bytes with already-validated options. */
+  build(onnx: Uint8Array, options: ResolvedBuildOptions, hooks: BuildHooks): Promise<BackendBuildOutput>;
+  /** Deserializes a plan; throws ERR_ENGINE_FORMAT / ERR_ENGINE_VERSION for bytes it cannot load. */
+  deserialize(plan: Uint8Array, device: number): Promise<EngineHandle>;
+  /** True when `plan` looks like this backend's format (cheap header check). */
+  recognizes(plan: Uint8Array): boolean;
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { TensorRTError, isTensorRTError, withCallerStack } from '../lib/errors.js';
+
+describe('TensorRTError', () => {
+  it('carries a code, details and a JSON form', () => {
+    const error = new TensorRTError('ERR_ONNX_PARSE', 'bad model', { hint: 'export again' });
+    expect(error).toBeInstanceOf(Error);
+    expect(isTensorRTError(error, 'ERR_ONNX_PARSE')).toBe(true);
+    expect(isTensorRTError(error, 'ERR_IO')).toBe(false);
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({ code: 'ERR_ONNX_PARSE', details: { hint: 'export again' } });
+  });
+
+  it('points async failures at the caller', async () => {
+    async function callerFunctionName(): Promise<void> {
+      await withCallerStack(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        throw new TensorRTError('ERR_INTERNAL', 'boom');
+      });
+    }
+    const error = await callerFunctionName().catch((caught: unknown) => caught as Error);
+    expect(error.stack).toContain('callerFunctionName');
+  });
+});
