@@ -12,15 +12,20 @@ import type {
   EnvironmentInfo,
   IOTensorInfo,
   LayerInfo,
+  LayerTactics,
   ProfileResult,
   ResolvedBuildOptions,
   TensorData,
 } from '../types.js';
 
-/** Hooks passed to a build. */
+/** Hooks and non-plain inputs passed to a build (the plain options are in ResolvedBuildOptions). */
 export interface BuildHooks {
   signal?: AbortSignal;
   onProgress?: (progress: BuildProgress) => void;
+  /** Timing cache bytes to start from (read from `timingCache` when it was a path to an existing file). */
+  timingCache?: Uint8Array;
+  /** Per-layer tactics to pin (replay). */
+  replayTactics?: LayerTactics[];
 }
 
 /** What a backend build returns. */

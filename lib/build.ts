@@ -1,0 +1,132 @@
+/**
+ * buildEngine() and loadEngine(): the entry points. Validation, ONNX preparation that is the same for every
+ * backend (2:4 pruning for `sparsity: 'force'`, FP16 conversion on TensorRT 11), timing-cache files, then the
+ * backend does the rest.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { getBackend } from './backend/select.js';
+import type { Backend } from './backend/types.js';
+import { Engine } from './engine.js';
+import { TensorRTError, withCallerStack } from './errors.js';
+import { readOnnx, sparsify, toFp16, writeOnnx } from './onnx/index.js';
+import { resolveBuildOptions } from './options.js';
+import { looksLikeTensorRTPlan } from './plan.js';
+import type { BackendKind, BuildOptions, BuildReport } from './types.js';
+
+/** Result of {@link buildEngine}. */
+export interface BuildResult {
+  /** The engine, ready to run. Dispose it when done. */
+  engine: Engine;
+  /** JSON-serialisable build report (layers, tactics, sparsity lists, log, environment). */
+  report: BuildReport;
+}
+
+async function readInput(what: 'ONNX model' | 'engine', input: unknown): Promise<Uint8Array> {
+  if (input instanceof Uint8Array) return input;
+  if (typeof input === 'string') {
+    try {
+      return new Uint8Array(await readFile(input));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const hint = code === 'ENOENT' ? 'Check the path.' : code === 'EISDIR' ? 'That is a directory; pass the file inside it.' : 'Check the permissions.';
+      throw new TensorRTError('ERR_IO', `Could not read the ${what} ${input}: ${(error as Error).message}. ${hint}`, { path: input }, { cause: error });
+    }
+  }
+  throw new TensorRTError('ERR_INVALID_ARGUMENT', `Expected a file path or a Uint8Array for the ${what}, got ${input === null ? 'null' : typeof input}.`);
+}
+
+function tensorrtMajor(backend: Backend): number | undefined {
+  const version = backend.info().tensorrtVersion;
+  return version ? Number.parseInt(version, 10) : undefined;
+}
+
+/**
+ * Builds an engine from an ONNX model (a path or the bytes).
+ *
+ * @example
+ * ```ts
+ * const { engine, report } = await buildEngine('model.onnx', { fp16: true, sparsity: true });
+ * console.log(report.sparsity.picked);
+ * ```
+ */
+export async function buildEngine(onnx: string | Uint8Array, options?: BuildOptions): Promise<BuildResult> {
+  const resolved = resolveBuildOptions(options);
+  return withCallerStack(async () => {
+    let bytes = await readInput('ONNX model', onnx);
+    // Parse here for every backend: a malformed file gets the same ERR_ONNX_PARSE whichever backend runs.
+    let model = readOnnx(bytes);
+    const backend = getBackend(resolved.backend);
+    let changed = false;
+    if (resolved.sparsity === 'force') {
+      // Magnitude pruning (as NVIDIA's ASP), not trtexec's positional zeroing, so the engine is still meaningful.
+      model = sparsify(model, { pattern: '2:4' }).model;
+      changed = true;
+    }
+    const major = tensorrtMajor(backend);
+    if (resolved.fp16 && backend.kind === 'tensorrt' && major !== undefined && major >= 11) {
+      // TensorRT 11 has no FP16 builder flag: precision comes from the model's own types.
+      const wantsHalfIO = [...resolved.inputIOFormats, ...resolved.outputIOFormats].some((spec) => spec.dataType === 'fp16');
+      model = toFp16(model, { keepIoTypes: !wantsHalfIO });
+      changed = true;
+    }
+    if (changed) bytes = writeOnnx(model);
+
+    let timingCache: Uint8Array | undefined = options?.timingCache instanceof Uint8Array ? options.timingCache : undefined;
+    if (resolved.timingCachePath) {
+      timingCache = await readFile(resolved.timingCachePath).then((buffer) => new Uint8Array(buffer), () => undefined);
+    }
+    if (options?.signal?.aborted) throw new TensorRTError('ERR_ABORTED', 'The build was cancelled before it started.');
+
+    const output = await backend.build(bytes, resolved, {
+      signal: options?.signal,
+      onProgress: options?.onProgress,
+      timingCache,
+      replayTactics: options?.replayTactics,
+    });
+    if (resolved.timingCachePath && output.timingCache) {
+      try {
+        await writeFile(resolved.timingCachePath, output.timingCache);
+      } catch (error) {
+        throw new TensorRTError('ERR_IO', `The engine was built but the timing cache could not be written to ${resolved.timingCachePath}: ${(error as Error).message}.`, {}, { cause: error });
+      }
+    }
+    const handle = await backend.deserialize(output.plan, resolved.device);
+    return { engine: new Engine(handle), report: output.report };
+  });
+}
+
+/** Options for {@link loadEngine}. */
+export interface LoadEngineOptions {
+  /** CUDA device index. Defaults to 0. */
+  device?: number;
+  /** Force a backend. Defaults to the one the bytes belong to. */
+  backend?: 'auto' | BackendKind;
+}
+
+/**
+ * Loads a serialized engine (a path or the bytes). Mock engines load anywhere; TensorRT plans need the
+ * TensorRT backend, the same TensorRT version and a compatible GPU (ERR_ENGINE_VERSION otherwise). Bytes that
+ * are neither give ERR_ENGINE_FORMAT.
+ */
+export async function loadEngine(plan: string | Uint8Array, options: LoadEngineOptions = {}): Promise<Engine> {
+  return withCallerStack(async () => {
+    const bytes = await readInput('engine', plan);
+    const device = options.device ?? 0;
+    const mock = getBackend('mock');
+    if (options.backend !== 'tensorrt' && mock.recognizes(bytes)) return new Engine(await mock.deserialize(bytes, device));
+    if (options.backend === 'mock') {
+      throw new TensorRTError('ERR_ENGINE_FORMAT', 'These bytes are not a mock engine. Build one with buildEngine(..., { backend: "mock" }).');
+    }
+    if (!looksLikeTensorRTPlan(bytes)) {
+      throw new TensorRTError(
+        'ERR_ENGINE_FORMAT',
+        `These ${bytes.byteLength} bytes are not a TensorRT engine (no plan header). Pass a file written by engine.save(), trtexec --saveEngine or IHostMemory::data().`,
+      );
+    }
+    const backend = getBackend(options.backend === 'tensorrt' ? 'tensorrt' : 'auto');
+    if (backend.kind !== 'tensorrt') {
+      getBackend('tensorrt'); // throws ERR_BACKEND_UNAVAILABLE with the reasons
+    }
+    return new Engine(await backend.deserialize(bytes, device));
+  });
+}

@@ -1,0 +1,185 @@
+/**
+ * Engine and ExecutionContext: the public wrappers over a backend's engine and context handles. They own
+ * lifetime (explicit idempotent dispose, `using`, finalizer as a safety net) and validation.
+ */
+import { writeFile } from 'node:fs/promises';
+import type { ContextHandle, EngineHandle, InferInputs, InferOutputs } from './backend/types.js';
+import { TensorRTError, withCallerStack } from './errors.js';
+import { resolveBenchmarkOptions } from './options.js';
+import type { BackendKind, BenchmarkOptions, BenchmarkResult, IOTensorInfo, LayerInfo, ProfileResult } from './types.js';
+
+/** Safety net: a handle whose wrapper was garbage-collected without dispose() is released here. */
+const finalizer = new FinalizationRegistry<{ dispose(): void }>((handle) => {
+  try {
+    handle.dispose();
+  } catch {
+    // Nothing can be reported from a finalizer; dispose() is idempotent and the process may be exiting.
+  }
+});
+
+/**
+ * An execution context: runs inference on its engine. Create with {@link Engine.createContext}; several
+ * contexts of one engine may run concurrently.
+ */
+export class ExecutionContext implements Disposable {
+  #handle: ContextHandle | undefined;
+  readonly #engine: Engine;
+  readonly #onDispose: (context: ExecutionContext) => void;
+
+  /** @internal Use {@link Engine.createContext}. */
+  constructor(handle: ContextHandle, engine: Engine, onDispose: (context: ExecutionContext) => void) {
+    this.#handle = handle;
+    this.#engine = engine;
+    this.#onDispose = onDispose;
+    finalizer.register(this, handle, this);
+  }
+
+  /** The engine this context runs. */
+  get engine(): Engine {
+    return this.#engine;
+  }
+
+  /** True once disposed. */
+  get disposed(): boolean {
+    return this.#handle === undefined;
+  }
+
+  #ensureAlive(): ContextHandle {
+    if (!this.#handle) throw new TensorRTError('ERR_DISPOSED', 'This execution context was disposed; create a new one with engine.createContext().');
+    return this.#handle;
+  }
+
+  /**
+   * Runs one inference. Inputs are typed arrays keyed by input name (Float32Array for fp32, Uint16Array holding
+   * fp16 bits, Int32Array, …), or `{ data, shape }` for dynamic shapes. Outputs come back the same way.
+   * Throws ERR_INPUT for missing, unknown or mis-sized inputs.
+   */
+  async infer(inputs: InferInputs): Promise<InferOutputs> {
+    const handle = this.#ensureAlive();
+    if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs)) {
+      throw new TensorRTError('ERR_INPUT', `Expected an object mapping input names to typed arrays for \`inputs\`, got ${Array.isArray(inputs) ? 'an array' : typeof inputs}. Inputs: ${this.#engine.io.filter((io) => io.mode === 'input').map((io) => io.name).join(', ')}.`);
+    }
+    return withCallerStack(() => handle.infer(inputs));
+  }
+
+  /** Releases the context's GPU memory. Idempotent. */
+  dispose(): void {
+    const handle = this.#handle;
+    if (!handle) return;
+    this.#handle = undefined;
+    finalizer.unregister(this);
+    this.#onDispose(this);
+    handle.dispose();
+  }
+
+  /** Same as {@link ExecutionContext.dispose}, for `using`. */
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+}
+
+/**
+ * A built or loaded engine. Obtain one from {@link buildEngine} or {@link loadEngine}. Disposing it disposes its
+ * contexts.
+ */
+export class Engine implements Disposable, AsyncDisposable {
+  #handle: EngineHandle | undefined;
+  readonly #contexts = new Set<ExecutionContext>();
+
+  /** @internal Use buildEngine() or loadEngine(). */
+  constructor(handle: EngineHandle) {
+    this.#handle = handle;
+    finalizer.register(this, handle, this);
+  }
+
+  #ensureAlive(): EngineHandle {
+    if (!this.#handle) throw new TensorRTError('ERR_DISPOSED', 'This engine was disposed; load it again with loadEngine().');
+    return this.#handle;
+  }
+
+  /** Which backend runs this engine: `'tensorrt'` or `'mock'` (estimates only). */
+  get backend(): BackendKind {
+    return this.#ensureAlive().backend;
+  }
+
+  /** True once disposed. */
+  get disposed(): boolean {
+    return this.#handle === undefined;
+  }
+
+  /** IO tensors: names, modes, data types, shapes (-1 for dynamic), formats and vectorisation. */
+  get io(): IOTensorInfo[] {
+    return this.#ensureAlive().io.map((tensor) => ({ ...tensor, shape: [...tensor.shape] }));
+  }
+
+  /** The serialized engine (a TensorRT plan, or the mock's container). */
+  serialize(): Uint8Array {
+    return this.#ensureAlive().serialize();
+  }
+
+  /** Writes the serialized engine to `path`. */
+  async save(path: string): Promise<void> {
+    const bytes = this.serialize();
+    try {
+      await writeFile(path, bytes);
+    } catch (error) {
+      throw new TensorRTError('ERR_IO', `Could not write the engine to ${path}: ${(error as Error).message}. Check that the directory exists and is writable.`, {}, { cause: error });
+    }
+  }
+
+  /** Per-layer information, normalised over TensorRT 10 and 11 inspector formats. */
+  inspect(): LayerInfo[] {
+    return this.#ensureAlive().inspect();
+  }
+
+  /** The inspector's JSON as trtexec's `--exportLayerInfo` writes it. */
+  inspectRaw(): Record<string, unknown> {
+    return this.#ensureAlive().inspectRaw();
+  }
+
+  /** Creates an execution context. Dispose it when done (or dispose the engine). */
+  createContext(): ExecutionContext {
+    const handle = this.#ensureAlive().createContext();
+    const context = new ExecutionContext(handle, this, (disposed) => this.#contexts.delete(disposed));
+    this.#contexts.add(context);
+    return context;
+  }
+
+  /**
+   * Times inference with trtexec's semantics (GPU compute by CUDA events, H2D/D2H, enqueue, latency, warm-up,
+   * minimum iterations and duration, percentiles, CoV warning). On the mock backend the result is an estimate
+   * and says so (`estimated: true`).
+   */
+  async benchmark(options?: BenchmarkOptions): Promise<BenchmarkResult> {
+    const resolved = resolveBenchmarkOptions(options);
+    const handle = this.#ensureAlive();
+    return withCallerStack(() => handle.benchmark(resolved));
+  }
+
+  /** Per-layer times (IProfiler) without the warm-up, trtexec `--exportProfile` fields. */
+  async profile(options?: BenchmarkOptions): Promise<ProfileResult> {
+    const resolved = resolveBenchmarkOptions(options);
+    const handle = this.#ensureAlive();
+    return withCallerStack(() => handle.profile(resolved));
+  }
+
+  /** Releases the engine and all its contexts. Idempotent. */
+  dispose(): void {
+    const handle = this.#handle;
+    if (!handle) return;
+    for (const context of [...this.#contexts]) context.dispose();
+    this.#handle = undefined;
+    finalizer.unregister(this);
+    handle.dispose();
+  }
+
+  /** Same as {@link Engine.dispose}, for `using`. */
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  /** Same as {@link Engine.dispose}, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.dispose();
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * tensorrt-node: TensorRT for Node.js.
+ *
+ * Build engines from ONNX, record which tactic every layer got and what the alternatives cost, inspect engines,
+ * run and time inference with trtexec's semantics, and explain the result. Without a GPU or TensorRT, a clearly
+ * labelled mock backend estimates instead of measuring.
+ */
+export { buildEngine, loadEngine } from './build.js';
+export type { BuildResult, LoadEngineOptions } from './build.js';
+export { Engine, ExecutionContext } from './engine.js';
+export { backendInfo, resetBackends } from './backend/select.js';
+export type { InferInputs, InferOutputs } from './backend/types.js';
+export { TensorRTError, ErrorCodes, isTensorRTError } from './errors.js';
+export type { ErrorCode, TensorRTErrorDetails } from './errors.js';
+export { deviceProfiles, findDeviceProfile, matchDeviceProfile, ridgePoint } from './devices.js';
+export type { DeviceProfile } from './devices.js';
+export { resolveBuildOptions, resolveBenchmarkOptions, parseIOFormats, parseTacticSources } from './options.js';
+export { packageVersion } from './version.js';
+export * as onnx from './onnx/index.js';
+export * as analysis from './analysis/index.js';
+export type * from './types.js';

@@ -1,0 +1,257 @@
+/**
+ * Validation and defaulting of user options, in one place (STYLE.md §5). Every failure is a TensorRTError with
+ * code ERR_INVALID_OPTION whose message says "expected X for `name`, got Y" or names the closest valid option.
+ */
+import { closest, distance } from 'fastest-levenshtein';
+import { z } from 'zod';
+import { TensorRTError } from './errors.js';
+import type {
+  BenchmarkOptions,
+  BuildOptions,
+  IODataType,
+  IOFormatSpec,
+  MemoryPoolLimits,
+  ProfilingVerbosity,
+  ResolvedBuildOptions,
+  TacticSourceName,
+  TensorFormatName,
+} from './types.js';
+
+const IO_DATA_TYPES: readonly IODataType[] = ['fp32', 'fp16', 'bf16', 'int8', 'int32', 'int64', 'uint8', 'bool', 'fp8'];
+const TENSOR_FORMATS: readonly TensorFormatName[] = ['chw', 'chw2', 'hwc8', 'chw4', 'chw16', 'chw32', 'dhwc8', 'cdhw32', 'hwc', 'hwc16', 'dhwc'];
+const TACTIC_SOURCES: readonly TacticSourceName[] = ['CUBLAS', 'CUBLAS_LT', 'CUDNN', 'EDGE_MASK_CONVOLUTIONS', 'JIT_CONVOLUTIONS'];
+const VERBOSITIES: readonly ProfilingVerbosity[] = ['layer_names_only', 'detailed', 'none'];
+const MEMORY_POOLS: readonly (keyof MemoryPoolLimits)[] = ['workspace', 'dlaSRAM', 'dlaLocalDRAM', 'dlaGlobalDRAM', 'tacticSharedMemory'];
+
+/** Describes a value for an error message: its type and a short rendering. */
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `array ${JSON.stringify(value).slice(0, 60)}`;
+  if (value instanceof Uint8Array) return `${value.constructor.name} of ${value.byteLength} bytes`;
+  if (typeof value === 'string') return `string ${JSON.stringify(value.slice(0, 60))}`;
+  if (typeof value === 'object') return 'object';
+  return `${typeof value} ${String(value)}`;
+}
+
+/** Throws ERR_INVALID_OPTION with the house wording. */
+export function invalidOption(name: string, expected: string, got: unknown, hint?: string): never {
+  throw new TensorRTError(
+    'ERR_INVALID_OPTION',
+    `Expected ${expected} for \`${name}\`, got ${describe(got)}.${hint ? ` ${hint}` : ''}`,
+    { option: name, expected },
+  );
+}
+
+/** The closest of `candidates` to `word`, when it is plausibly a misspelling. */
+export function suggest(word: string, candidates: readonly string[]): string | undefined {
+  if (candidates.length === 0) return undefined;
+  const best = closest(word, candidates as string[]);
+  const limit = Math.max(2, Math.floor(best.length / 3));
+  return distance(word.toLowerCase(), best.toLowerCase()) <= limit ? best : undefined;
+}
+
+/** Converts zod issues into one TensorRTError naming the first problem (and the closest valid key). */
+function raiseFromZod(issues: z.core.$ZodIssue[], validKeys: readonly string[], what: string): never {
+  const issue = issues.find((candidate) => candidate.code === 'unrecognized_keys') ?? issues[0];
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0];
+    const near = suggest(key, validKeys);
+    throw new TensorRTError(
+      'ERR_INVALID_OPTION',
+      `Unknown ${what} \`${key}\`.${near ? ` Did you mean \`${near}\`?` : ''} Valid ${what}s: ${validKeys.join(', ')}.`,
+      { option: key, suggestion: near },
+    );
+  }
+  const name = issue.path.join('.') || what;
+  const input = (issue as { input?: unknown }).input;
+  switch (issue.code) {
+    case 'invalid_type':
+      return invalidOption(name, issue.expected, input);
+    case 'too_big':
+      return invalidOption(name, `a value <= ${String(issue.maximum)}`, input);
+    case 'too_small':
+      return invalidOption(name, `a value >= ${String(issue.minimum)}`, input);
+    case 'invalid_value':
+      return invalidOption(name, `one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`, input);
+    default:
+      return invalidOption(name, issue.message.replace(/^Invalid input: /, ''), input);
+  }
+}
+
+const shapeRangeSchema = z.strictObject({
+  min: z.array(z.number().int().positive()),
+  opt: z.array(z.number().int().positive()),
+  max: z.array(z.number().int().positive()),
+});
+
+const buildOptionsSchema = z.strictObject({
+  fp16: z.boolean().optional(),
+  sparsity: z.union([z.boolean(), z.enum(['disable', 'enable', 'force'])]).optional(),
+  inputIOFormats: z.union([z.string(), z.array(z.string())]).optional(),
+  outputIOFormats: z.union([z.string(), z.array(z.string())]).optional(),
+  shapes: z.record(z.string(), shapeRangeSchema).optional(),
+  memPoolSize: z.record(z.string(), z.union([z.number().nonnegative(), z.string()])).optional(),
+  builderOptimizationLevel: z.number().int().min(0).max(5).optional(),
+  tacticSources: z.union([z.string(), z.array(z.string())]).optional(),
+  timingCache: z.union([z.string().min(1), z.instanceof(Uint8Array)]).optional(),
+  profilingVerbosity: z.enum(['layer_names_only', 'detailed', 'none']).optional(),
+  device: z.number().int().min(0).optional(),
+  avgTiming: z.number().int().min(1).max(1000).optional(),
+  recordTactics: z.boolean().optional(),
+  replayTactics: z.array(z.any()).optional(),
+  errorOnTimingCacheMiss: z.boolean().optional(),
+  backend: z.enum(['auto', 'tensorrt', 'mock']).optional(),
+  mockDevice: z.string().min(1).optional(),
+  signal: z.instanceof(AbortSignal).optional(),
+  onProgress: z.function().optional(),
+});
+
+/** Names accepted by {@link resolveBuildOptions}. */
+export const buildOptionNames: readonly string[] = Object.keys(buildOptionsSchema.shape);
+
+/**
+ * Parses trtexec-style IO format specs: `'fp16:hwc8'`, `'fp16:chw+hwc8'`, comma-separated for several tensors
+ * (`'fp16:hwc8,fp32:chw'`), or TensorRT 11 style without a type (`'hwc8'`).
+ */
+export function parseIOFormats(name: string, spec: string | string[] | undefined): IOFormatSpec[] {
+  if (spec === undefined) return [];
+  const items = (Array.isArray(spec) ? spec : spec.split(',')).map((item) => item.trim()).filter(Boolean);
+  return items.map((item) => {
+    const [first, second, extra] = item.split(':');
+    if (extra !== undefined) invalidOption(name, "'type:format[+format]' such as 'fp16:hwc8'", item);
+    const typeText = second === undefined ? undefined : first.toLowerCase();
+    const formatText = (second === undefined ? first : second).toLowerCase();
+    if (typeText !== undefined && !IO_DATA_TYPES.includes(typeText as IODataType)) {
+      const near = suggest(typeText, IO_DATA_TYPES);
+      invalidOption(name, `an IO type of ${IO_DATA_TYPES.join(', ')}`, typeText, near ? `Did you mean '${near}'?` : undefined);
+    }
+    const formats = formatText.split('+').map((format) => format.trim());
+    for (const format of formats) {
+      if (!TENSOR_FORMATS.includes(format as TensorFormatName)) {
+        const near = suggest(format, TENSOR_FORMATS);
+        invalidOption(name, `a tensor format of ${TENSOR_FORMATS.join(', ')}`, format, near ? `Did you mean '${near}'?` : undefined);
+      }
+    }
+    return typeText === undefined
+      ? { formats: formats as TensorFormatName[] }
+      : { dataType: typeText as IODataType, formats: formats as TensorFormatName[] };
+  });
+}
+
+/** Parses a memory size: a number is MiB (as trtexec), a string may carry B, K, M, G (binary units). */
+export function parseMemorySize(name: string, value: number | string): number {
+  if (typeof value === 'number') return Math.round(value * 1024 * 1024);
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([bkmg]?)i?b?\s*$/i.exec(value);
+  if (!match) invalidOption(name, "a size in MiB or a string like '512M' or '2G'", value);
+  const scale = { '': 1024 ** 2, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[match[2].toLowerCase() as '' | 'b' | 'k' | 'm' | 'g'];
+  return Math.round(Number(match[1]) * scale);
+}
+
+/** Parses trtexec's `--tacticSources=-CUBLAS,+CUDNN`. */
+export function parseTacticSources(spec: string | string[] | undefined): ResolvedBuildOptions['tacticSources'] {
+  const result: ResolvedBuildOptions['tacticSources'] = { enable: [], disable: [] };
+  if (spec === undefined) return result;
+  const items = (Array.isArray(spec) ? spec : spec.split(',')).map((item) => item.trim()).filter(Boolean);
+  for (const item of items) {
+    const sign = item[0];
+    if (sign !== '+' && sign !== '-') invalidOption('tacticSources', "entries starting with '+' or '-', e.g. '-CUBLAS'", item);
+    const source = item.slice(1).toUpperCase();
+    if (!TACTIC_SOURCES.includes(source as TacticSourceName)) {
+      const near = suggest(source, TACTIC_SOURCES);
+      invalidOption('tacticSources', `a tactic source of ${TACTIC_SOURCES.join(', ')}`, source, near ? `Did you mean '${near}'?` : undefined);
+    }
+    (sign === '+' ? result.enable : result.disable).push(source as TacticSourceName);
+  }
+  return result;
+}
+
+/**
+ * Validates and defaults {@link BuildOptions}. Hooks (`signal`, `onProgress`) and timing-cache bytes are not
+ * part of the result (they are not plain data); callers take them from the original object.
+ */
+export function resolveBuildOptions(options: BuildOptions | undefined): ResolvedBuildOptions {
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    invalidOption('options', 'an object', options);
+  }
+  const parsed = buildOptionsSchema.safeParse(options ?? {}, { reportInput: true });
+  if (!parsed.success) raiseFromZod(parsed.error.issues, buildOptionNames, 'build option');
+  const value = parsed.data;
+
+  for (const [input, range] of Object.entries(value.shapes ?? {})) {
+    const rank = range.opt.length;
+    if (range.min.length !== rank || range.max.length !== rank) {
+      invalidOption(`shapes.${input}`, 'min, opt and max of the same rank', range);
+    }
+    range.min.forEach((min, axis) => {
+      if (!(min <= range.opt[axis] && range.opt[axis] <= range.max[axis])) {
+        invalidOption(`shapes.${input}`, `min <= opt <= max on every axis (axis ${axis} is ${min}/${range.opt[axis]}/${range.max[axis]})`, range);
+      }
+    });
+  }
+
+  const memPoolSize: MemoryPoolLimits = {};
+  for (const [pool, size] of Object.entries(value.memPoolSize ?? {})) {
+    if (!MEMORY_POOLS.includes(pool as keyof MemoryPoolLimits)) {
+      const near = suggest(pool, MEMORY_POOLS);
+      throw new TensorRTError('ERR_INVALID_OPTION', `Unknown memory pool \`${pool}\`.${near ? ` Did you mean \`${near}\`?` : ''} Valid pools: ${MEMORY_POOLS.join(', ')}.`, { option: `memPoolSize.${pool}` });
+    }
+    memPoolSize[pool as keyof MemoryPoolLimits] = parseMemorySize(`memPoolSize.${pool}`, size);
+  }
+
+  const sparsity = value.sparsity === true ? 'enable' : value.sparsity === false ? 'disable' : (value.sparsity ?? 'disable');
+  return {
+    fp16: value.fp16 ?? false,
+    sparsity,
+    inputIOFormats: parseIOFormats('inputIOFormats', value.inputIOFormats),
+    outputIOFormats: parseIOFormats('outputIOFormats', value.outputIOFormats),
+    shapes: value.shapes ?? {},
+    memPoolSize,
+    builderOptimizationLevel: value.builderOptimizationLevel ?? 3,
+    tacticSources: parseTacticSources(value.tacticSources),
+    ...(typeof value.timingCache === 'string' ? { timingCachePath: value.timingCache } : {}),
+    timingCacheProvided: value.timingCache instanceof Uint8Array,
+    profilingVerbosity: value.profilingVerbosity ?? 'detailed',
+    device: value.device ?? 0,
+    avgTiming: value.avgTiming ?? 8,
+    recordTactics: value.recordTactics ?? true,
+    replay: (value.replayTactics?.length ?? 0) > 0,
+    errorOnTimingCacheMiss: value.errorOnTimingCacheMiss ?? false,
+    backend: value.backend ?? 'auto',
+    mockDevice: value.mockDevice ?? 'h100-sxm',
+  };
+}
+
+const benchmarkOptionsSchema = z.strictObject({
+  iterations: z.number().int().min(1).optional(),
+  duration: z.number().min(0).optional(),
+  warmUp: z.number().min(0).optional(),
+  useCudaGraph: z.boolean().optional(),
+  useSpinWait: z.boolean().optional(),
+  noDataTransfers: z.boolean().optional(),
+  shapes: z.record(z.string(), z.array(z.number().int().positive())).optional(),
+  exportTimes: z.boolean().optional(),
+  covThresholdPercent: z.number().positive().optional(),
+});
+
+/** Names accepted by {@link resolveBenchmarkOptions}. */
+export const benchmarkOptionNames: readonly string[] = Object.keys(benchmarkOptionsSchema.shape);
+
+/** Validates and defaults {@link BenchmarkOptions} with trtexec's defaults. */
+export function resolveBenchmarkOptions(options: BenchmarkOptions | undefined): Required<Omit<BenchmarkOptions, 'shapes'>> & { shapes: Record<string, number[]> } {
+  const parsed = benchmarkOptionsSchema.safeParse(options ?? {}, { reportInput: true });
+  if (!parsed.success) raiseFromZod(parsed.error.issues, benchmarkOptionNames, 'benchmark option');
+  const value = parsed.data;
+  return {
+    iterations: value.iterations ?? 10,
+    duration: value.duration ?? 3,
+    warmUp: value.warmUp ?? 200,
+    useCudaGraph: value.useCudaGraph ?? false,
+    useSpinWait: value.useSpinWait ?? false,
+    noDataTransfers: value.noDataTransfers ?? false,
+    shapes: value.shapes ?? {},
+    exportTimes: value.exportTimes ?? false,
+    covThresholdPercent: value.covThresholdPercent ?? 2.5,
+  };
+}
+
+export { IO_DATA_TYPES, TENSOR_FORMATS, TACTIC_SOURCES, VERBOSITIES };
