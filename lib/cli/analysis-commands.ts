@@ -1,0 +1,114 @@
+/**
+ * `trtn explain`, `report`, `compare` and `calibrate`: thin glue from files to the pure-TS analyses.
+ */
+import { writeFile } from 'node:fs/promises';
+import {
+  analyzeEfficiency,
+  compareBuilds,
+  explainSparsity,
+  formatComparison,
+  formatEfficiency,
+  formatSparsityExplanation,
+  loadCalibration,
+  renderHtmlReport,
+  resolvePeaks,
+} from '../analysis/index.js';
+import { backendInfo } from '../backend/select.js';
+import { calibrate, defaultCalibrationDir } from '../calibrate.js';
+import { TensorRTError } from '../errors.js';
+import type { LayerEstimate } from '../types.js';
+import { loadAnalysisInputs, type AnalysisInputs } from './inputs.js';
+
+function print(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+function peaksFor(inputs: AnalysisInputs, flags: Record<string, unknown>): ReturnType<typeof resolvePeaks> {
+  const environment = inputs.report?.environment ?? inputs.benchmark?.environment;
+  const gpuName = environment?.gpu?.name;
+  const calibration = gpuName ? loadCalibration(defaultCalibrationDir(), gpuName) : undefined;
+  return resolvePeaks({
+    environment,
+    deviceProfileId: (flags.mockDevice as string | undefined) ?? environment?.deviceProfile,
+    calibration,
+  });
+}
+
+function efficiencyFor(inputs: AnalysisInputs, flags: Record<string, unknown>): ReturnType<typeof analyzeEfficiency> | undefined {
+  if (!inputs.layers) return undefined;
+  return analyzeEfficiency({
+    layers: inputs.layers,
+    profile: inputs.profile,
+    estimates: inputs.report?.estimates as LayerEstimate[] | undefined,
+    peaks: peaksFor(inputs, flags),
+    costs: inputs.costs,
+  });
+}
+
+/** Runs one of the analysis commands. */
+export async function runAnalysisCommand(command: 'explain' | 'report' | 'compare' | 'calibrate', files: string[], flags: Record<string, unknown>): Promise<void> {
+  const json = Boolean(flags.json);
+  if (command === 'calibrate') {
+    const info = backendInfo();
+    if (!info.tensorrtAvailable) {
+      throw new TensorRTError(
+        'ERR_BACKEND_UNAVAILABLE',
+        `Calibration measures this GPU with real TensorRT engines and cannot be estimated. TensorRT is unavailable here: ${info.reasons.map((reason) => reason.message).join('; ')}. Until then, analyses use datasheet peaks (labelled as such).`,
+      );
+    }
+    const result = await calibrate({ onProgress: json ? undefined : (line) => print(line) });
+    if (json) print(JSON.stringify(result, null, 2));
+    else print(`copy bandwidth ${result.copyBandwidthGBs.toFixed(0)} GB/s, FP16 dense ${result.fp16DenseTflops.toFixed(1)} TFLOP/s${result.fp16SparseTflops ? `, FP16 2:4 sparse ${result.fp16SparseTflops.toFixed(1)} TFLOP/s` : ''}; cached for ${result.gpuName}`);
+    return;
+  }
+
+  if (command === 'compare') {
+    const [a, b] = await Promise.all(files.map((file) => loadAnalysisInputs([file])));
+    const side = (inputs: AnalysisInputs, file: string) => {
+      if (inputs.report) return inputs.report;
+      if (inputs.layers) return { layers: inputs.layers, profile: inputs.profile, tactics: inputs.log?.tactics };
+      throw new TensorRTError('ERR_ANALYSIS_INPUT', `${file} has no layers to compare; pass a trtn build report or trtexec --exportLayerInfo JSON.`);
+    };
+    const comparison = compareBuilds(side(a, files[0]), side(b, files[1]), {
+      noise: { a: a.benchmark?.gpuCompute, b: b.benchmark?.gpuCompute },
+    });
+    if (json) print(JSON.stringify(comparison, null, 2));
+    else print(formatComparison(comparison));
+    return;
+  }
+
+  const inputs = await loadAnalysisInputs(files);
+  const sparsity = inputs.report || inputs.log || inputs.layers
+    ? explainSparsity({ report: inputs.report, log: inputs.log, layers: inputs.layers, profile: inputs.profile })
+    : undefined;
+  const efficiency = efficiencyFor(inputs, flags);
+
+  if (command === 'report') {
+    const html = renderHtmlReport({
+      report: inputs.report,
+      efficiency,
+      sparsity,
+      benchmark: inputs.benchmark,
+      title: `tensorrt-node report: ${files.join(', ')}`,
+    });
+    await writeFile(flags.output as string, html);
+    print(`report written to ${String(flags.output)} (${(html.length / 1024).toFixed(0)} KiB, self-contained)`);
+    return;
+  }
+
+  if (json) {
+    print(JSON.stringify({ inputs: inputs.recognised, sparsity, efficiency }, null, 2));
+    return;
+  }
+  for (const item of inputs.recognised) print(`read ${item.path}: ${item.kind}`);
+  if (inputs.report?.estimated) print('MOCK BACKEND: times in this report are ESTIMATES from a cost model, not measurements.');
+  print('');
+  if (sparsity) print(formatSparsityExplanation(sparsity));
+  if (efficiency) {
+    print('');
+    print(formatEfficiency(efficiency));
+  }
+  if (!sparsity && !efficiency) {
+    throw new TensorRTError('ERR_ANALYSIS_INPUT', 'Nothing to explain: pass a trtn build report, a TensorRT verbose build log, or trtexec --exportLayerInfo JSON (with --exportProfile JSON for measured times).');
+  }
+}

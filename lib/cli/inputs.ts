@@ -1,0 +1,104 @@
+/**
+ * Reads the files users hand to `trtn explain/report/compare`: our build report, TensorRT verbose logs,
+ * trtexec's --exportLayerInfo / --exportProfile / --exportTimes JSON, and ONNX models. The kind is detected from
+ * the content, not the file name, because users rename these files freely.
+ */
+import { readFile } from 'node:fs/promises';
+import {
+  normalizeInspectorJson,
+  parseBuildLog,
+  parseBuildReport,
+  parseTrtexecProfile,
+  parseTrtexecTimes,
+  type ParsedBuildLog,
+} from '../analysis/index.js';
+import { TensorRTError } from '../errors.js';
+import { inferShapes, nodeCosts, readOnnx, type NodeCost, type OnnxModel } from '../onnx/index.js';
+import type { BenchmarkResult, BuildReport, LayerInfo, LayerProfile, ProfileResult, TimeRecord } from '../types.js';
+
+/** Everything gathered from the input files. */
+export interface AnalysisInputs {
+  report?: BuildReport;
+  log?: ParsedBuildLog;
+  layers?: LayerInfo[];
+  profile?: LayerProfile[];
+  times?: TimeRecord[];
+  benchmark?: BenchmarkResult;
+  model?: OnnxModel;
+  costs?: NodeCost[];
+  /** What each file was recognised as. */
+  recognised: { path: string; kind: string }[];
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Reads and classifies each file. Unrecognisable content is ERR_ANALYSIS_INPUT naming the file. */
+export async function loadAnalysisInputs(paths: string[]): Promise<AnalysisInputs> {
+  const inputs: AnalysisInputs = { recognised: [] };
+  for (const path of paths) {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (error) {
+      throw new TensorRTError('ERR_IO', `Could not read ${path}: ${(error as Error).message}.`, { path }, { cause: error });
+    }
+    const kind = classify(path, bytes, inputs);
+    inputs.recognised.push({ path, kind });
+  }
+  if (!inputs.layers && inputs.report) inputs.layers = inputs.report.layers;
+  if (inputs.model && !inputs.costs) {
+    try {
+      inputs.costs = nodeCosts(inputs.model, inferShapes(inputs.model), { elementBytes: inputs.report?.options.fp16 ? 2 : 4 });
+    } catch {
+      // FLOPs from the ONNX are a refinement; the analyses fall back to the inspector's own fields.
+    }
+  }
+  return inputs;
+}
+
+function classify(path: string, bytes: Buffer, inputs: AnalysisInputs): string {
+  const text = bytes.subarray(0, 4096).toString('utf8');
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    let json: unknown;
+    try {
+      json = JSON.parse(bytes.toString('utf8'));
+    } catch (error) {
+      throw new TensorRTError('ERR_ANALYSIS_INPUT', `${path} looks like JSON but does not parse: ${(error as Error).message}.`, { path });
+    }
+    if (isObject(json) && 'schemaVersion' in json && 'backend' in json && 'layers' in json) {
+      inputs.report = parseBuildReport(json);
+      return 'build report';
+    }
+    if (isObject(json) && 'gpuCompute' in json && 'iterations' in json) {
+      inputs.benchmark = json as unknown as BenchmarkResult;
+      return 'benchmark result';
+    }
+    if (isObject(json) && 'layers' in json && 'iterations' in json && Array.isArray(json.layers)) {
+      inputs.profile = (json as unknown as ProfileResult).layers;
+      return 'profile result';
+    }
+    if (isObject(json) && ('Layers' in json || 'Bindings' in json || 'I/O Tensors' in json)) {
+      inputs.layers = normalizeInspectorJson(json);
+      return 'engine layer information (--exportLayerInfo)';
+    }
+    if (Array.isArray(json) && isObject(json[0]) && 'count' in json[0]) {
+      inputs.profile = parseTrtexecProfile(json);
+      return 'per-layer profile (--exportProfile)';
+    }
+    if (Array.isArray(json) && isObject(json[0]) && 'computeMs' in json[0]) {
+      inputs.times = parseTrtexecTimes(json);
+      return 'iteration times (--exportTimes)';
+    }
+    throw new TensorRTError('ERR_ANALYSIS_INPUT', `${path} is JSON but not a format trtn knows: expected a trtn build report, trtexec --exportLayerInfo, --exportProfile or --exportTimes.`, { path });
+  }
+  // ONNX files are protobuf; their first byte is a field tag (ir_version = field 1, varint -> 0x08).
+  if (bytes[0] === 0x08 && !text.includes('[TRT]')) {
+    inputs.model = readOnnx(new Uint8Array(bytes));
+    return 'ONNX model';
+  }
+  inputs.log = parseBuildLog(bytes.toString('utf8'));
+  return 'TensorRT build log';
+}
