@@ -31,13 +31,24 @@ export type OnnxDataTypeValue = (typeof OnnxDataType)[keyof typeof OnnxDataType]
 /**
  * A constant tensor (initializer or Constant value). `data` is decoded: FLOAT -> Float32Array,
  * FLOAT16/BFLOAT16 -> Uint16Array (raw bits), INT64 -> BigInt64Array, INT32 -> Int32Array, INT8 -> Int8Array,
- * UINT8/BOOL -> Uint8Array, DOUBLE -> Float64Array.
+ * UINT8/BOOL -> Uint8Array, DOUBLE -> Float64Array; also INT16 -> Int16Array, UINT16 -> Uint16Array,
+ * UINT32 -> Uint32Array, UINT64 -> BigUint64Array. STRING and COMPLEX tensors are not supported.
  */
 export interface OnnxTensor {
   name: string;
   dataType: OnnxDataTypeValue;
   dims: number[];
-  data: Float32Array | Float64Array | Uint16Array | Int32Array | BigInt64Array | Int8Array | Uint8Array;
+  data:
+    | Float32Array
+    | Float64Array
+    | Uint16Array
+    | Int32Array
+    | BigInt64Array
+    | Int8Array
+    | Uint8Array
+    | Int16Array
+    | Uint32Array
+    | BigUint64Array;
   docString?: string;
 }
 
