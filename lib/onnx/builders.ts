@@ -172,7 +172,8 @@ export function buildResNetLikeModel(
       domain: '',
       inputs: [output, ...tensors.map((tensor) => tensor.name)],
       outputs: [normalised],
-      attributes: { epsilon: { type: 'float', value: 1e-5 }, momentum: { type: 'float', value: 0.9 } },
+      // ONNX float attributes are float32; storing the rounded values keeps read(write(m)) identical to m.
+      attributes: { epsilon: { type: 'float', value: Math.fround(1e-5) }, momentum: { type: 'float', value: Math.fround(0.9) } },
     });
     return normalised;
   };
