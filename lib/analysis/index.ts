@@ -1,0 +1,2 @@
+export * from './peaks.js';
+export * from './efficiency.js';
