@@ -46,8 +46,10 @@ export function computeStats(valuesMs: readonly number[]): TimingStats {
   }
   const sorted = [...valuesMs].sort((a, b) => a - b);
   const count = sorted.length;
-  const mean = sorted.reduce((sum, value) => sum + value, 0) / count;
-  const variance = sorted.reduce((sum, value) => sum + (value - mean) ** 2, 0) / count;
+  // Identical values have no spread; summing them would invent a rounding-error one.
+  const constant = sorted[0] === sorted[count - 1];
+  const mean = constant ? sorted[0] : sorted.reduce((sum, value) => sum + value, 0) / count;
+  const variance = constant ? 0 : sorted.reduce((sum, value) => sum + (value - mean) ** 2, 0) / count;
   const stdDev = Math.sqrt(variance);
   return {
     min: sorted[0],
