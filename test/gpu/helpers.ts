@@ -1,0 +1,134 @@
+/**
+ * Shared helpers for GPU tests: probe for a GPU and for TensorRT once, say why a test skipped, and print
+ * measured figures in the `FIGURE:` form that test/gpu/run-suite.sh collects into the result file.
+ */
+import { execFileSync } from 'node:child_process';
+import { describe } from 'vitest';
+
+/** What a probe found. */
+export interface ProbeResult {
+  available: boolean;
+  /** Why it is unavailable; undefined when available. */
+  reason?: string;
+  /** For the GPU probe: the `nvidia-smi -L` lines. For TensorRT: the version, when known. */
+  details: string[];
+}
+
+let gpuProbe: ProbeResult | undefined;
+let tensorrtProbe: Promise<ProbeResult> | undefined;
+
+/** Forgets cached probes (tests of these helpers; after changing PATH or TRTN_TENSORRT_LIB_DIR). */
+export function resetProbes(): void {
+  gpuProbe = undefined;
+  tensorrtProbe = undefined;
+}
+
+/** Runs `nvidia-smi -L` once and remembers whether it listed a GPU, and if not, why. */
+export function probeGpu(): ProbeResult {
+  if (gpuProbe) return gpuProbe;
+  try {
+    const output = execFileSync('nvidia-smi', ['-L'], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    const gpus = output.split('\n').filter((line) => /^GPU \d+:/.test(line.trim())).map((line) => line.trim());
+    gpuProbe = gpus.length > 0
+      ? { available: true, details: gpus }
+      : { available: false, reason: 'nvidia-smi lists no GPU', details: [] };
+  } catch (error) {
+    const failure = error as NodeJS.ErrnoException & { stderr?: string; stdout?: string };
+    const firstLine = `${failure.stdout ?? ''}${failure.stderr ?? ''}`.trim().split('\n')[0];
+    gpuProbe = {
+      available: false,
+      reason: failure.code === 'ENOENT'
+        ? 'nvidia-smi is not on PATH (no NVIDIA driver here)'
+        : `nvidia-smi failed: ${firstLine || failure.message}`,
+      details: [],
+    };
+  }
+  return gpuProbe;
+}
+
+/** True when `nvidia-smi` exists and lists at least one GPU. Cached. */
+export function gpuAvailable(): boolean {
+  return probeGpu().available;
+}
+
+interface LoaderModule {
+  loadNativeBackend(): { ok: true; backend: { info(): { tensorrtVersion?: string } } } | { ok: false; info: { reasons: Array<{ code?: string; message: string }> } };
+}
+
+/**
+ * Loads the project's native backend through lib/loader and remembers whether TensorRT is usable, and if not,
+ * the loader's classified reasons. Cached.
+ */
+export function probeTensorRT(): Promise<ProbeResult> {
+  tensorrtProbe ??= (async (): Promise<ProbeResult> => {
+    let loader: LoaderModule;
+    try {
+      loader = (await import('../../lib/loader.js')) as unknown as LoaderModule;
+    } catch (error) {
+      return { available: false, reason: `lib/loader could not be imported (${(error as Error).message.split('\n')[0]})`, details: [] };
+    }
+    if (typeof loader.loadNativeBackend !== 'function') {
+      return { available: false, reason: 'lib/loader has no loadNativeBackend()', details: [] };
+    }
+    try {
+      const loaded = await loader.loadNativeBackend();
+      if (loaded.ok) {
+        const version = loaded.backend.info().tensorrtVersion;
+        return { available: true, details: version ? [version] : [] };
+      }
+      const reasons = loaded.info.reasons.map((reason) => (reason.code ? `${reason.code}: ${reason.message}` : reason.message));
+      return { available: false, reason: reasons.join('; ') || 'the native backend did not load (no reason given)', details: [] };
+    } catch (error) {
+      return { available: false, reason: `loadNativeBackend() threw: ${(error as Error).message.split('\n')[0]}`, details: [] };
+    }
+  })();
+  return tensorrtProbe;
+}
+
+/** True when the native TensorRT backend loads. Cached. */
+export async function tensorrtAvailable(): Promise<boolean> {
+  return (await probeTensorRT()).available;
+}
+
+/** What a test needs: a GPU (nvidia-smi lists one) or TensorRT (GPU plus the native backend loads). */
+export type GpuRequirement = 'gpu' | 'tensorrt';
+
+/** Why a test needing `requirement` must skip here, or undefined when it can run. */
+export async function skipReason(requirement: GpuRequirement): Promise<string | undefined> {
+  const gpu = probeGpu();
+  if (!gpu.available) return `no GPU: ${gpu.reason}`;
+  if (requirement === 'tensorrt') {
+    const tensorrt = await probeTensorRT();
+    if (!tensorrt.available) return `no TensorRT: ${tensorrt.reason}`;
+  }
+  return undefined;
+}
+
+/**
+ * A `describe` that runs only when `requirement` is met; otherwise it is skipped with the reason in its name
+ * and a `SKIP: name: reason` line that run-suite.sh copies into the result file. Use with top-level await:
+ * `await describeGpu('engine build', 'tensorrt', () => { ... })`.
+ */
+export async function describeGpu(name: string, requirement: GpuRequirement, body: () => void): Promise<void> {
+  const reason = await skipReason(requirement);
+  if (reason) {
+    process.stdout.write(`SKIP: ${name}: ${reason}\n`);
+    describe.skip(`${name} (skipped: ${reason})`, body);
+  } else {
+    describe(name, body);
+  }
+}
+
+/** Formats a figure line: `FIGURE: name = value unit`. */
+export function formatFigure(name: string, value: number | string, unit = ''): string {
+  const shown = typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(6)).toString() : String(value);
+  return `FIGURE: ${name} = ${shown}${unit ? ` ${unit}` : ''}`;
+}
+
+/**
+ * Prints a measured figure for the result file. Only for measurements taken in this run, never for estimates.
+ * `unit` defaults to none.
+ */
+export function figure(name: string, value: number | string, unit = ''): void {
+  process.stdout.write(`${formatFigure(name, value, unit)}\n`);
+}
