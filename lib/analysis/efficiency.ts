@@ -9,6 +9,7 @@ import { TensorRTError } from '../errors.js';
 import type { NodeCost } from '../onnx/model.js';
 import type { DataTypeName, LayerEstimate, LayerInfo, LayerProfile, LayerTensor, TensorFormatName } from '../types.js';
 import type { ResolvedPeaks } from './peaks.js';
+import { describeTensor, fmt, fmtBytes, fmtFlops, fmtMs, ioSpec, table } from './report/format.js';
 
 /** Input to {@link analyzeEfficiency}. */
 export interface EfficiencyInput {
@@ -242,7 +243,7 @@ function analyzeLayer(layer: LayerInfo, input: EfficiencyInput, costByNode: Map<
     flops = costs.reduce((sum, cost) => sum + (cost as NodeCost).flops, 0);
     flopsSource = 'onnx-costs';
   } else {
-    const fromInspector = inspectorFlops(layer);
+    const fromInspector = convolutionFlops(layer);
     if (fromInspector !== null) {
       flops = fromInspector;
       flopsSource = 'inspector';
@@ -330,7 +331,7 @@ function analyzeLayer(layer: LayerInfo, input: EfficiencyInput, costByNode: Map<
 }
 
 /** Multiply-adds × 2 of a convolution or deconvolution from the inspector's fields, or `null`. */
-export function inspectorFlops(layer: LayerInfo): number | null {
+export function convolutionFlops(layer: LayerInfo): number | null {
   const conv = layer.convolution;
   if (!conv) return null;
   const input = layer.inputs[0]?.dimensions;
@@ -382,7 +383,7 @@ function computePeak(type: DataTypeName | undefined, sparse: boolean, profile: R
 }
 
 /** Bytes of one tensor with the channel dimension padded for vectorised formats, or `null` when unknown. */
-export function tensorBytes(tensor: LayerTensor): { bytes: number; padding: number } | null {
+export function paddedTensorBytes(tensor: LayerTensor): { bytes: number; padding: number } | null {
   const elementBytes = ELEMENT_BYTES[tensor.dataType];
   const dims = tensor.dimensions;
   if (elementBytes === undefined || !Array.isArray(dims) || dims.some((dim) => !(dim >= 0))) return null;
@@ -404,7 +405,7 @@ function sumTensors(tensors: LayerTensor[]): { bytes: number; padding: number } 
   let bytes = 0;
   let padding = 0;
   for (const tensor of tensors) {
-    const size = tensorBytes(tensor);
+    const size = paddedTensorBytes(tensor);
     if (!size) return null;
     bytes += size.bytes;
     padding += size.padding;
@@ -454,7 +455,7 @@ function buildAdvice(report: EfficiencyReport, input: EfficiencyInput): Efficien
   const share = (ms: number): string => (total > 0 ? `${fmt((ms / total) * 100, 3)}% of the layer time sum (${fmtMs(total)})` : 'untimed');
 
   // (a) Reformats at the network IO, and (a') reformats between layers.
-  const { inputs: networkInputs, outputs: networkOutputs } = networkIO(input.layers);
+  const { inputs: networkInputs, outputs: networkOutputs } = engineNetworkIO(input.layers);
   const ioInputSpecs: string[] = [];
   const ioOutputSpecs: string[] = [];
   const ioLayers: LayerInfo[] = [];
@@ -682,9 +683,9 @@ function scaledConvIntensity(layer: LayerInfo, factor: number): number | undefin
       bias: conv.bias ? { ...conv.bias, count: Math.round(conv.bias.count * factor) } : undefined,
     },
   };
-  const flops = inspectorFlops(scaled);
-  const input = tensorBytes(scaled.inputs[0]);
-  const output = tensorBytes(scaled.outputs[0]);
+  const flops = convolutionFlops(scaled);
+  const input = paddedTensorBytes(scaled.inputs[0]);
+  const output = paddedTensorBytes(scaled.outputs[0]);
   const type = computeDataType(layer);
   const elementBytes = type ? ELEMENT_BYTES[type] : undefined;
   if (flops === null || !input || !output || elementBytes === undefined) return undefined;
@@ -699,7 +700,7 @@ function requiredAlignment(type: DataTypeName | undefined): { alignment: number;
 }
 
 /** Tensors consumed but never produced (network inputs) and produced but never consumed (network outputs). */
-export function networkIO(layers: LayerInfo[]): { inputs: Set<string>; outputs: Set<string> } {
+export function engineNetworkIO(layers: LayerInfo[]): { inputs: Set<string>; outputs: Set<string> } {
   const produced = new Set<string>();
   const consumed = new Set<string>();
   for (const layer of layers) {
@@ -710,14 +711,6 @@ export function networkIO(layers: LayerInfo[]): { inputs: Set<string>; outputs: 
     inputs: new Set([...consumed].filter((name) => !produced.has(name))),
     outputs: new Set([...produced].filter((name) => !consumed.has(name))),
   };
-}
-
-const IO_TYPE: Partial<Record<DataTypeName, string>> = { float32: 'fp32', float16: 'fp16', bfloat16: 'bf16', int8: 'int8', int32: 'int32', int64: 'int64', uint8: 'uint8', bool: 'bool', fp8: 'fp8' };
-
-function ioSpec(tensor: LayerTensor): string {
-  const format = tensor.format === 'unknown' ? 'chw' : tensor.format;
-  const type = IO_TYPE[tensor.dataType];
-  return type ? `${type}:${format}` : format;
 }
 
 function uniqueSpec(specs: string[]): string | undefined {
@@ -732,12 +725,6 @@ function stripType(spec: string): string {
     .join(',');
 }
 
-/** Short text of a tensor: `fp16:hwc8 1x16x1920x1080`. */
-export function describeTensor(tensor: LayerTensor | undefined): string {
-  if (!tensor) return '?';
-  return `${ioSpec(tensor)} ${tensor.dimensions.join('x')}`;
-}
-
 function roundUp(value: number, multiple: number): number {
   return Math.ceil(value / multiple) * multiple;
 }
@@ -748,43 +735,6 @@ function sum(values: number[]): number {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Formatting
-
-/** `value` with `digits` significant digits, without exponent notation for ordinary magnitudes. */
-export function fmt(value: number, digits = 3): string {
-  if (!Number.isFinite(value)) return String(value);
-  if (value === 0) return '0';
-  const text = Number(value.toPrecision(digits));
-  return Math.abs(text) >= 1e6 || Math.abs(text) < 1e-3 ? text.toExponential(digits - 1) : String(text);
-}
-
-/** Milliseconds with three decimals (microsecond resolution), e.g. `2.400 ms`. */
-export function fmtMs(ms: number): string {
-  return `${ms.toFixed(3)} ms`;
-}
-
-/** Decimal bytes, e.g. `66.4 MB`. */
-export function fmtBytes(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
-
-/** FLOPs with a decimal prefix, e.g. `9.56 GFLOP`. */
-export function fmtFlops(flops: number): string {
-  const units = ['FLOP', 'kFLOP', 'MFLOP', 'GFLOP', 'TFLOP', 'PFLOP'];
-  let value = flops;
-  let unit = 0;
-  while (Math.abs(value) >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${fmt(value, 3)} ${units[unit]}`;
-}
 
 /**
  * Plain-text rendering of an {@link EfficiencyReport}: conventions, peaks, one row per layer, totals and advice.
@@ -851,13 +801,3 @@ function truncate(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
 
-/** Left-aligned text columns, right-aligned numeric ones. */
-export function table(header: string[], rows: string[][], numeric: Set<number> = new Set()): string[] {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const render = (row: string[]): string =>
-    row
-      .map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column])))
-      .join('  ')
-      .trimEnd();
-  return [render(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(render)];
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeEfficiency, formatEfficiency, inspectorFlops, tensorBytes } from '../../lib/analysis/efficiency.js';
+import { analyzeEfficiency, formatEfficiency, convolutionFlops, paddedTensorBytes } from '../../lib/analysis/efficiency.js';
 import { resolvePeaks } from '../../lib/analysis/peaks.js';
 import type { NodeCost } from '../../lib/onnx/model.js';
 import type { LayerInfo, LayerProfile } from '../../lib/types.js';
@@ -170,11 +170,11 @@ describe('analyzeEfficiency: bytes, padding, FLOP sources', () => {
 
   it('pads channels to the format vector: C=3 in hwc8 moves 8 channels, chw32 pads 16 to 32', () => {
     const rgb = tensor('image', 3, 'hwc8', 'float16', 4, 4);
-    expect(tensorBytes(rgb)).toEqual({ bytes: 8 * 16 * 2, padding: 5 * 16 * 2 });
+    expect(paddedTensorBytes(rgb)).toEqual({ bytes: 8 * 16 * 2, padding: 5 * 16 * 2 });
     const wide = tensor('x', 16, 'chw32', 'float16', 4, 4);
-    expect(tensorBytes(wide)).toEqual({ bytes: 32 * 16 * 2, padding: 16 * 16 * 2 });
-    expect(tensorBytes(tensor('y', 16, 'chw', 'float32', 4, 4))).toEqual({ bytes: 16 * 16 * 4, padding: 0 });
-    expect(tensorBytes({ ...rgb, dimensions: [-1, 3, 4, 4] })).toBeNull();
+    expect(paddedTensorBytes(wide)).toEqual({ bytes: 32 * 16 * 2, padding: 16 * 16 * 2 });
+    expect(paddedTensorBytes(tensor('y', 16, 'chw', 'float32', 4, 4))).toEqual({ bytes: 16 * 16 * 4, padding: 0 });
+    expect(paddedTensorBytes({ ...rgb, dimensions: [-1, 3, 4, 4] })).toBeNull();
   });
 
   it('advises aligned channel counts with the padding overhead', () => {
@@ -229,9 +229,9 @@ describe('analyzeEfficiency: bytes, padding, FLOP sources', () => {
     const depthwise = conv('dw', tensor('a', 32, 'hwc8', 'float16', 10, 10), tensor('b', 32, 'hwc8', 'float16', 5, 5));
     depthwise.convolution = { ...depthwise.convolution!, groups: 32, weights: { type: 'Half', count: 32 * 9 }, stride: [2, 2] };
     // 32 outputs × 25 pixels × 9 taps, ×2.
-    expect(inspectorFlops(depthwise)).toBe(2 * 32 * 25 * 9);
+    expect(convolutionFlops(depthwise)).toBe(2 * 32 * 25 * 9);
     delete depthwise.convolution!.weights;
-    expect(inspectorFlops(depthwise)).toBe(2 * 32 * 25 * 9);
+    expect(convolutionFlops(depthwise)).toBe(2 * 32 * 25 * 9);
   });
 
   it('labels estimated times and uses the sparse peak for sparse tactics', () => {

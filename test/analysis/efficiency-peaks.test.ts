@@ -1,0 +1,109 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { calibrationPath, defaultCalibrationDir, loadCalibration, resolvePeaks, saveCalibration, type CalibrationResult } from '../../lib/analysis/peaks.js';
+import { isTensorRTError } from '../../lib/errors.js';
+import type { EnvironmentInfo } from '../../lib/types.js';
+
+const host = { platform: 'linux', arch: 'x64', cpus: 16, node: 'v20.0.0' };
+
+// Figures measured on the lent H100 with PyTorch (bench/results/2026-11-21-h100-torch-ceilings.json).
+const h100Calibration: CalibrationResult = {
+  gpuName: 'NVIDIA H100 80GB HBM3',
+  tensorrtVersion: '10.16.0',
+  measuredAt: '2026-11-21T17:30:00Z',
+  copyBandwidthGBs: 2948.5,
+  fp16DenseTflops: 682.1,
+  fp16SparseTflops: 752.4,
+  method: 'device copy of 1 GiB; 8192^3 FP16 GEMM; 2:4 semi-structured GEMM',
+};
+
+describe('resolvePeaks', () => {
+  it('matches a datasheet profile from the GPU name and says it is a datasheet figure', () => {
+    const environment: EnvironmentInfo = { host, gpu: { index: 0, name: 'NVIDIA H100 80GB HBM3' } };
+    const peaks = resolvePeaks({ environment });
+    expect(peaks.source).toBe('datasheet');
+    expect(peaks.profile.id).toBe('h100-sxm');
+    expect(peaks.profile.measured).toBe(false);
+    expect(peaks.notes.join(' ')).toMatch(/Datasheet peaks/);
+  });
+
+  it('prefers a calibration of the same GPU and reports measured/datasheet ratios', () => {
+    const environment: EnvironmentInfo = { host, gpu: { index: 0, name: 'NVIDIA H100 80GB HBM3' } };
+    const peaks = resolvePeaks({ environment, calibration: h100Calibration });
+    expect(peaks.source).toBe('calibrated');
+    expect(peaks.profile.measured).toBe(true);
+    expect(peaks.profile.fp16DenseTflops).toBe(682.1);
+    expect(peaks.profile.memoryBandwidthGBs).toBe(2948.5);
+    expect(peaks.profile.fp16SparseTflops).toBe(752.4);
+    // 682.1 / 989.4 = 0.69; 2948.5 / 3350 = 0.88.
+    expect(peaks.notes.join(' ')).toContain('0.69 and 0.88');
+  });
+
+  it('ignores a calibration of another GPU', () => {
+    const environment: EnvironmentInfo = { host, gpu: { index: 0, name: 'NVIDIA A100-SXM4-80GB' } };
+    const peaks = resolvePeaks({ environment, calibration: h100Calibration });
+    expect(peaks.source).toBe('datasheet');
+    expect(peaks.profile.id).toBe('a100-sxm-80gb');
+    expect(peaks.notes.join(' ')).toMatch(/ignored/);
+  });
+
+  it('takes twice the measured dense peak as the sparse one when sparsity was not measured, with a note', () => {
+    const { fp16SparseTflops: _ignored, ...dense } = h100Calibration;
+    const peaks = resolvePeaks({ calibration: dense });
+    expect(peaks.profile.fp16SparseTflops).toBeCloseTo(2 * 682.1, 9);
+    expect(peaks.notes.join(' ')).toMatch(/twice the measured dense/);
+  });
+
+  it('scales datasheet compute peaks (not bandwidth) to the GPU\'s reported maximum clock', () => {
+    const environment: EnvironmentInfo = { host, gpu: { index: 0, name: 'Orin', clocks: { maxSmMHz: 612 } } };
+    const peaks = resolvePeaks({ environment, deviceProfileId: 'orin-agx-32gb-816mhz' });
+    expect(peaks.profile.fp16DenseTflops).toBeCloseTo(23.7 * (612 / 816), 9);
+    expect(peaks.profile.memoryBandwidthGBs).toBe(204.8);
+    expect(peaks.notes.join(' ')).toMatch(/612 MHz/);
+  });
+
+  it('uses the mock backend\'s profile id and fails clearly when nothing identifies the GPU', () => {
+    expect(resolvePeaks({ environment: { host, deviceProfile: 'rtx-3080' } }).profile.id).toBe('rtx-3080');
+    try {
+      resolvePeaks({});
+      expect.unreachable();
+    } catch (error) {
+      expect(isTensorRTError(error, 'ERR_INVALID_ARGUMENT')).toBe(true);
+      expect((error as Error).message).toMatch(/deviceProfileId.*h100-sxm/);
+    }
+    expect(() => resolvePeaks({ deviceProfileId: 'h200' })).toThrow(/Known ids/);
+    expect(() => resolvePeaks({ environment: { host, gpu: { index: 0, name: 'Tesla T4' } } })).toThrow(/trtn calibrate/);
+  });
+});
+
+describe('calibration cache', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trtn-cal-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('saves and loads per GPU, case- and space-insensitively', () => {
+    const path = saveCalibration(dir, h100Calibration);
+    expect(path).toBe(calibrationPath(dir, h100Calibration.gpuName));
+    expect(loadCalibration(dir, 'nvidia  h100 80gb hbm3')).toEqual(h100Calibration);
+    expect(loadCalibration(dir, 'NVIDIA A100-SXM4-80GB')).toBeUndefined();
+    expect(JSON.parse(readFileSync(path, 'utf8')).schemaVersion).toBe(1);
+  });
+
+  it('refuses a corrupt cache file and names it', () => {
+    writeFileSync(calibrationPath(dir, 'Broken GPU'), '{"calibration": {"gpuName": "Broken GPU"}}');
+    expect(() => loadCalibration(dir, 'Broken GPU')).toThrow(/Delete the file/);
+    writeFileSync(calibrationPath(dir, 'Bad JSON'), '{');
+    expect(() => loadCalibration(dir, 'Bad JSON')).toThrow(/not valid JSON/);
+  });
+
+  it('refuses to save an invalid record', () => {
+    expect(() => saveCalibration(dir, { ...h100Calibration, copyBandwidthGBs: -1 })).toThrow(/copyBandwidthGBs/);
+  });
+
+  it('picks the cache folder from TRTN_CACHE_DIR, then XDG_CACHE_HOME, then ~/.cache', () => {
+    expect(defaultCalibrationDir({ TRTN_CACHE_DIR: '/x', XDG_CACHE_HOME: '/y' })).toBe('/x');
+    expect(defaultCalibrationDir({ XDG_CACHE_HOME: '/y' })).toBe(join('/y', 'tensorrt-node'));
+    expect(defaultCalibrationDir({})).toMatch(/\.cache[/\\]tensorrt-node$/);
+  });
+});
