@@ -60,14 +60,14 @@ sha_of() { sha256sum "$1" | cut -d' ' -f1; }
 # Take in the carried part(s).
 while read -r name sha size; do
   [ -f "$src/$name" ] || continue
-  if [ -f "$store/$name" ] && [ "$(sha_of "$store/$name")" = "$sha" ]; then
-    echo "part $name already present"
-    continue
-  fi
   got=$(sha_of "$src/$name")
   if [ "$got" != "$sha" ]; then
     echo "REJECTED $name: sha256 $got does not match the manifest's $sha ($(wc -c <"$src/$name") bytes, expected $size); carry it again"
     status=1
+    continue
+  fi
+  if [ -f "$store/$name" ] && [ "$(sha_of "$store/$name")" = "$sha" ]; then
+    echo "part $name already present"
     continue
   fi
   cp -f "$src/$name" "$store/$name.tmp" && mv -f "$store/$name.tmp" "$store/$name" || { echo "REJECTED $name: copy into $store failed"; status=1; continue; }
