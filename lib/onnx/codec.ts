@@ -136,13 +136,14 @@ function longToBigInt(value: unknown): bigint {
   return long.unsigned ? bits : BigInt.asIntN(64, bits);
 }
 
-function longToNumber(value: unknown, what: string): number {
+/**
+ * int64 scalars (dims, int attributes) as numbers. Values beyond 2^53 are clamped: INT64_MAX is a legal
+ * "until the end" in Slice-like attributes, and clamping keeps that meaning while staying a safe integer.
+ */
+function longToNumber(value: unknown): number {
   const big = longToBigInt(value);
-  if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < BigInt(Number.MIN_SAFE_INTEGER)) {
-    // INT64_MAX is a legal "until the end" in Slice and friends; keep it as a large but safe number.
-    return big > 0n ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
-  }
-  void what;
+  if (big > BigInt(Number.MAX_SAFE_INTEGER)) return Number.MAX_SAFE_INTEGER;
+  if (big < BigInt(Number.MIN_SAFE_INTEGER)) return Number.MIN_SAFE_INTEGER;
   return Number(big);
 }
 
@@ -233,7 +234,7 @@ function elementCount(dims: number[]): number {
 function decodeTensor(message: Message): OnnxTensor {
   const name: string = message.name ?? '';
   const dataType: number = message.data_type ?? 0;
-  const dims = (message.dims ?? []).map((dim: unknown) => longToNumber(dim, 'dims'));
+  const dims = (message.dims ?? []).map((dim: unknown) => longToNumber(dim));
   if (message.data_location === 1 || (message.external_data?.length ?? 0) > 0) {
     throw unsupported(
       `initializer '${name}' stores its data in an external file; external data is not supported. ` +
@@ -334,7 +335,7 @@ function decodeValueInfo(message: Message): OnnxValueInfo {
     info.elemType = tensorType.elem_type ?? 0;
     if (has(tensorType, 'shape')) {
       info.shape = (tensorType.shape.dim ?? []).map((dim: Message): OnnxDim => {
-        if (has(dim, 'dim_value')) return longToNumber(dim.dim_value, 'dim_value');
+        if (has(dim, 'dim_value')) return longToNumber(dim.dim_value);
         if (has(dim, 'dim_param')) return dim.dim_param as string;
         return undefined;
       });
@@ -383,7 +384,7 @@ function decodeAttribute(message: Message, nodeName: string): [string, OnnxAttri
     case AttributeType.FLOAT:
       return [name, { type: 'float', value: message.f ?? 0 }];
     case AttributeType.INT:
-      return [name, { type: 'int', value: longToNumber(message.i ?? 0, where) }];
+      return [name, { type: 'int', value: longToNumber(message.i ?? 0) }];
     case AttributeType.STRING:
       return [name, { type: 'string', value: utf8Decoder.decode(message.s ?? new Uint8Array()) }];
     case AttributeType.TENSOR:
@@ -395,7 +396,7 @@ function decodeAttribute(message: Message, nodeName: string): [string, OnnxAttri
     case AttributeType.FLOATS:
       return [name, { type: 'floats', value: Array.from(message.floats ?? [], Number) }];
     case AttributeType.INTS:
-      return [name, { type: 'ints', value: (message.ints ?? []).map((value: unknown) => longToNumber(value, where)) }];
+      return [name, { type: 'ints', value: (message.ints ?? []).map((value: unknown) => longToNumber(value)) }];
     case AttributeType.STRINGS:
       return [name, { type: 'strings', value: (message.strings ?? []).map((value: Uint8Array) => utf8Decoder.decode(value)) }];
     default:
@@ -501,15 +502,15 @@ export function readOnnx(bytes: Uint8Array): OnnxModel {
     throw parseError(`the data is not a valid ONNX protobuf (${(error as Error).message}); it may be truncated`, error);
   }
   if (!has(message, 'graph')) throw parseError('the data decodes as protobuf but has no ONNX graph');
-  if (!has(message, 'ir_version') || longToNumber(message.ir_version, 'ir_version') <= 0) {
+  if (!has(message, 'ir_version') || longToNumber(message.ir_version) <= 0) {
     throw parseError('the data has no ONNX ir_version, so it is not an ONNX model');
   }
   try {
     const model: OnnxModel = {
-      irVersion: longToNumber(message.ir_version, 'ir_version'),
+      irVersion: longToNumber(message.ir_version),
       opsetImports: (message.opset_import ?? []).map((entry: Message) => ({
         domain: entry.domain === 'ai.onnx' ? '' : (entry.domain ?? ''),
-        version: longToNumber(entry.version ?? 0, 'opset version'),
+        version: longToNumber(entry.version ?? 0),
       })),
       producerName: message.producer_name ?? '',
       producerVersion: message.producer_version ?? '',
@@ -517,7 +518,7 @@ export function readOnnx(bytes: Uint8Array): OnnxModel {
       metadataProps: (message.metadata_props ?? []).map((entry: Message) => ({ key: entry.key ?? '', value: entry.value ?? '' })),
     };
     if (has(message, 'domain')) model.domain = message.domain;
-    if (has(message, 'model_version')) model.modelVersion = longToNumber(message.model_version, 'model_version');
+    if (has(message, 'model_version')) model.modelVersion = longToNumber(message.model_version);
     if (has(message, 'doc_string')) model.docString = message.doc_string;
     return model;
   } catch (error) {
