@@ -29,7 +29,7 @@
  * - `computeTime = paddedFlops / (peak · efficiency)`, with `paddedFlops = 2 · groups · M' · N' · K'` over the
  *   GEMM view of the layer (Conv: M = N·P·Q, N = K/groups, K = C/groups · R · S). Tensor Core math pads
  *   channels: C and K are rounded up to multiples of 8 (FP16 dense), and M, N, K are rounded up to the kernel
- *   tile ({@link TILES}): this is the small-GEMM penalty, so a 16-channel layer wastes half its math.
+ *   tile ({@link TILES}): this is the small-GEMM penalty (a 16-channel 3x3 layer executes K = 160 for 144).
  * - FP16 dense uses `fp16DenseTflops · DENSE_EFFICIENCY`; FP32 uses `fp32Tflops · FP32_EFFICIENCY` without
  *   channel padding; pointwise, pooling, reformat and other layers are memory-bound (`flops` still reported).
  * - `overhead` = the profile's `kernelOverheadUs` per kernel; `NoOp` layers cost 0.
@@ -71,9 +71,9 @@ export const GRAPH_LAUNCH_US = 8;
 
 /** Tile granules of the modelled kernels: M, K granules, and the smallest N tile. */
 export const TILES = {
-  dense: { m: 128, minN: 32, maxN: 128, k: 32 },
+  dense: { m: 128, minN: 16, maxN: 128, k: 32 },
   sparse: { m: 128, minN: 64, maxN: 128, k: 64 },
-  fp32: { m: 128, minN: 32, maxN: 128, k: 8 },
+  fp32: { m: 128, minN: 16, maxN: 128, k: 8 },
 } as const;
 
 /** Activations TensorRT fuses into a preceding Conv or GEMM. */
