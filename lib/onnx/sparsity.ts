@@ -154,6 +154,9 @@ function pruneTensor(tensor: OnnxTensor, layout: Layout): number {
  * apex ASP and Polygraphy's `surgeon prune` do, and unlike `trtexec --sparsity=force`, which keeps the first
  * two of every four regardless of magnitude. The input model is not modified.
  *
+ * Channel rule: the reduction axis (input channels per group for Conv, K for MatMul/Gemm) must be a multiple
+ * of 4, so every group of four is complete; no zero padding is invented.
+ *
  * Skipped, with the reason in the report: reduction axis not a multiple of 4, fewer channels than
  * `minChannels`, weights that are not initializers, non-float weights, a constant A input of MatMul, and
  * initializers shared with an already pruned node.
