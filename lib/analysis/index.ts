@@ -1,2 +1,3 @@
 export * from './peaks.js';
 export * from './efficiency.js';
+export * from './compare.js';

@@ -64,5 +64,5 @@ export function table(header: string[], rows: string[][], numeric: Set<number> =
       .map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column])))
       .join('  ')
       .trimEnd();
-  return [render(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(render)];
+  return [render(header), widths.map((width) => '-'.repeat(Math.min(width, 60))).join('  '), ...rows.map(render)];
 }
