@@ -5,7 +5,7 @@
  * `unpack.sh` (no node needed) verifies and reassembles them.
  *
  * Usage: node scripts/bundle/pack.mjs [--manifest pack.json] [--node PATH | --no-node]
- *          [--include SRC[=DEST]]... [--node-modules PKG|@prod]... [--tensorrt VERSION=DIR]...
+ *          [--include SRC[=DEST][?]]... [--node-modules PKG|@prod]... [--tensorrt VERSION=DIR]...
  *          [--exclude GLOB]... [--out .bundle] [--part-size 60M] [--compression auto|xz|zstd|gzip]
  *          [--dest /opt/trtn-bundle] [--list]
  * Only node's standard library and the system `tar` (plus `xz`/`zstd` when present) are used.
@@ -187,10 +187,19 @@ function planIncludes(options, repoRoot) {
     const nodePath = fs.realpathSync(options.node ?? process.execPath);
     includes.push({ source: nodePath, dest: 'node/bin/node', kind: 'node' });
   }
-  for (const spec of options.include) {
+  for (const given of options.include) {
+    // A trailing '?' marks an optional include (e.g. dist/ before the first build): skipped when absent.
+    const optional = given.endsWith('?');
+    const spec = optional ? given.slice(0, -1) : given;
     const eq = spec.indexOf('=');
     const source = path.resolve(repoRoot, eq > 0 ? spec.slice(0, eq) : spec);
-    if (!fs.existsSync(source)) throw new UsageError(`--include ${spec}: ${source} does not exist`);
+    if (!fs.existsSync(source)) {
+      if (optional) {
+        process.stderr.write(`pack: optional include ${spec} is absent, skipped\n`);
+        continue;
+      }
+      throw new UsageError(`--include ${spec}: ${source} does not exist (append ? to make it optional)`);
+    }
     const dest = eq > 0 ? spec.slice(eq + 1) : isInside(source, repoRoot) ? `repo/${path.relative(repoRoot, source).split(path.sep).join('/')}` : `extra/${path.basename(source)}`;
     includes.push({ source, dest, kind: 'path' });
   }

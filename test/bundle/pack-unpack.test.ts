@@ -215,8 +215,10 @@ describe('pack.mjs options', () => {
 
   it('list mode includes the node binary by default and packs nothing', () => {
     const out = path.join(work, 'list');
-    const result = pack(['--include', `${source}=s`, '--out', out, '--list']);
+    const result = pack(['--include', `${source}=s`, '--include', `${path.join(work, 'absent')}?`, '--out', out, '--list']);
     expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/optional include .*absent, skipped/);
+    expect(pack(['--include', path.join(work, 'absent'), '--out', out, '--list']).status).toBe(2);
     expect(result.stdout).toContain('node/bin/node  (node)');
     expect(fs.existsSync(out)).toBe(false);
   });
