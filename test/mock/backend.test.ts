@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineHandle } from '../../lib/backend/types.js';
@@ -339,5 +340,22 @@ describe('backend info', () => {
     expect(environment.gpu).toBeUndefined();
     expect(environment.deviceProfile).toBe('h100-sxm');
     expect(environment.host.cpus).toBeGreaterThan(0);
+  });
+});
+
+describe('real torch exports', () => {
+  it('fuses a torchscript Conv + Add + Relu and reformats both of its inputs, as in seed 000 log', async () => {
+    const bytes = new Uint8Array(readFileSync(new URL('../fixtures/onnx/resnet-like-torchscript.onnx', import.meta.url)));
+    const { report, plan } = await build(bytes, { fp16: true });
+    const fused = report.layers.find((layer) => layer.convolution?.hasResidual)!;
+    expect(fused.name).toBe(fused.onnxNodes.join(' + '));
+    expect(fused.onnxNodes.map((name) => name.split('/').at(-1))).toEqual(['Conv', 'Add', 'Relu']);
+    const reformats = report.layers.filter((layer) => layer.isReformat && layer.name.endsWith(` to ${fused.name}`)).map((layer) => layer.name);
+    expect(reformats).toEqual([`Reformatting CopyNode for Input Tensor 0 to ${fused.name}`, `Reformatting CopyNode for Input Tensor 1 to ${fused.name}`]);
+    const engine = await backend.deserialize(plan, 0);
+    const input = engine.io.find((tensor) => tensor.mode === 'input')!;
+    const outputs = await engine.createContext().infer({ [input.name]: new Float32Array(input.shape.reduce((a, b) => a * b, 1)).fill(0.25) });
+    expect(Object.keys(outputs)).toEqual(engine.io.filter((tensor) => tensor.mode === 'output').map((tensor) => tensor.name));
+    engine.dispose();
   });
 });
