@@ -127,21 +127,25 @@ export class MockEngine implements EngineHandle {
     return this.#report;
   }
 
+  /** The plan container: magic, version, JSON header (report, IO) and the ONNX bytes. */
   serialize(): Uint8Array {
     this.#ensureAlive();
     return encodeMockPlan({ report: this.#report, io: this.io, onnx: this.#onnx });
   }
 
+  /** Layers as the inspector would describe them, each with its raw inspector-shaped JSON. */
   inspect(): LayerInfo[] {
     this.#ensureAlive();
     return this.#report.layers.map((layer) => ({ ...structuredClone(layer), raw: rawLayer(layer) }));
   }
 
+  /** `{"Layers": [...], "Bindings": [...]}` with trtexec --exportLayerInfo key names, plus `"Estimated": true`. */
   inspectRaw(): Record<string, unknown> {
     this.#ensureAlive();
     return { Layers: this.#report.layers.map(rawLayer), Bindings: this.io.map((tensor) => tensor.name), Estimated: true };
   }
 
+  /** A context that runs the engine's ONNX model on onnxruntime-node (CPU). */
   createContext(): ContextHandle {
     this.#ensureAlive();
     const context = new MockContext(this, (closed) => this.#contexts.delete(closed));
@@ -166,7 +170,7 @@ export class MockEngine implements EngineHandle {
     return this.#session;
   }
 
-  /** @internal */
+  /** @internal The onnxruntime-node module, loaded on first use. */
   async ort(): Promise<OrtModule> {
     return import('onnxruntime-node');
   }
@@ -193,6 +197,7 @@ export class MockEngine implements EngineHandle {
       .reduce((sum, tensor) => sum + paddedElementCount(this.#optDims(tensor), tensor.format === 'unknown' ? 'chw' : tensor.format) * elementSize(tensor.dataType), 0);
   }
 
+  /** trtexec-style timing built from the cost model's per-layer estimates (`estimated: true`, zero spread). */
   async benchmark(options: BenchmarkOptions): Promise<BenchmarkResult> {
     this.#ensureAlive();
     const resolved = options as BenchmarkResult['options'];
@@ -256,6 +261,7 @@ export class MockEngine implements EngineHandle {
     };
   }
 
+  /** Per-layer estimates for `options.iterations` iterations (defaults to 10), as trtexec --exportProfile rows. */
   async profile(options: BenchmarkOptions): Promise<ProfileResult> {
     this.#ensureAlive();
     const iterations = Math.min(Math.max(options.iterations ?? 10, 1), 10_000);
@@ -270,6 +276,7 @@ export class MockEngine implements EngineHandle {
     };
   }
 
+  /** Releases the onnxruntime session and disposes every context. Idempotent. */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
@@ -292,6 +299,11 @@ export class MockContext implements ContextHandle {
     this.#onDispose = onDispose;
   }
 
+  /**
+   * Runs the model on onnxruntime-node. Inputs are in logical NCHW order whatever the IO format (vectorised
+   * formats are not re-laid out); fp16 IO takes and returns fp16 bits in a Uint16Array.
+   * @throws TensorRTError ERR_INPUT for missing/unknown names, wrong typed-array type, element count or shape.
+   */
   async infer(inputs: InferInputs): Promise<InferOutputs> {
     const engine = this.#engine;
     if (!engine) throw disposedError('execution context');
@@ -378,6 +390,7 @@ export class MockContext implements ContextHandle {
     return outputs;
   }
 
+  /** Detaches the context from its engine. Idempotent. */
   dispose(): void {
     if (!this.#engine) return;
     this.#engine = undefined;
