@@ -302,6 +302,10 @@ export async function planEngine(onnxBytes: Uint8Array, options: ResolvedBuildOp
     const estimate = estimateMemoryBound(bytes, 0, device);
     const tacticName = 'mock_reformat';
     const candidate: TacticCandidate = { tactic: tacticId(tacticName), kernelName: tacticName, implementation: 'Reformat', timeMs: round(estimate.timeMs), sparse: false, estimated: true, formats: `${shortTensorText(from.dataType, from.format, from.dims)} -> ${shortTensorText(to.dataType, to.format, to.dims)}` };
+    verbose(`*************** Autotuning Reformat: ${candidate.formats} ***************`);
+    verbose(`--------------- Timing Runner: ${name} (Reformat)`);
+    verbose(`Tactic Name: ${tacticName} Tactic: ${candidate.tactic} Time: ${candidate.timeMs}`);
+    verbose(`Fastest Tactic: ${candidate.tactic} Time: ${candidate.timeMs}`);
     return {
       info: {
         name,
@@ -438,7 +442,8 @@ export async function planEngine(onnxBytes: Uint8Array, options: ResolvedBuildOp
         groups: cost.conv.groups,
         outMaps: cost.conv.outChannels,
         weights: { type: weightType, count: weightElements - (bias ? bias.data.length : 0) },
-        ...(bias ? { bias: { type: weightType, count: bias.data.length } } : {}),
+        // A folded BatchNormalization leaves a per-channel bias behind, as in TensorRT's fused layers.
+        bias: { type: weightType, count: bias ? bias.data.length : group.batchNorm ? cost.conv.outChannels : 0 },
         hasSparseWeights: picked,
         hasResidual: group.residualInput !== undefined,
         ...(group.activation ? { activation: group.activation.toUpperCase() } : {}),

@@ -66,6 +66,11 @@ describe('sparsity on the ResNet-like model (Orin profile)', () => {
     expect(listFromLog(report, '(Sparsity) Layers eligible for sparse math: ')).toEqual(report.sparsity.eligible);
     expect(listFromLog(report, '(Sparsity) TRT inference plan picked sparse implementation for layers: ')).toEqual(report.sparsity.picked);
   });
+  it('gives a Conv with folded BatchNormalization a per-channel bias', () => {
+    const folded = report.layers.filter((layer) => layer.onnxNodes.some((name) => /BatchNormalization$/.test(name)));
+    expect(folded.length).toBeGreaterThan(0);
+    for (const layer of folded) expect(layer.convolution!.bias).toEqual({ type: 'Half', count: layer.convolution!.outMaps });
+  });
   it('names fused layers after their ONNX nodes joined with " + "', () => {
     const residual = report.layers.filter((layer) => layer.convolution?.hasResidual);
     expect(residual.length).toBeGreaterThan(0);
