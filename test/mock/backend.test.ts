@@ -364,3 +364,24 @@ describe('real torch exports', () => {
     engine.dispose();
   });
 });
+
+describe('dynamic shapes', () => {
+  const model = buildSeed003Model({ height: 8, width: 8, layers: 1 });
+  model.graph.inputs[0].shape = ['batch', 16, 8, 8];
+  model.graph.outputs[0].shape = ['batch', 16, 8, 8];
+  const bytes = writeOnnx(model);
+
+  it('needs a shape range, reports -1 and accepts shapes inside the range only', async () => {
+    await expect(build(bytes)).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION', message: expect.stringContaining('shapes') });
+    const { plan, report } = await build(bytes, { shapes: { input: { min: [1, 16, 8, 8], opt: [2, 16, 8, 8], max: [4, 16, 8, 8] } } });
+    expect(report.layers[0].inputs[0].dimensions).toEqual([2, 16, 8, 8]);
+    const engine = await backend.deserialize(plan, 0);
+    expect(engine.io[0].shape).toEqual([-1, 16, 8, 8]);
+    const context = engine.createContext();
+    const three = await context.infer({ input: { data: new Float32Array(3 * 16 * 64), shape: [3, 16, 8, 8] } });
+    expect(three.output.shape).toEqual([3, 16, 8, 8]);
+    await expect(context.infer({ input: new Float32Array(2 * 16 * 64) })).rejects.toMatchObject({ code: 'ERR_INPUT', message: expect.stringContaining('dynamic') });
+    await expect(context.infer({ input: { data: new Float32Array(5 * 16 * 64), shape: [5, 16, 8, 8] } })).rejects.toMatchObject({ code: 'ERR_INPUT', message: expect.stringContaining('1..4') });
+    engine.dispose();
+  });
+});
