@@ -198,9 +198,7 @@ describe('pack.mjs options', () => {
   });
 
   it('resolves a runtime node_modules closure: vitest brings vite and its native rolldown binding, not type-only packages', async () => {
-    const { nodeModulesClosure } = (await import('../../scripts/bundle/pack.mjs')) as unknown as {
-      nodeModulesClosure(roots: string[], root: string): Array<{ dir: string; package: string }>;
-    };
+    const { nodeModulesClosure } = await import('../../scripts/bundle/pack.mjs');
     const names = nodeModulesClosure(['vitest'], repoRoot).map((entry) => entry.package.replace(/@[^@]+$/, ''));
     expect(names).toContain('vitest');
     expect(names).toContain('vite');

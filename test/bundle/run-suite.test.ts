@@ -54,7 +54,7 @@ describe('run-suite.sh on a fake box', () => {
     fs.mkdirSync(bin);
     fs.writeFileSync(path.join(bin, 'nvidia-smi'), `#!/bin/sh\ncase "$1" in -L) echo "GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-x)";; -q) cat '${smiDump}';; esac\n`, { mode: 0o755 });
     out = path.join(work, 'out');
-    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, TRTN_BUNDLE_DIR: path.join(work, 'opt'), OUT: out, TRTN_TENSORRT_LIB_DIR: '' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}`, TRTN_BUNDLE_DIR: path.join(work, 'opt'), OUT: out, TRTN_TENSORRT_LIB_DIR: '' };
     delete env.TRTN_TENSORRT_LIB_DIR;
     delete env.VITEST;
     delete env.VITEST_POOL_ID;
