@@ -442,8 +442,11 @@ export async function pack(argv) {
     '',
     ...writer.parts.flatMap((part) => {
       const carry = `${relOut}/part-${String(part.index).padStart(3, '0')}`;
+      const folderSize = part.size + unpackScript.length + Buffer.byteLength(body) + 1;
       return [
-        `call ${part.index + 1}/${manifest.parts.length}  (${formatSize(part.size + unpackScript.length + Buffer.byteLength(body))})`,
+        `call ${part.index + 1}/${manifest.parts.length}  (${formatSize(folderSize)})`,
+        // The manifest and script ride along with each part; say so when they push a folder past 60 MiB.
+        ...(folderSize > MAX_PART_SIZE ? [`  note: this folder is over 60 MiB with its manifest and unpack.sh; pack with --part-size 59M if the limit is strict`] : []),
         `  carry:   ${carry}`,
         `  command: bash ${carry}/unpack.sh ${carry} ${shellQuote(dest)}`,
         '',
