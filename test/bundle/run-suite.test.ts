@@ -38,7 +38,7 @@ describe('run-suite.sh on a fake box', () => {
         "import { expect, it } from 'vitest';",
         "import { describeGpu, figure } from './helpers.js';",
         "await describeGpu('needs TensorRT', 'tensorrt', () => { it('cannot run here', () => { expect(true).toBe(false); }); });",
-        "it('sees the library folder', () => { figure('lib dir', process.env.TRTN_TENSORRT_LIB_DIR ?? 'unset'); figure('ld path has it', String((process.env.LD_LIBRARY_PATH ?? '').includes(process.env.TRTN_TENSORRT_LIB_DIR ?? '@'))); });",
+        "it('sees the library folder', () => { figure('lib dir', process.env.TRTN_TENSORRT_LIB_DIR ?? 'unset'); figure('ld path has it', String((process.env.LD_LIBRARY_PATH ?? '').includes(process.env.TRTN_TENSORRT_LIB_DIR ?? '@'))); figure('ld path', process.env.LD_LIBRARY_PATH ?? ''); });",
         '',
       ].join('\n'),
     );
@@ -54,8 +54,10 @@ describe('run-suite.sh on a fake box', () => {
     fs.mkdirSync(bin);
     fs.writeFileSync(path.join(bin, 'nvidia-smi'), `#!/bin/sh\ncase "$1" in -L) echo "GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-x)";; -q) cat '${smiDump}';; esac\n`, { mode: 0o755 });
     out = path.join(work, 'out');
-    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}`, TRTN_BUNDLE_DIR: path.join(work, 'opt'), OUT: out, TRTN_TENSORRT_LIB_DIR: '' };
-    delete env.TRTN_TENSORRT_LIB_DIR;
+    // A second TensorRT given by the caller: two runs, each seeing only its own library folder.
+    fs.mkdirSync(path.join(work, 'trt11/lib'), { recursive: true });
+    fs.writeFileSync(path.join(work, 'trt11/lib/libnvinfer.so.11.1.0'), '');
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}`, TRTN_BUNDLE_DIR: path.join(work, 'opt'), OUT: out, TRTN_TENSORRT_LIB_DIR: path.join(work, 'trt11/lib') };
     delete env.VITEST;
     delete env.VITEST_POOL_ID;
     delete env.VITEST_WORKER_ID;
@@ -65,7 +67,7 @@ describe('run-suite.sh on a fake box', () => {
 
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-  it('runs once per bundled TensorRT version with its library folder exported, and writes the result file', () => {
+  it('runs once per TensorRT version (caller\'s and bundled) with only that library folder exported, and writes result files', () => {
     expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(fs.lstatSync(path.join(box, 'node_modules')).isSymbolicLink()).toBe(true);
     const files = fs.readdirSync(out);
@@ -81,5 +83,12 @@ describe('run-suite.sh on a fake box', () => {
     expect(text).toContain('- ld path has it = true');
     expect(text).toMatch(/- needs TensorRT: no TensorRT: /);
     expect(text).toContain('native addon | not built: no TensorRT headers');
+    expect(text).not.toContain('trt11');
+    const other = files.find((name) => /-trt-11\.1\.0-nvidia-h100-80gb-hbm3\.md$/.test(name));
+    expect(other, files.join(', ')).toBeDefined();
+    const otherText = fs.readFileSync(path.join(out, other!), 'utf8');
+    expect(otherText).toMatch(/- lib dir = \S+\/trt11\/lib\n/);
+    expect(otherText).not.toContain('tensorrt/10.99');
+    expect(result.stdout).toMatch(/run-suite: TensorRT 11\.1\.0: 1 passed, 0 failed, 1 skipped/);
   });
 });

@@ -108,6 +108,7 @@ done
 
 overall=0
 summaries=()
+base_ld_library_path=${LD_LIBRARY_PATH:-}
 for run in "${runs[@]}"; do
   IFS='|' read -r trt lib include <<EOF
 $run
@@ -124,11 +125,13 @@ EOF
   } >"$log"
 
   native="not built: no TensorRT headers for this run"
+  # Each run sees only its own TensorRT: nothing carries over from the previous run.
+  unset TRTN_TENSORRT_LIB_DIR TRTN_TENSORRT_INCLUDE_DIR
   if [ -n "$lib" ]; then
     export TRTN_TENSORRT_LIB_DIR=$lib
-    export LD_LIBRARY_PATH="$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    export LD_LIBRARY_PATH="$lib${base_ld_library_path:+:$base_ld_library_path}"
   else
-    unset TRTN_TENSORRT_LIB_DIR
+    export LD_LIBRARY_PATH=$base_ld_library_path
   fi
   if [ -n "$include" ]; then
     export TRTN_TENSORRT_INCLUDE_DIR=$include
