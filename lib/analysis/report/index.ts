@@ -1,0 +1,3 @@
+/** The HTML report. */
+export { renderHtmlReport, ESTIMATED_BANNER } from './html.js';
+export type { HtmlReportInput } from './html.js';
