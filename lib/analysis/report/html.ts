@@ -137,7 +137,7 @@ function environmentSection(environment: EnvironmentInfo, report?: BuildReport):
 }
 
 function statsRow(label: string, stats: TimingStats): string[] {
-  return [escapeHtml(label), ...[stats.min, stats.median, stats.mean, stats.p90, stats.p99, stats.max].map((value) => value.toFixed(4)), `${stats.covPercent.toFixed(2)}%`];
+  return [escapeHtml(label), ...[stats.min, stats.median, stats.mean, stats.p90, stats.p99, stats.max].map((value) => (Number.isFinite(value) ? value.toFixed(4) : '-')), Number.isFinite(stats.covPercent) ? `${stats.covPercent.toFixed(2)}%` : '-'];
 }
 
 function benchmarkSection(benchmark: BenchmarkResult): string {
