@@ -161,7 +161,7 @@ const ELEMENT_BYTES: Record<DataTypeName, number | undefined> = {
 const FORMAT_ALIGNMENT: Partial<Record<TensorFormatName, number>> = { chw2: 2, chw4: 4, hwc8: 8, chw16: 16, chw32: 32, dhwc8: 8, cdhw32: 32, hwc16: 16 };
 const THREE_D_FORMATS = new Set<string>(['dhwc8', 'cdhw32', 'dhwc']);
 /** Layer types that only move data. */
-const DATA_MOVEMENT_TYPES = /^(reformat|shuffle|noop|slice|concatenation|copy|gather|identity|padding|resize)$/i;
+const DATA_MOVEMENT_TYPES = /^(reformat|shuffle|noop|slice|concatenation|copy|gather|identity|padding)$/i;
 const SPARSE_TACTIC = /sparse|sptensor/i;
 
 /**
