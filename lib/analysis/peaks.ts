@@ -91,6 +91,12 @@ export function resolvePeaks(options: ResolvePeaksOptions = {}): ResolvedPeaks {
     if (base) notes.push(`Device profile ${base.id} is the one the mock backend estimated against.`);
   }
 
+  const jetson = environment?.jetson;
+  if (jetson?.nvpmodelMode && !/^MAXN/i.test(jetson.nvpmodelMode)) {
+    notes.push(`This Jetson ran in nvpmodel mode ${jetson.nvpmodelMode}, which caps GPU and memory clocks below the datasheet's: prefer a calibration taken in the same mode.`);
+  }
+  if (jetson?.clocksLocked === false) notes.push('GPU clocks were not locked (DVFS): measured times include clock ramp-up, so efficiency figures come out low.');
+
   const calibration = options.calibration;
   if (calibration) {
     validateCalibration(calibration, 'calibration');

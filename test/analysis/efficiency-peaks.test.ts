@@ -64,6 +64,14 @@ describe('resolvePeaks', () => {
     expect(peaks.notes.join(' ')).toMatch(/612 MHz/);
   });
 
+  it('notes a Jetson power mode other than MAXN and unlocked clocks', () => {
+    const environment: EnvironmentInfo = { host, gpu: { index: 0, name: 'Orin' }, jetson: { nvpmodelMode: 'MODE_30W', clocksLocked: false, notes: [] } };
+    const notes = resolvePeaks({ environment }).notes.join(' ');
+    expect(notes).toMatch(/nvpmodel mode MODE_30W/);
+    expect(notes).toMatch(/not locked/);
+    expect(resolvePeaks({ environment: { ...environment, jetson: { nvpmodelMode: 'MAXN', clocksLocked: true, notes: [] } } }).notes.join(' ')).not.toMatch(/nvpmodel|not locked/);
+  });
+
   it('uses the mock backend\'s profile id and fails clearly when nothing identifies the GPU', () => {
     expect(resolvePeaks({ environment: { host, deviceProfile: 'rtx-3080' } }).profile.id).toBe('rtx-3080');
     try {
