@@ -1,0 +1,87 @@
+// Module entry of trtn_trt<major>.node: init(ErrorClass), load(dir), startBuild, deserializeEngine, environment.
+#include <napi.h>
+
+#include "addon_state.h"
+#include "builder_session.h"
+#include "compat.h"
+#include "cuda_resources.h"
+#include "engine.h"
+#include "environment.h"
+#include "errors.h"
+#include "execution_context.h"
+#include "tensorrt_library.h"
+
+namespace trtn {
+
+namespace {
+
+Napi::Value Init(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsFunction()) {
+    throw MakeError(env, "ERR_INTERNAL", "init(TensorRTError) expects the error class.");
+  }
+  SetErrorClass(env, info[0].As<Napi::Function>());
+  return env.Undefined();
+}
+
+Napi::Value Load(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Guard(env, [&]() -> Napi::Value {
+    const std::string directory = info.Length() > 0 && info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
+    LoadLibraries(directory);
+    TensorRtLibrary& library = Library();
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("tensorrtVersion", VersionText(library.libraryVersion));
+    out.Set("parserVersion", library.parserVersion);
+    out.Set("nvinferPath", library.nvinferPath);
+    out.Set("parserPath", library.parserPath);
+    return out;
+  });
+}
+
+Napi::Object Capabilities(Napi::Env env) {
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("headerVersion", compat::HeaderVersion());
+  out.Set("major", NV_TENSORRT_MAJOR);
+  out.Set("progressMonitor", static_cast<bool>(TRTN_HAS_PROGRESS_MONITOR));
+  out.Set("algorithmSelector", static_cast<bool>(TRTN_HAS_ALGORITHM_SELECTOR));
+  out.Set("editableTimingCache", static_cast<bool>(TRTN_HAS_EDITABLE_TIMING_CACHE));
+  out.Set("precisionFlags", static_cast<bool>(TRTN_HAS_PRECISION_FLAGS));
+  return out;
+}
+
+void Cleanup(void* data) {
+  auto* state = static_cast<AddonState*>(data);
+  // Safety net for engines JS never disposed: return their device memory before the environment goes away.
+  std::set<EngineObject*> engines;
+  engines.swap(state->liveEngines);
+  for (EngineObject* engine : engines) {
+    try {
+      engine->DisposeAll();
+    } catch (...) {
+    }
+  }
+}
+
+Napi::Object Module(Napi::Env env, Napi::Object exports) {
+  auto* state = new AddonState();
+  env.SetInstanceData<AddonState>(state);
+  napi_add_env_cleanup_hook(env, Cleanup, state);
+  state->engineConstructor = Napi::Persistent(EngineObject::Define(env));
+  state->contextConstructor = Napi::Persistent(ContextObject::Define(env));
+  exports.Set("init", Napi::Function::New(env, Init, "init"));
+  exports.Set("load", Napi::Function::New(env, Load, "load"));
+  exports.Set("startBuild", Napi::Function::New(env, StartBuild, "startBuild"));
+  exports.Set("deserializeEngine", Napi::Function::New(env, DeserializeEngine, "deserializeEngine"));
+  exports.Set("environment", Napi::Function::New(env, Environment, "environment"));
+  exports.Set("capabilities", Capabilities(env));
+  return exports;
+}
+
+}  // namespace
+
+}  // namespace trtn
+
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) { return trtn::Module(env, exports); }
+
+NODE_API_MODULE(trtn_backend, InitModule)

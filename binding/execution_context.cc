@@ -1,0 +1,289 @@
+#include "execution_context.h"
+
+#include <cstring>
+#include <type_traits>
+
+#include "errors.h"
+#include "tensorrt_library.h"
+
+namespace trtn {
+
+ContextCore::~ContextCore() {
+  try {
+    if (Library().loaded && engine) MakeDeviceCurrent(engine->device);
+  } catch (...) {
+  }
+  // The context first (it may use the buffers during teardown), then buffers, then the stream.
+  context.reset();
+  buffers.clear();
+  stream.reset();
+}
+
+size_t ContextCore::TensorBytes(const char* name) const {
+  nvinfer1::ICudaEngine& cudaEngine = *engine->engine;
+  const int bits = compat::DataTypeBits(cudaEngine.getTensorDataType(name));
+  if (bits == 0) throw NativeError("ERR_UNSUPPORTED", std::string("Tensor '") + name + "' has a data type this package cannot copy.");
+  const nvinfer1::Dims dims = context->getTensorShape(name);
+  const int32_t vectorized = cudaEngine.getTensorVectorizedDim(name);
+  const int32_t components = cudaEngine.getTensorComponentsPerElement(name);
+  uint64_t elements = 1;
+  for (int32_t i = 0; i < dims.nbDims; ++i) {
+    int64_t extent = dims.d[i];
+    if (extent < 0) throw NativeError("ERR_INPUT", std::string("The shape of tensor '") + name + "' is not fully specified; pass shapes for dynamic inputs.");
+    if (i == vectorized && components > 1) extent = (extent + components - 1) / components * components;
+    elements *= static_cast<uint64_t>(extent);
+  }
+  return static_cast<size_t>((elements * static_cast<uint64_t>(bits) + 7) / 8);
+}
+
+void ContextCore::Prepare(const std::vector<HostTensor>& inputs) {
+  nvinfer1::ICudaEngine& cudaEngine = *engine->engine;
+  for (const HostTensor& input : inputs) {
+    if (cudaEngine.getTensorIOMode(input.name.c_str()) != nvinfer1::TensorIOMode::kINPUT) {
+      throw NativeError("ERR_INPUT", "'" + input.name + "' is not an input of this engine.");
+    }
+    nvinfer1::Dims dims{};
+    if (input.shape.size() > static_cast<size_t>(nvinfer1::Dims::MAX_DIMS)) throw NativeError("ERR_INPUT", "Too many dimensions for '" + input.name + "'.");
+    dims.nbDims = static_cast<int32_t>(input.shape.size());
+    for (size_t i = 0; i < input.shape.size(); ++i) dims.d[i] = static_cast<std::remove_reference_t<decltype(dims.d[0])>>(input.shape[i]);
+    if (!context->setInputShape(input.name.c_str(), dims)) {
+      throw NativeError("ERR_INPUT", "TensorRT rejected the shape of input '" + input.name + "' (outside the optimization profile?).",
+                        engine->logger->Recent());
+    }
+  }
+  if (!context->allInputDimensionsSpecified()) {
+    throw NativeError("ERR_INPUT", "Some dynamic inputs have no shape; pass a shape for every dynamic input.");
+  }
+  const int32_t count = cudaEngine.getNbIOTensors();
+  for (int32_t i = 0; i < count; ++i) {
+    const char* name = cudaEngine.getIOTensorName(i);
+    const size_t bytes = TensorBytes(name);
+    DeviceBuffer& buffer = buffers[name];
+    if (buffer.get() == 0 || buffer.bytes() < bytes) buffer.Allocate(bytes);
+    if (!context->setTensorAddress(name, buffer.address())) {
+      throw NativeError("ERR_INFERENCE", std::string("setTensorAddress failed for '") + name + "'.", engine->logger->Recent());
+    }
+  }
+  for (const HostTensor& input : inputs) {
+    const size_t bytes = TensorBytes(input.name.c_str());
+    if (input.bytes.size() != bytes) {
+      throw NativeError("ERR_INPUT", "Input '" + input.name + "' has " + std::to_string(input.bytes.size()) + " bytes; the engine expects " +
+                                         std::to_string(bytes) + " for this shape, type and format.");
+    }
+  }
+}
+
+void ClaimContext(ContextCore& core) {
+  bool expected = false;
+  if (!core.busy.compare_exchange_strong(expected, true)) {
+    throw NativeError("ERR_INVALID_ARGUMENT", "This context is already running; await the previous call or create another context.");
+  }
+}
+
+std::vector<HostTensor> ReadInputs(Napi::Value value) {
+  std::vector<HostTensor> inputs;
+  if (value.IsUndefined() || value.IsNull()) return inputs;
+  if (!value.IsObject()) throw NativeError("ERR_INPUT", "Expected an object of named inputs.");
+  Napi::Object map = value.As<Napi::Object>();
+  Napi::Array names = map.GetPropertyNames();
+  for (uint32_t i = 0; i < names.Length(); ++i) {
+    HostTensor tensor;
+    tensor.name = names.Get(i).As<Napi::String>().Utf8Value();
+    Napi::Value entry = map.Get(tensor.name);
+    if (!entry.IsObject()) throw NativeError("ERR_INPUT", "Input '" + tensor.name + "' must be { data, shape }.");
+    Napi::Object object = entry.As<Napi::Object>();
+    Napi::Value data = object.Get("data");
+    Napi::Value shape = object.Get("shape");
+    if (!data.IsTypedArray() || !shape.IsArray()) throw NativeError("ERR_INPUT", "Input '" + tensor.name + "' must be { data: TypedArray, shape: number[] }.");
+    Napi::TypedArray array = data.As<Napi::TypedArray>();
+    const uint8_t* bytes = static_cast<const uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset();
+    tensor.bytes.assign(bytes, bytes + array.ByteLength());
+    Napi::Array dims = shape.As<Napi::Array>();
+    for (uint32_t d = 0; d < dims.Length(); ++d) tensor.shape.push_back(dims.Get(d).As<Napi::Number>().Int64Value());
+    inputs.push_back(std::move(tensor));
+  }
+  return inputs;
+}
+
+namespace {
+
+class InferWorker : public Napi::AsyncWorker {
+ public:
+  InferWorker(Napi::Env env, std::shared_ptr<ContextCore> core, std::vector<HostTensor> inputs, Napi::Object self)
+      : Napi::AsyncWorker(env, "trtn:infer"), deferred_(Napi::Promise::Deferred::New(env)), core_(std::move(core)), inputs_(std::move(inputs)) {
+    self_ = Napi::Persistent(self);
+  }
+  ~InferWorker() override { core_->busy.store(false); }
+  Napi::Promise Promise() { return deferred_.Promise(); }
+
+  void Execute() override {
+    try {
+      Run();
+    } catch (const NativeError& error) {
+      code_ = error.code();
+      log_ = error.log().empty() ? core_->engine->logger->Recent() : error.log();
+      SetError(error.what());
+    } catch (const std::exception& error) {
+      code_ = "ERR_INTERNAL";
+      SetError(error.what());
+    }
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::Object result = Napi::Object::New(env);
+    for (const OutputTensor& output : outputs_) {
+      Napi::Object entry = Napi::Object::New(env);
+      Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, output.bytes.size());
+      if (!output.bytes.empty()) std::memcpy(buffer.Data(), output.bytes.data(), output.bytes.size());
+      entry.Set("data", buffer);
+      entry.Set("dataType", output.dataType);
+      Napi::Array shape = Napi::Array::New(env, output.shape.size());
+      for (size_t i = 0; i < output.shape.size(); ++i) shape.Set(static_cast<uint32_t>(i), static_cast<double>(output.shape[i]));
+      entry.Set("shape", shape);
+      result.Set(output.name, entry);
+    }
+    deferred_.Resolve(result);
+  }
+
+  void OnError(const Napi::Error& error) override {
+    deferred_.Reject(MakeError(Env(), code_.empty() ? "ERR_INFERENCE" : code_, error.Message(), log_).Value());
+  }
+
+ private:
+  void Run() {
+    ContextCore& core = *core_;
+    MakeDeviceCurrent(core.engine->device);
+    if (!core.stream) core.stream = std::make_unique<Stream>();
+    core.Prepare(inputs_);
+    const CudaDriverApi& api = RequireLibrary().cuda;
+    CUstream stream = core.stream->get();
+    for (const HostTensor& input : inputs_) {
+      CheckCuda(api.cuMemcpyHtoDAsync(core.buffers[input.name].get(), input.bytes.data(), input.bytes.size(), stream), "cuMemcpyHtoDAsync");
+    }
+    if (!core.context->enqueueV3(stream)) {
+      core.stream->Synchronize("cuStreamSynchronize");
+      throw NativeError("ERR_INFERENCE", "enqueueV3 failed.", core.engine->logger->Recent());
+    }
+    nvinfer1::ICudaEngine& engine = *core.engine->engine;
+    const int32_t count = engine.getNbIOTensors();
+    for (int32_t i = 0; i < count; ++i) {
+      const char* name = engine.getIOTensorName(i);
+      if (engine.getTensorIOMode(name) != nvinfer1::TensorIOMode::kOUTPUT) continue;
+      OutputTensor output;
+      output.name = name;
+      output.dataType = compat::DataTypeName(engine.getTensorDataType(name));
+      const nvinfer1::Dims dims = core.context->getTensorShape(name);
+      for (int32_t d = 0; d < dims.nbDims; ++d) output.shape.push_back(dims.d[d]);
+      output.bytes.resize(core.TensorBytes(name));
+      outputs_.push_back(std::move(output));
+    }
+    for (OutputTensor& output : outputs_) {
+      CheckCuda(api.cuMemcpyDtoHAsync(output.bytes.data(), core.buffers[output.name].get(), output.bytes.size(), stream), "cuMemcpyDtoHAsync");
+    }
+    // Host vectors stay alive until this returns, and the copies are complete after the synchronize.
+    core.stream->Synchronize("cuStreamSynchronize after inference");
+  }
+
+  Napi::Promise::Deferred deferred_;
+  std::shared_ptr<ContextCore> core_;
+  std::vector<HostTensor> inputs_;
+  std::vector<OutputTensor> outputs_;
+  Napi::ObjectReference self_;
+  std::string code_;
+  std::vector<std::string> log_;
+};
+
+}  // namespace
+
+Napi::Function ContextObject::Define(Napi::Env env) {
+  return DefineClass(env, "ExecutionContext",
+                     {
+                         InstanceMethod("infer", &ContextObject::Infer),
+                         InstanceMethod("benchmark", &ContextObject::Benchmark),
+                         InstanceMethod("profile", &ContextObject::Profile),
+                         InstanceMethod("dispose", &ContextObject::Dispose),
+                         InstanceMethod("isDisposed", &ContextObject::IsDisposed),
+                     });
+}
+
+ContextObject::ContextObject(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ContextObject>(info) {
+  Napi::Env env = info.Env();
+  try {
+    if (info.Length() < 1 || !info[0].IsObject()) throw NativeError("ERR_INTERNAL", "ExecutionContext is created by Engine.createContext().");
+    Napi::Object engineObject = info[0].As<Napi::Object>();
+    engine_ = EngineObject::Unwrap(engineObject);
+    std::shared_ptr<EngineCore> engineCore = engine_->EnsureAlive();
+    MakeDeviceCurrent(engineCore->device);
+    auto core = std::make_shared<ContextCore>();
+    core->engine = engineCore;
+    core->context.reset(engineCore->engine->createExecutionContext());
+    if (!core->context) {
+      throw NativeError("ERR_CUDA_OOM", "TensorRT could not create an execution context (not enough device memory?).", engineCore->logger->Recent());
+    }
+    core_ = core;
+    // Keeps the engine object alive as long as this context is reachable.
+    engineObject_ = Napi::Persistent(engineObject);
+  } catch (const NativeError& error) {
+    MakeError(env, error).ThrowAsJavaScriptException();
+  }
+}
+
+ContextObject::~ContextObject() {
+  if (engine_ != nullptr && !engineObject_.IsEmpty()) engine_->Forget(this);
+  core_.reset();
+}
+
+void ContextObject::Release() {
+  core_.reset();
+  engine_ = nullptr;
+  if (!engineObject_.IsEmpty()) engineObject_.Reset();
+}
+
+std::shared_ptr<ContextCore> ContextObject::EnsureAlive() const {
+  if (!core_) throw NativeError("ERR_DISPOSED", "This execution context (or its engine) was disposed.");
+  return core_;
+}
+
+Napi::Value ContextObject::Infer(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Guard(env, [&]() -> Napi::Value {
+    std::shared_ptr<ContextCore> core = EnsureAlive();
+    std::vector<HostTensor> inputs = ReadInputs(info.Length() > 0 ? info[0] : env.Undefined());
+    ClaimContext(*core);
+    auto* worker = new InferWorker(env, core, std::move(inputs), Value());
+    Napi::Promise promise = worker->Promise();
+    worker->Queue();
+    return promise;
+  });
+}
+
+Napi::Value ContextObject::Benchmark(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Guard(env, [&]() -> Napi::Value {
+    std::shared_ptr<ContextCore> core = EnsureAlive();
+    Napi::Object options = info.Length() > 0 && info[0].IsObject() ? info[0].As<Napi::Object>() : Napi::Object::New(env);
+    std::vector<HostTensor> inputs = ReadInputs(info.Length() > 1 ? info[1] : env.Undefined());
+    return StartBenchmark(env, core, options, std::move(inputs), Value());
+  });
+}
+
+Napi::Value ContextObject::Profile(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Guard(env, [&]() -> Napi::Value {
+    std::shared_ptr<ContextCore> core = EnsureAlive();
+    Napi::Object options = info.Length() > 0 && info[0].IsObject() ? info[0].As<Napi::Object>() : Napi::Object::New(env);
+    std::vector<HostTensor> inputs = ReadInputs(info.Length() > 1 ? info[1] : env.Undefined());
+    return StartProfile(env, core, options, std::move(inputs), Value());
+  });
+}
+
+Napi::Value ContextObject::Dispose(const Napi::CallbackInfo& info) {
+  if (engine_ != nullptr) engine_->Forget(this);
+  Release();
+  return info.Env().Undefined();
+}
+
+Napi::Value ContextObject::IsDisposed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), !core_); }
+
+}  // namespace trtn

@@ -1,0 +1,81 @@
+// An execution context with its own stream and device buffers, kept across runs and freed on dispose().
+#pragma once
+
+#include <napi.h>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cuda_resources.h"
+#include "engine.h"
+
+namespace trtn {
+
+/** Host copy of one input, made on the main thread before a worker starts. */
+struct HostTensor {
+  std::string name;
+  std::vector<int64_t> shape;
+  std::vector<uint8_t> bytes;
+};
+
+/** One output as returned by infer(). */
+struct OutputTensor {
+  std::string name;
+  std::string dataType;
+  std::vector<int64_t> shape;
+  std::vector<uint8_t> bytes;
+};
+
+/** The TensorRT context plus everything it needs on the device; owned by workers and the JS object together. */
+struct ContextCore {
+  std::shared_ptr<EngineCore> engine;
+  std::unique_ptr<nvinfer1::IExecutionContext> context;
+  std::unique_ptr<Stream> stream;
+  std::map<std::string, DeviceBuffer> buffers;
+  // One run at a time per context: TensorRT contexts are not re-entrant.
+  std::atomic<bool> busy{false};
+  ~ContextCore();
+
+  /** Sets input shapes, sizes device buffers for every IO tensor and binds their addresses. */
+  void Prepare(const std::vector<HostTensor>& inputs);
+  /** Bytes of one IO tensor at the current shapes, with vectorised dimensions padded. */
+  size_t TensorBytes(const char* name) const;
+};
+
+class ContextObject : public Napi::ObjectWrap<ContextObject> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit ContextObject(const Napi::CallbackInfo& info);
+  ~ContextObject() override;
+  /** Drops this object's hold on the context (workers in flight keep theirs until they finish). */
+  void Release();
+  std::shared_ptr<ContextCore> EnsureAlive() const;
+
+ private:
+  Napi::Value Infer(const Napi::CallbackInfo& info);
+  Napi::Value Benchmark(const Napi::CallbackInfo& info);
+  Napi::Value Profile(const Napi::CallbackInfo& info);
+  Napi::Value Dispose(const Napi::CallbackInfo& info);
+  Napi::Value IsDisposed(const Napi::CallbackInfo& info);
+
+  std::shared_ptr<ContextCore> core_;
+  Napi::ObjectReference engineObject_;
+  EngineObject* engine_ = nullptr;
+};
+
+/** Reads { name: { data: ArrayBufferView, shape: number[] } } into host copies. */
+std::vector<HostTensor> ReadInputs(Napi::Value value);
+
+/** Marks the context busy or throws ERR_INVALID_ARGUMENT when a run is already in flight. */
+void ClaimContext(ContextCore& core);
+
+/** Starts the benchmark / profile workers (benchmark.cc). */
+Napi::Value StartBenchmark(Napi::Env env, std::shared_ptr<ContextCore> core, Napi::Object options, std::vector<HostTensor> inputs,
+                           Napi::Object self);
+Napi::Value StartProfile(Napi::Env env, std::shared_ptr<ContextCore> core, Napi::Object options, std::vector<HostTensor> inputs,
+                         Napi::Object self);
+
+}  // namespace trtn
