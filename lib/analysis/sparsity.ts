@@ -129,6 +129,14 @@ export interface SparsityExplanation {
 }
 
 const RULE_CHANNELS = 256;
+const RULE_OF_THUMB_NAME = `>=${RULE_CHANNELS}-channel heuristic`;
+
+/**
+ * Where the channel heuristic comes from. It is advice from NVIDIA maintainers in public issues, not a rule
+ * TensorRT applies: the autotuner only compares measured times.
+ */
+export const SPARSITY_RULE_OF_THUMB =
+  `Heuristic, not a TensorRT rule (NVIDIA maintainers in TensorRT issues #3849 and #4065): sparse kernels tend to beat dense ones only when C_in and C_out are both >= ${RULE_CHANNELS}; a k x k kernel counts like k² × C_in. TensorRT itself just keeps whichever kernel timed fastest.`;
 
 function fmt(ms: number): string {
   if (ms === 0) return '0';
@@ -354,11 +362,9 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
       const reduction = channels.reductionK ?? channels.cIn;
       const favourable = reduction >= RULE_CHANNELS && channels.cOut >= RULE_CHANNELS;
       const area = channels.kernel ? channels.kernel.reduce((product, size) => product * size, 1) : 1;
-      const effective = area > 1 ? ` (C_in × kernel area = ${channels.cIn} × ${area} = ${reduction})` : '';
-      const agrees = picked === undefined ? '' : favourable === picked ? '; this layer\'s outcome agrees' : '; this layer\'s outcome does not follow it, so channel count is not the explanation here';
-      rulesOfThumb.push(
-        `Rule of thumb (NVIDIA maintainers on TensorRT issues #3849/#4065, not a documented rule): sparse kernels tend to win only when C_in and C_out are both >= ${RULE_CHANNELS}, a k x k kernel counting like k² × C_in. Here C_in ${channels.cIn}${effective}, C_out ${channels.cOut}: ${favourable ? 'favourable' : 'unfavourable'}${agrees}.`,
-      );
+      const effective = area > 1 ? ` (× kernel area ${area} = ${reduction})` : '';
+      const agrees = picked === undefined ? '' : favourable === picked ? '; the outcome agrees' : '; the outcome does not follow it, so channel count is not the explanation here';
+      rulesOfThumb.push(`${RULE_OF_THUMB_NAME}: C_in ${channels.cIn}${effective}, C_out ${channels.cOut} ${favourable ? 'favours sparse' : 'favours dense'}${agrees}.`);
     } else {
       missing.push('channel counts (layer information with detailed verbosity, or the log\'s engine layer lines)');
     }
@@ -474,7 +480,7 @@ function sentenceFor(entry: LayerSparsityExplanation, candidates: TacticCandidat
     case 'picked': {
       const dense = entry.overall?.bestDense;
       const sparseMs = typeof entry.chosen?.timeMs === 'number' ? entry.chosen.timeMs : entry.overall?.bestSparse?.timeMs;
-      const versus = dense && typeof sparseMs === 'number' ? `; it timed ${fmt(sparseMs)} ms against ${candidateText(dense)} for the best dense kernel` : '';
+      const versus = dense && typeof sparseMs === 'number' ? `; it timed ${fmt(sparseMs)} ms against ${candidateText(dense)} for the best dense kernel in any format combination` : '';
       return `${name}${channelText} went sparse: TensorRT chose sparse${kernel || ' math'}${onFormats}${versus}.`;
     }
     case 'dense-faster': {
@@ -495,7 +501,7 @@ function sentenceFor(entry: LayerSparsityExplanation, candidates: TacticCandidat
       const runners = [...new Set(timed.map((candidate) => candidate.implementation ?? 'unknown runner'))];
       const fastest = timed.slice().sort((a, b) => (a.timeMs as number) - (b.timeMs as number))[0];
       const chosenTimed = entry.chosen?.tactic ? timed.some((candidate) => sameTactic(candidate.tactic, entry.chosen?.tactic)) : false;
-      const chosenNote = entry.chosen?.tactic && !chosenTimed ? `, and the chosen${kernel} is not among them` : '';
+      const chosenNote = entry.chosen?.tactic && !chosenTimed ? ', and the chosen kernel is not among them' : '';
       const types = [...new Set(timed.flatMap((candidate) => [...(candidate.formats ?? '').matchAll(/\b([A-Za-z0-9]+)\(/g)].map((match) => match[1])))];
       const typeNote = types.length > 0 ? ` under ${types.join('/')} format combinations` : '';
       return `${name}${channelText} is eligible but runs dense${kernel}${onFormats}${reformatText}; the log times ${timed.length} tactic(s) from ${runners.join(', ')}${typeNote} without kernel names (fastest ${fmt(fastest.timeMs as number)} ms)${chosenNote}, so how a sparse kernel compared cannot be read from it.`;
@@ -623,7 +629,7 @@ export function formatSparsityExplanation(expl: SparsityExplanation, options: { 
         entry.reason,
       ];
     });
-    const header = ['layer', 'kernel', 'C_in→C_out', 'fmt', 'sparse ms', 'dense ms', 'measured', 'reformats', 'why'];
+    const header = ['layer', 'kernel', 'C_in→C_out', 'fmt', 'sparse ms*', 'dense ms*', 'measured', 'reformats', 'why'];
     const fixed = header.slice(1).map((title, index) => Math.max(title.length, ...rows.map((row) => row[index + 1].length)));
     const nameWidth = Math.max(10, Math.min(Math.max(...rows.map((row) => row[0].length), 5), width - fixed.reduce((sum, value) => sum + value + 2, 0) - 2));
     const widths = [nameWidth, ...fixed];
@@ -631,6 +637,7 @@ export function formatSparsityExplanation(expl: SparsityExplanation, options: { 
     out.push('');
     out.push(line(header));
     for (const row of rows) out.push(line(row));
+    out.push(...wrap('* best timed by the autotuner under the chosen kernel\'s format combination (all combinations when unknown); measured = profile average.', width));
     out.push('');
     // Layers the inputs say nothing more about than their list membership are grouped, not sentenced one by one.
     const bare = (entry: LayerSparsityExplanation) => !entry.overall && !entry.chosen && entry.inputs.length === 0 && !entry.channels && entry.measuredMs === undefined;
@@ -645,11 +652,12 @@ export function formatSparsityExplanation(expl: SparsityExplanation, options: { 
     out.push('Verdict:');
     for (const verdict of expl.verdicts) out.push(...wrap(`- ${verdict}`, width, ''));
   }
-  const rules = [...new Set(expl.layers.flatMap((entry) => entry.rulesOfThumb.map((rule) => `${entry.layer}: ${rule}`)))];
-  if (rules.length > 0 && rules.length <= 10) {
+  const rules = expl.layers.flatMap((entry) => entry.rulesOfThumb.map((rule) => `${entry.layer}: ${rule}`));
+  if (rules.length > 0) {
     out.push('');
-    out.push('Rules of thumb (heuristics, not TensorRT rules):');
-    for (const rule of rules) out.push(...wrap(`- ${rule}`, width));
+    out.push(...wrap(SPARSITY_RULE_OF_THUMB, width));
+    for (const rule of rules.slice(0, 12)) out.push(...wrap(`- ${rule}`, width));
+    if (rules.length > 12) out.push(`- … ${rules.length - 12} more in the JSON output.`);
   }
   if (expl.warnings.length > 0) {
     out.push('');

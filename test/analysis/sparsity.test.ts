@@ -62,8 +62,8 @@ describe('explainSparsity on the seed-000 data (TensorRT 8.5.2, Orin)', () => {
     expect(conv663.sentence).toMatch(/reformat/);
     expect(conv663.sentence).not.toMatch(/beat|faster/);
     // The >= 256 heuristic predicts the opposite of what happened for both layers, and says so.
-    expect(conv663.rulesOfThumb[0]).toMatch(/favourable; this layer's outcome does not follow it/);
-    expect(conv276.rulesOfThumb[0]).toMatch(/unfavourable; this layer's outcome does not follow it/);
+    expect(conv663.rulesOfThumb[0]).toMatch(/C_in 288, C_out 288 favours sparse; the outcome does not follow it/);
+    expect(conv276.rulesOfThumb[0]).toMatch(/C_in 160, C_out 160 favours dense; the outcome does not follow it/);
     expect(explanation.nextSteps.join('\n')).toMatch(/--verbose .*--exportLayerInfo=.*--exportProfile=/);
     expect(explanation.savedMs).toBeUndefined();
   });
