@@ -122,14 +122,18 @@ describe('parseBuildLog on other line shapes', () => {
     expect(log.tactics[0].candidates.map((candidate) => candidate.tactic)).toEqual([`0x${BigInt.asUintN(64, -9018593586369639207n).toString(16)}`, '0x0000000000000001']);
   });
 
-  test('a sparsity list wrapped by a terminal is joined back', () => {
-    const log = parseBuildLog([
+  test('a sparsity list wrapped by a terminal is joined back; separate messages are not', () => {
+    const lines = [
       '[08/05/2024-12:06:54] [I] [TRT] (Sparsity) Layers eligible for sparse math: Conv_1 + Relu_2, Conv_3,',
       'Conv_4 || Conv_5, Conv_6',
       '[08/05/2024-12:06:54] [I] [TRT] (Sparsity) TRT inference plan picked sparse implementation for layers: Conv_3',
-    ]);
+      'Engine Layer Information:',
+    ];
+    const log = parseBuildLog(lines.join('\r\n'));
     expect(log.sparsity.eligible).toEqual(['Conv_1 + Relu_2', 'Conv_3', 'Conv_4 || Conv_5', 'Conv_6']);
     expect(log.sparsity.picked).toEqual(['Conv_3']);
+    const messages = parseBuildLog(['(Sparsity) Layers eligible for sparse math: Conv_1, Conv_3', 'Engine Layer Information:']);
+    expect(messages.sparsity.eligible).toEqual(['Conv_1', 'Conv_3']);
   });
 
   test('garbage is ERR_ANALYSIS_INPUT with what was expected', () => {

@@ -166,15 +166,19 @@ function startsKnownLine(message: string): boolean {
 
 /**
  * Joins lines a terminal or a forum post wrapped. Only the two kinds of line long enough to wrap are continued
- * (sparsity lists and engine `Layer(…)` lines), and only by an unprefixed line that is not itself a known line.
+ * (sparsity lists and engine `Layer(…)` lines), only when that line carried a logger prefix (in a log without
+ * prefixes a wrapped piece cannot be told from the next message), and only by an unprefixed line that is not
+ * itself a known line.
  */
-function logicalLines(raw: string[]): string[] {
+function logicalLines(raw: string[], joinWrapped: boolean): string[] {
   const out: string[] = [];
   let open = false;
   for (const line of raw) {
     const prefixed = HAS_PREFIX.test(line);
     const message = line.replace(PREFIX, '').trimEnd();
-    if (open && !prefixed && message.trim() !== '' && !/^\.{3,}/.test(message.trim()) && !startsKnownLine(message.trim())) {
+    // A wrapped piece of a layer list has no "key: value" shape of its own (unlike "Engine Layer Information:").
+    const looksLikeContinuation = message.trim() !== '' && !/^\.{3,}|^[[&]|:\s|:$/.test(message.trim()) && !startsKnownLine(message.trim());
+    if (joinWrapped && open && !prefixed && looksLikeContinuation) {
       const previous = out[out.length - 1];
       const joiner = previous.endsWith(',') ? ' ' : '';
       out[out.length - 1] = previous + joiner + message.trim();
@@ -182,7 +186,7 @@ function logicalLines(raw: string[]): string[] {
     }
     out.push(message);
     const trimmed = message.trim();
-    open = ELIGIBLE.test(trimmed) || PICKED.test(trimmed) || (ENGINE_LAYER.test(trimmed) && !/\)\s*$/.test(trimmed)) || (/^Layer\(/.test(trimmed) && !ENGINE_LAYER.test(trimmed));
+    open = prefixed && (ELIGIBLE.test(trimmed) || PICKED.test(trimmed) || (ENGINE_LAYER.test(trimmed) && !/\)\s*$/.test(trimmed)) || (/^Layer\(/.test(trimmed) && !ENGINE_LAYER.test(trimmed)));
   }
   return out;
 }
@@ -190,12 +194,13 @@ function logicalLines(raw: string[]): string[] {
 /**
  * Parses a TensorRT verbose build log.
  *
- * @param text - the whole log, or its lines
+ * @param text - the whole log, or its messages one per element (never re-joined)
  * @returns the sparsity lists, per-layer tactic candidates and choices, and engine layer formats
  * @throws TensorRTError ERR_ANALYSIS_INPUT when `text` is not text, or when nothing in it is from TensorRT's builder
  */
 export function parseBuildLog(text: string | string[]): ParsedBuildLog {
-  const lines = logicalLines(toLines(text));
+  // Lines handed over one by one (a logger's records) are whole messages; only text can have been wrapped.
+  const lines = logicalLines(toLines(text), !Array.isArray(text));
   const result: ParsedBuildLog = {
     sparsity: { eligible: [], picked: [] },
     sparsityListsFound: { eligible: false, picked: false },
