@@ -1,0 +1,265 @@
+/**
+ * The typed contract of the raw native addons (binding/). Every function and object the `.node` files export is
+ * typed here once; nothing else in the package handles untyped addon values.
+ *
+ * Two kinds of addon exist:
+ * - `trtn_probe.node` needs neither CUDA nor TensorRT; it dlopens candidates and reports what happened.
+ * - `trtn_trt<major>.node`, one per TensorRT major (8, 10, 11), compiled against that major's headers; it opens
+ *   libnvinfer/libnvonnxparser from the directory the probe found and the CUDA driver at run time.
+ */
+import type { DataTypeName, TensorFormatName, TimeRecord } from './types.js';
+
+/** One `dlopen` of `libnvinfer.so.<major>` as the probe tried it. */
+export interface ProbeAttempt {
+  /** Path (or bare soname for the system loader path) passed to dlopen. */
+  candidate: string;
+  /** Directory tried; `''` means the system loader path. */
+  directory: string;
+  major: number;
+  ok: boolean;
+  /** dlerror() text when `ok` is false. */
+  error?: string;
+  /** getInferLibVersion() when `ok`, e.g. 100160 (10.16.0) or 8601 (8.6.1). */
+  version?: number;
+  /** The file the loader actually opened (dladdr). */
+  resolvedPath?: string;
+  /** Whether libnvonnxparser.so.<major> opened from the same directory. */
+  parserFound?: boolean;
+  parserError?: string;
+}
+
+/** What the probe learned about the CUDA driver. */
+export interface ProbeCuda {
+  /** Whether libcuda.so.1 could be opened. */
+  loaded: boolean;
+  /** dlerror() text when not loaded. */
+  error?: string;
+  /** cuDriverGetVersion(), e.g. 12040 for CUDA 12.4. */
+  driverVersion?: number;
+  /** cuInit()'s CUresult (0 = success). */
+  initResult?: number;
+  initError?: string;
+  deviceCount?: number;
+  devices?: { index: number; name: string; computeCapability: string; smCount?: number; memoryBytes?: number }[];
+}
+
+/** The probe's answer. */
+export interface ProbeResult {
+  cuda: ProbeCuda;
+  /** Every attempt in order; stops after the first success. */
+  tensorrt: ProbeAttempt[];
+}
+
+/** `trtn_probe.node`. */
+export interface ProbeAddon {
+  probe(options?: { libraryDirs?: string[]; majors?: number[] }): ProbeResult;
+  abiVersion: number;
+}
+
+/** Compile-time facts of one backend addon. */
+export interface NativeCapabilities {
+  /** TensorRT header version the addon was compiled against, e.g. `10.16.0`. */
+  headerVersion: string;
+  major: number;
+  /** IProgressMonitor: build progress and cancellation during the build (10+). */
+  progressMonitor: boolean;
+  /** IAlgorithmSelector: tactic recording/replay on <= 10. */
+  algorithmSelector: boolean;
+  /** Editable timing cache: tactic recording/pinning on 10.8+ and 11. */
+  editableTimingCache: boolean;
+  /** FP16 builder flag and typed IO formats (<= 10). */
+  precisionFlags: boolean;
+}
+
+/** One IO format spec as native code takes it (lib/types IOFormatSpec). */
+export interface NativeIOFormat {
+  dataType?: string;
+  formats: string[];
+}
+
+/** One pinned tactic for a replay build. */
+export interface NativeReplayEntry {
+  layer: string;
+  /** Editable timing cache key `0x` + 32 hex (10.8+/11). */
+  cacheKey?: string;
+  /** Tactic hash (editable cache) or tactic id (algorithm selector), hex. */
+  tactic: string;
+  /** Implementation id, hex (algorithm selector only). */
+  implementation?: string;
+  timeMs?: number;
+}
+
+/** Options for `startBuild`, plain data. Bytes in `memPoolSize`. */
+export interface NativeBuildOptions {
+  device: number;
+  /** Sets the FP16 flag; native throws ERR_UNSUPPORTED on TensorRT 11 (convert the ONNX instead). */
+  fp16: boolean;
+  sparsity: 'disable' | 'enable' | 'force';
+  inputIOFormats: NativeIOFormat[];
+  outputIOFormats: NativeIOFormat[];
+  shapes: Record<string, { min: number[]; opt: number[]; max: number[] }>;
+  memPoolSize: Record<string, number>;
+  builderOptimizationLevel: number;
+  tacticSources: { enable: string[]; disable: string[] };
+  timingCache?: Uint8Array;
+  profilingVerbosity: 'layer_names_only' | 'detailed' | 'none';
+  avgTiming: number;
+  recordTactics: boolean;
+  errorOnTimingCacheMiss: boolean;
+  replay: NativeReplayEntry[];
+}
+
+/** A progress event from IProgressMonitor. */
+export interface NativeProgressEvent {
+  kind: 'start' | 'step' | 'finish';
+  phase: string;
+  parent?: string;
+  step: number;
+  steps: number;
+  depth: number;
+}
+
+/** One IO of an algorithm (IAlgorithmIOInfo). */
+export interface NativeAlgorithmIo {
+  dataType: DataTypeName;
+  strides: number[];
+  vectorizedDim: number;
+  componentsPerElement: number;
+}
+
+/** One algorithm seen by the algorithm selector (<= 10). `chosen` marks reportAlgorithms' final choice. */
+export interface NativeAlgorithmRecord {
+  layer: string;
+  implementation: string;
+  tactic: string;
+  timeMs: number | null;
+  chosen: boolean;
+  inputs: NativeAlgorithmIo[];
+  outputs: NativeAlgorithmIo[];
+}
+
+/** What a native build returns. */
+export interface NativeBuildResult {
+  plan: ArrayBuffer;
+  /** Serialized timing cache after the build. */
+  timingCache: ArrayBuffer;
+  /** IEngineInspector::getEngineInformation(kJSON); `''` when it could not be produced. */
+  inspectorJson: string;
+  /** Every log line (verbose ones when recording tactics). */
+  log: { severity: 'internal_error' | 'error' | 'warning' | 'info' | 'verbose'; message: string }[];
+  logTruncated: boolean;
+  /** Editable timing cache contents (10.8+/11 when recording). */
+  cacheEntries: { key: string; tacticHash: string; timingMs: number }[];
+  /** Algorithm-selector records (<= 10 when recording). */
+  algorithms: NativeAlgorithmRecord[];
+  tacticRecording: 'algorithm-selector' | 'editable-timing-cache' | 'none';
+  warnings: string[];
+  buildTimeMs: number;
+  tensorrtVersion: string;
+}
+
+/** A running build. */
+export interface NativeBuildJob {
+  promise: Promise<NativeBuildResult>;
+  /** Requests cancellation; the promise then rejects with ERR_ABORTED (10+: during the build). */
+  cancel(): void;
+}
+
+/** One engine IO tensor as the addon describes it. */
+export interface NativeIOTensor {
+  name: string;
+  mode: 'input' | 'output';
+  dataType: DataTypeName;
+  shape: number[];
+  format: TensorFormatName | 'unknown';
+  formatText?: string;
+  componentsPerElement: number;
+  vectorizedDim: number;
+  bytesPerComponent: number;
+}
+
+/** Inputs as the addon takes them. */
+export type NativeInputs = Record<string, { data: ArrayBufferView; shape: number[] }>;
+
+/** Outputs as the addon returns them (raw bytes; lib/backend/native.ts makes typed arrays). */
+export type NativeOutputs = Record<string, { data: ArrayBuffer; dataType: DataTypeName; shape: number[] }>;
+
+/** Native benchmark options (trtexec names; duration in seconds, warm-up in ms). */
+export interface NativeBenchmarkOptions {
+  iterations: number;
+  duration: number;
+  warmUp: number;
+  useCudaGraph: boolean;
+  useSpinWait: boolean;
+  noDataTransfers: boolean;
+  /** Safety stops. Defaults to 1e6 iterations and 600 000 ms. */
+  maxIterations?: number;
+  maxWallMs?: number;
+}
+
+/** Raw benchmark output: every iteration including warm-up (drop it with lib/timing dropWarmUp). */
+export interface NativeBenchmarkResult {
+  records: TimeRecord[];
+  usedCudaGraph: boolean;
+  totalHostWalltimeMs: number;
+  warnings: string[];
+}
+
+/** Raw per-layer profile: one array per kept iteration. */
+export interface NativeProfileResult {
+  iterations: { name: string; ms: number }[][];
+  warmUpIterations: number;
+}
+
+export interface NativeExecutionContext {
+  infer(inputs: NativeInputs): Promise<NativeOutputs>;
+  benchmark(options: NativeBenchmarkOptions, inputs: NativeInputs): Promise<NativeBenchmarkResult>;
+  profile(options: NativeBenchmarkOptions, inputs: NativeInputs): Promise<NativeProfileResult>;
+  /** Idempotent. */
+  dispose(): void;
+  isDisposed(): boolean;
+}
+
+export interface NativeEngine {
+  io(): NativeIOTensor[];
+  /** Inspector JSON text. */
+  inspect(): string;
+  createContext(): NativeExecutionContext;
+  deviceMemorySize(): number;
+  /** Disposes the engine and its contexts; idempotent. */
+  dispose(): void;
+  isDisposed(): boolean;
+}
+
+/** Environment facts from the driver (and NVML when present). */
+export interface NativeEnvironment {
+  cudaDriverVersion?: number;
+  tensorrtVersion: string;
+  tensorrtHeaderVersion: string;
+  gpu?: {
+    index: number;
+    name?: string;
+    computeCapability?: string;
+    smCount?: number;
+    memoryBusWidthBits?: number;
+    l2CacheBytes?: number;
+    maxSmClockKHz?: number;
+    maxMemoryClockKHz?: number;
+    integrated?: boolean;
+    memoryBytes?: number;
+    clocks?: { smMHz?: number; memoryMHz?: number; maxSmMHz?: number; maxMemoryMHz?: number };
+    clocksSource?: string;
+  };
+}
+
+/** `trtn_trt<major>.node`. */
+export interface BackendAddon {
+  /** Hands the addon the TensorRTError class it throws. */
+  init(errorClass: new (code: string, message: string, details?: Record<string, unknown>) => Error): void;
+  /** Opens libnvinfer/libnvonnxparser from `directory` ('' = loader path) and libcuda. Once per process. */
+  load(directory: string): { tensorrtVersion: string; parserVersion: number; nvinferPath: string; parserPath: string };
+  startBuild(onnx: Uint8Array, options: NativeBuildOptions, onProgress?: (event: NativeProgressEvent) => void): NativeBuildJob;
+  deserializeEngine(plan: Uint8Array, device?: number): Promise<NativeEngine>;
+  environment(device?: number): NativeEnvironment;
+  capabilities: NativeCapabilities;
+}
