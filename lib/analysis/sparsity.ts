@@ -75,6 +75,8 @@ export interface ChannelFacts {
   groups?: number;
   /** Reduction length of the implicit GEMM, `C_in × R × S / groups`. */
   reductionK?: number;
+  /** The implicit GEMM: M = N·P·Q (output positions), N = C_out, K = C_in·R·S/groups; where the dimensions are known. */
+  gemm?: { m: number; n: number; k: number };
   /** Where the numbers come from. */
   source: 'inspector' | 'log-dimensions';
 }
@@ -211,7 +213,13 @@ function channelsOf(info: LayerInfo | undefined, inputs: TensorFormatSummary[], 
       if (Number.isInteger(value)) cIn = value;
     }
     cIn ??= inputs[0]?.dimensions[1];
-    return { cIn, cOut: conv.outMaps, kernel: conv.kernel, groups, ...(cIn !== undefined ? { reductionK: (cIn * area) / groups } : {}), source: 'inspector' };
+    const facts: ChannelFacts = { cIn, cOut: conv.outMaps, kernel: conv.kernel, groups, source: 'inspector' };
+    if (cIn !== undefined) facts.reductionK = (cIn * area) / groups;
+    const out = outputs[0]?.dimensions;
+    if (facts.reductionK !== undefined && out && out.length >= 3 && out.every((dim) => dim > 0)) {
+      facts.gemm = { m: out[0] * out.slice(2).reduce((product, dim) => product * dim, 1), n: conv.outMaps, k: facts.reductionK };
+    }
+    return facts;
   }
   const cIn = inputs[0]?.dimensions.length >= 3 ? inputs[0].dimensions[1] : undefined;
   const cOut = outputs[0]?.dimensions.length >= 3 ? outputs[0].dimensions[1] : undefined;

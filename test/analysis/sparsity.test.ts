@@ -45,7 +45,7 @@ describe('explainSparsity on the seed-000 data (TensorRT 8.5.2, Orin)', () => {
     const explanation = explainSparsity({ log, layers, profile });
     const conv663 = explanation.layers.find((entry) => entry.layer === CONV_663)!;
     const conv276 = explanation.layers.find((entry) => entry.layer === CONV_276)!;
-    expect(conv663.channels).toMatchObject({ cIn: 288, cOut: 288, kernel: [1, 1], source: 'inspector' });
+    expect(conv663.channels).toMatchObject({ cIn: 288, cOut: 288, kernel: [1, 1], source: 'inspector', gemm: { m: 88 * 64, n: 288, k: 288 } });
     expect(conv276.channels).toMatchObject({ cIn: 160, cOut: 160 });
     expect(conv663.chosen?.sparse).toBe(false);
     expect(conv276.chosen?.sparse).toBe(true);
