@@ -117,6 +117,11 @@ describe('parseBuildLog on other line shapes', () => {
     ]);
   });
 
+  test('untimeable tactics are kept with a null time', () => {
+    const log = parseBuildLog(['--------------- Timing Runner: c (CaskConvolution)', 'Tactic: 0x0000000000000004 Time: inf', 'Tactic: 0x0000000000000005 skipped. Scratch requested: 301989888, available: 16777216']);
+    expect(log.tactics[0].candidates.map((candidate) => [candidate.tactic, candidate.timeMs])).toEqual([['0x0000000000000004', null], ['0x0000000000000005', null]]);
+  });
+
   test('decimal tactic ids of old versions become 64-bit hex', () => {
     const log = parseBuildLog(['--------------- Timing Runner: c (CaskConvolution)', 'Tactic: -9018593586369639207 Time: 10.8774', 'Tactic: 1 Time: 11.7']);
     expect(log.tactics[0].candidates.map((candidate) => candidate.tactic)).toEqual([`0x${BigInt.asUintN(64, -9018593586369639207n).toString(16)}`, '0x0000000000000001']);

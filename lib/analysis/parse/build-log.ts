@@ -75,7 +75,7 @@ const NO_ELIGIBLE = /^\(Sparsity\) No layer is eligible/;
 const COMPUTING = /^=+ Computing costs for\s*(.*)$/;
 const FORMAT_COMBO = /^\*+ Autotuning format combination:\s*(.*?)\s*\*+$/;
 const RUNNER = /^-+ Timing Runner:\s*(.*) \(([A-Za-z0-9_]+)\)\s*$/;
-const TACTIC = /^(?:Tactic Name:\s*(\S+)\s+)?Tactic:?\s*(0x[0-9a-fA-F]+|-?\d+)\s+[Tt]ime:?\s*([0-9.eE+-]+|inf|nan)\s*$/;
+const TACTIC = /^(?:Tactic Name:\s*(\S+)\s+)?Tactic:?\s*(0x[0-9a-fA-F]+|-?\d+)\s+[Tt]ime:?\s*([0-9.eE+-]+|inf|nan)(?:\s.*)?$/;
 // 8.x names a tactic on its own line before timing it: `<layer> Set Tactic Name: <kernel> Tactic: 0x…`.
 const SET_TACTIC_NAME = /^(.*?)\s*Set Tactic Name:\s*(\S+)(?:\s+Tactic:\s*(0x[0-9a-fA-F]+|-?\d+))?\s*$/;
 const TACTIC_SKIPPED = /^(?:Tactic Name:\s*(\S+)\s+)?Tactic:\s*(0x[0-9a-fA-F]+|-?\d+)\s+(?:skipped|failed|Skipping)\b(.*)$/i;
