@@ -7,18 +7,10 @@
  * - 2:4 sparse FP16 throughput: the same convolution with magnitude-pruned weights, built with sparsity enabled.
  * Median GPU compute time of CUDA-graph launches without data transfers. Needs the TensorRT backend.
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { saveCalibration, type CalibrationResult } from './analysis/index.js';
+import { defaultCalibrationDir, saveCalibration, type CalibrationResult } from './analysis/index.js';
 import { buildEngine } from './build.js';
 import { TensorRTError } from './errors.js';
 import { OnnxDataType, sparsify, writeOnnx, type OnnxModel } from './onnx/index.js';
-
-/** Where calibration results are cached: `$TRTN_CACHE_DIR`, else `$XDG_CACHE_HOME/tensorrt-node`, else `~/.cache/tensorrt-node`. */
-export function defaultCalibrationDir(): string {
-  if (process.env.TRTN_CACHE_DIR) return process.env.TRTN_CACHE_DIR;
-  return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'tensorrt-node');
-}
 
 function singleNodeModel(name: string, node: OnnxModel['graph']['nodes'][number], input: number[], output: number[], initializers: OnnxModel['graph']['initializers']): OnnxModel {
   return {

@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import {
   analyzeEfficiency,
   compareBuilds,
+  defaultCalibrationDir,
   explainSparsity,
   formatComparison,
   formatEfficiency,
@@ -14,7 +15,7 @@ import {
   resolvePeaks,
 } from '../analysis/index.js';
 import { backendInfo } from '../backend/select.js';
-import { calibrate, defaultCalibrationDir } from '../calibrate.js';
+import { calibrate } from '../calibrate.js';
 import { TensorRTError } from '../errors.js';
 import type { LayerEstimate } from '../types.js';
 import { loadAnalysisInputs, type AnalysisInputs } from './inputs.js';

@@ -61,7 +61,9 @@ export async function loadAnalysisInputs(paths: string[]): Promise<AnalysisInput
 function classify(path: string, bytes: Buffer, inputs: AnalysisInputs): string {
   const text = bytes.subarray(0, 4096).toString('utf8');
   const trimmed = text.trimStart();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+  // trtexec log lines start with '[08/05/2024-12:06:54]', which also looks like the start of a JSON array.
+  const looksLikeLog = /^\[\d\d\/\d\d\/\d{4}-/.test(trimmed) || text.includes('[TRT]');
+  if ((trimmed.startsWith('{') || trimmed.startsWith('[')) && !looksLikeLog) {
     let json: unknown;
     try {
       json = JSON.parse(bytes.toString('utf8'));

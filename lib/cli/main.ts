@@ -5,7 +5,6 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
-import { explainSparsity, formatSparsityExplanation } from '../analysis/index.js';
 import { backendInfo } from '../backend/select.js';
 import { buildEngine, loadEngine } from '../build.js';
 import { deviceProfiles } from '../devices.js';
@@ -18,7 +17,6 @@ import {
   sparsify,
   summarizeModel,
   toFp16,
-  weightSparsity,
 } from '../onnx/index.js';
 import type { BuildOptions, BuildReport, LayerInfo, ShapeRange } from '../types.js';
 import { packageVersion } from '../version.js';
@@ -281,7 +279,6 @@ async function commandSparsify(input: string, flags: Record<string, unknown>): P
   print(`\n${prunedCount} of ${report.length} weight tensors pruned to 2:4 (magnitude, along the input-channel axis); written to ${String(flags.output)}`);
   const check = pruned.graph.nodes.filter((node) => node.opType === 'Conv').length;
   if (check === 0 && report.length === 0) print('note: the model has no Conv/Gemm/MatMul weights to prune');
-  void weightSparsity;
 }
 
 async function commandToFp16(input: string, flags: Record<string, unknown>): Promise<void> {
