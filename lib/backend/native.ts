@@ -1,0 +1,419 @@
+/**
+ * The TensorRT backend: {@link Backend} over one `trtn_trt<major>.node` addon. Native code returns raw data
+ * (plan bytes, inspector JSON, log lines, per-iteration timings); everything derived from it (statistics, layer
+ * tables, tactic tables) is computed here with the same pure-TS code that analyses files from elsewhere.
+ */
+import os from 'node:os';
+import { normalizeInspectorJson, parseBuildLog } from '../analysis/index.js';
+import { TensorRTError } from '../errors.js';
+import { isMockPlan } from '../mock/container.js';
+import type { BackendAddon, NativeAlgorithmRecord, NativeBenchmarkOptions, NativeBuildOptions, NativeEngine, NativeInputs, NativeIOTensor, NativeOutputs } from '../native.js';
+import { readOnnx } from '../onnx/codec.js';
+import { summarizeModel } from '../onnx/costs.js';
+import { aggregateLayerProfile, dropWarmUp, summarizeIterations } from '../timing/index.js';
+import type {
+  BackendInfo,
+  BenchmarkOptions,
+  BenchmarkResult,
+  BuildReport,
+  DataTypeName,
+  EnvironmentInfo,
+  IOTensorInfo,
+  LayerTactics,
+  ModelSummary,
+  ProfileResult,
+  ResolvedBuildOptions,
+  TensorData,
+} from '../types.js';
+import { packageVersion } from '../version.js';
+import type { Backend, BackendBuildOutput, BuildHooks, ContextHandle, EngineHandle, InferInputs, InferOutputs } from './types.js';
+
+/** What the loader hands to {@link createNativeBackend}. */
+export interface LoadedNativeAddon {
+  addon: BackendAddon;
+  addonPath: string;
+  /** The libnvinfer file the addon opened. */
+  libraryPath: string;
+  /** Runtime TensorRT version, e.g. `10.16.0`. */
+  tensorrtVersion: string;
+}
+
+function cudaVersionText(version: number | undefined): string | undefined {
+  if (version === undefined) return undefined;
+  return `${Math.floor(version / 1000)}.${Math.floor((version % 1000) / 10)}`;
+}
+
+/** Bytes of one element of a data type (int4 counts as one byte per pair, rounded up by the caller). */
+function elementBytes(dataType: DataTypeName): number {
+  switch (dataType) {
+    case 'float32':
+    case 'int32':
+      return 4;
+    case 'float16':
+    case 'bfloat16':
+      return 2;
+    case 'int64':
+      return 8;
+    default:
+      return 1;
+  }
+}
+
+function typedArrayFor(dataType: DataTypeName, buffer: ArrayBuffer): TensorData {
+  switch (dataType) {
+    case 'float32':
+      return new Float32Array(buffer);
+    case 'float16':
+    case 'bfloat16':
+      return new Uint16Array(buffer);
+    case 'int8':
+      return new Int8Array(buffer);
+    case 'int32':
+      return new Int32Array(buffer);
+    case 'int64':
+      return new BigInt64Array(buffer);
+    default:
+      return new Uint8Array(buffer);
+  }
+}
+
+function toIOTensorInfo(tensor: NativeIOTensor): IOTensorInfo {
+  return {
+    name: tensor.name,
+    mode: tensor.mode,
+    dataType: tensor.dataType,
+    shape: tensor.shape,
+    format: tensor.format,
+    formatText: tensor.formatText,
+    componentsPerElement: tensor.componentsPerElement,
+    vectorizedDim: tensor.vectorizedDim,
+  };
+}
+
+/** Element count of `shape` with the vectorised dimension padded to whole vectors, as TensorRT lays it out. */
+function paddedVolume(shape: number[], tensor: NativeIOTensor): number {
+  return shape.reduce((product, extent, index) => {
+    const padded = index === tensor.vectorizedDim && tensor.componentsPerElement > 1 ? Math.ceil(extent / tensor.componentsPerElement) * tensor.componentsPerElement : extent;
+    return product * padded;
+  }, 1);
+}
+
+function toNativeInputs(inputs: InferInputs, io: NativeIOTensor[]): NativeInputs {
+  const out: NativeInputs = {};
+  for (const [name, value] of Object.entries(inputs)) {
+    const tensor = io.find((candidate) => candidate.name === name && candidate.mode === 'input');
+    if (!tensor) {
+      const names = io.filter((candidate) => candidate.mode === 'input').map((candidate) => candidate.name);
+      throw new TensorRTError('ERR_INPUT', `Unknown input '${name}'; the engine's inputs are: ${names.join(', ')}.`);
+    }
+    const data = ArrayBuffer.isView(value) ? value : value.data;
+    const shape = ArrayBuffer.isView(value) ? tensor.shape : value.shape;
+    if (shape.some((extent) => extent < 0)) {
+      throw new TensorRTError('ERR_INPUT', `Input '${name}' has dynamic dimensions ${JSON.stringify(tensor.shape)}; pass { data, shape }.`);
+    }
+    out[name] = { data, shape };
+  }
+  for (const tensor of io) {
+    if (tensor.mode === 'input' && !(tensor.name in out)) throw new TensorRTError('ERR_INPUT', `Missing input '${tensor.name}'.`);
+  }
+  return out;
+}
+
+function fromNativeOutputs(outputs: NativeOutputs): InferOutputs {
+  const out: InferOutputs = {};
+  for (const [name, value] of Object.entries(outputs)) out[name] = { data: typedArrayFor(value.dataType, value.data), shape: value.shape };
+  return out;
+}
+
+/** Deterministic inputs for timing runs: floats in [0, 1) from a fixed-seed generator (like trtexec), zeros otherwise. */
+function syntheticInputs(io: NativeIOTensor[], shapes: Record<string, number[]>): NativeInputs {
+  let seed = 1;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const out: NativeInputs = {};
+  for (const tensor of io) {
+    if (tensor.mode !== 'input') continue;
+    const shape = shapes[tensor.name] ?? tensor.shape;
+    if (shape.some((extent) => extent < 0)) {
+      throw new TensorRTError('ERR_INVALID_OPTION', `Input '${tensor.name}' is dynamic (${JSON.stringify(tensor.shape)}); give its shape in \`shapes\`.`);
+    }
+    const count = paddedVolume(shape, tensor);
+    const bytes = new Uint8Array(Math.ceil(count * (tensor.dataType === 'int4' ? 0.5 : elementBytes(tensor.dataType))));
+    if (tensor.dataType === 'float32') {
+      const floats = new Float32Array(bytes.buffer);
+      for (let index = 0; index < floats.length; index++) floats[index] = next();
+    }
+    out[tensor.name] = { data: bytes, shape };
+  }
+  return out;
+}
+
+/** Groups algorithm-selector records into per-layer tactics (<= 10). */
+export function tacticsFromAlgorithms(records: readonly NativeAlgorithmRecord[]): LayerTactics[] {
+  const byLayer = new Map<string, LayerTactics>();
+  const formats = (record: NativeAlgorithmRecord) =>
+    [...record.inputs, ...record.outputs].map((io) => `${io.dataType}${io.componentsPerElement > 1 ? `x${io.componentsPerElement}@${io.vectorizedDim}` : ''}`).join(',');
+  for (const record of records) {
+    let entry = byLayer.get(record.layer);
+    if (!entry) byLayer.set(record.layer, (entry = { layer: record.layer, candidates: [], source: 'algorithm-selector' }));
+    const candidate = { tactic: record.tactic, implementation: record.implementation, timeMs: record.timeMs, formats: formats(record) };
+    if (record.chosen) entry.chosen = candidate;
+    else entry.candidates.push(candidate);
+  }
+  return [...byLayer.values()];
+}
+
+class NativeContext implements ContextHandle {
+  readonly #context: ReturnType<NativeEngine['createContext']>;
+  readonly #io: NativeIOTensor[];
+
+  constructor(context: ReturnType<NativeEngine['createContext']>, io: NativeIOTensor[]) {
+    this.#context = context;
+    this.#io = io;
+  }
+
+  async infer(inputs: InferInputs): Promise<InferOutputs> {
+    return fromNativeOutputs(await this.#context.infer(toNativeInputs(inputs, this.#io)));
+  }
+
+  dispose(): void {
+    this.#context.dispose();
+  }
+}
+
+class NativeEngineHandle implements EngineHandle {
+  readonly backend = 'tensorrt' as const;
+  readonly io: IOTensorInfo[];
+  readonly #engine: NativeEngine;
+  readonly #plan: Uint8Array;
+  readonly #nativeIo: NativeIOTensor[];
+  readonly #environment: () => EnvironmentInfo;
+
+  constructor(engine: NativeEngine, plan: Uint8Array, environment: () => EnvironmentInfo) {
+    this.#engine = engine;
+    this.#plan = plan;
+    this.#nativeIo = engine.io();
+    this.io = this.#nativeIo.map(toIOTensorInfo);
+    this.#environment = environment;
+  }
+
+  serialize(): Uint8Array {
+    return this.#plan;
+  }
+
+  inspectRaw(): Record<string, unknown> {
+    const text = this.#engine.inspect();
+    if (!text) return {};
+    try {
+      return JSON.parse(text) as Record<string, unknown>;
+    } catch (error) {
+      throw new TensorRTError('ERR_INTERNAL', `TensorRT's engine inspector returned text that is not JSON: ${(error as Error).message}.`);
+    }
+  }
+
+  inspect() {
+    return normalizeInspectorJson(this.inspectRaw());
+  }
+
+  createContext(): ContextHandle {
+    return new NativeContext(this.#engine.createContext(), this.#nativeIo);
+  }
+
+  #nativeOptions(options: BenchmarkOptions): NativeBenchmarkOptions {
+    return {
+      iterations: options.iterations ?? 10,
+      duration: options.duration ?? 3,
+      warmUp: options.warmUp ?? 200,
+      useCudaGraph: options.useCudaGraph ?? false,
+      useSpinWait: options.useSpinWait ?? false,
+      noDataTransfers: options.noDataTransfers ?? false,
+    };
+  }
+
+  async benchmark(options: BenchmarkOptions): Promise<BenchmarkResult> {
+    const native = this.#nativeOptions(options);
+    const shapes = options.shapes ?? {};
+    const context = this.#engine.createContext();
+    try {
+      const raw = await context.benchmark(native, syntheticInputs(this.#nativeIo, shapes));
+      const kept = dropWarmUp(raw.records, native.warmUp);
+      if (kept.length === 0) {
+        throw new TensorRTError('ERR_INFERENCE', `No iteration finished after the ${native.warmUp} ms warm-up; lower warmUp or raise duration.`);
+      }
+      const covThresholdPercent = options.covThresholdPercent ?? 2.5;
+      const summary = summarizeIterations(kept, { covThresholdPercent, useCudaGraph: raw.usedCudaGraph, useSpinWait: native.useSpinWait, noDataTransfers: native.noDataTransfers });
+      return {
+        backend: 'tensorrt',
+        estimated: false,
+        environment: this.#environment(),
+        options: { ...native, exportTimes: options.exportTimes ?? false, covThresholdPercent, shapes },
+        iterations: kept.length,
+        totalHostWalltimeMs: raw.totalHostWalltimeMs,
+        totalGpuComputeMs: summary.totalGpuComputeMs,
+        throughput: summary.throughput,
+        gpuCompute: summary.gpuCompute,
+        latency: summary.latency,
+        enqueue: summary.enqueue,
+        h2d: summary.h2d,
+        d2h: summary.d2h,
+        warnings: [...raw.warnings, ...summary.warnings],
+        times: options.exportTimes ? kept : undefined,
+      };
+    } finally {
+      context.dispose();
+    }
+  }
+
+  async profile(options: BenchmarkOptions): Promise<ProfileResult> {
+    const native = this.#nativeOptions(options);
+    const context = this.#engine.createContext();
+    try {
+      const raw = await context.profile(native, syntheticInputs(this.#nativeIo, options.shapes ?? {}));
+      return {
+        backend: 'tensorrt',
+        estimated: false,
+        iterations: raw.iterations.length,
+        layers: aggregateLayerProfile(raw.iterations),
+        environment: this.#environment(),
+      };
+    } finally {
+      context.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.#engine.dispose();
+  }
+}
+
+function modelSummary(onnx: Uint8Array): ModelSummary {
+  const { name, producer, opset, irVersion, nodeCount, inputs, outputs } = summarizeModel(readOnnx(onnx));
+  return { name, producer, opset, irVersion, nodeCount, inputs, outputs };
+}
+
+/** Creates the TensorRT backend over a loaded addon (see lib/loader.ts). */
+export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
+  const { addon } = loaded;
+  const capabilities = addon.capabilities;
+
+  const environment = (device: number): EnvironmentInfo => {
+    const native = addon.environment(device);
+    const gpu = native.gpu;
+    return {
+      host: { platform: process.platform, arch: process.arch, cpus: os.cpus().length, node: process.version, hostname: os.hostname() },
+      gpu: gpu && {
+        index: gpu.index,
+        name: gpu.name ?? 'unknown',
+        computeCapability: gpu.computeCapability,
+        smCount: gpu.smCount,
+        memoryBytes: gpu.memoryBytes,
+        memoryBusWidthBits: gpu.memoryBusWidthBits,
+        l2CacheBytes: gpu.l2CacheBytes,
+        clocks: {
+          smMHz: gpu.clocks?.smMHz,
+          memoryMHz: gpu.clocks?.memoryMHz,
+          maxSmMHz: gpu.clocks?.maxSmMHz ?? (gpu.maxSmClockKHz !== undefined ? gpu.maxSmClockKHz / 1000 : undefined),
+          maxMemoryMHz: gpu.clocks?.maxMemoryMHz ?? (gpu.maxMemoryClockKHz !== undefined ? gpu.maxMemoryClockKHz / 1000 : undefined),
+        },
+      },
+      tensorrtVersion: native.tensorrtVersion,
+    };
+  };
+
+  const info = (): BackendInfo => ({
+    active: 'tensorrt',
+    tensorrtAvailable: true,
+    reasons: [],
+    possibleSolutions: [],
+    tensorrtVersion: loaded.tensorrtVersion,
+    nativeAddonPath: loaded.addonPath,
+    backendLibraryPath: loaded.libraryPath,
+  });
+
+  const build = async (onnx: Uint8Array, options: ResolvedBuildOptions, hooks: BuildHooks): Promise<BackendBuildOutput> => {
+    if (hooks.signal?.aborted) throw new TensorRTError('ERR_ABORTED', 'The build was cancelled before it started.');
+    // On 11 the public layer already converted the model to FP16 and IO types come from the model.
+    const typed = capabilities.precisionFlags;
+    const ioFormats = (specs: ResolvedBuildOptions['inputIOFormats']) => specs.map((spec) => ({ dataType: typed ? spec.dataType : undefined, formats: spec.formats }));
+    const replay = (hooks.replayTactics ?? [])
+      .filter((layer) => layer.chosen)
+      .map((layer) => ({ layer: layer.layer, cacheKey: layer.cacheKey, tactic: layer.chosen!.tactic, implementation: layer.chosen!.implementation, timeMs: layer.chosen!.timeMs ?? 0 }));
+    const nativeOptions: NativeBuildOptions = {
+      device: options.device,
+      fp16: typed && options.fp16,
+      sparsity: options.sparsity,
+      inputIOFormats: ioFormats(options.inputIOFormats),
+      outputIOFormats: ioFormats(options.outputIOFormats),
+      shapes: options.shapes,
+      memPoolSize: Object.fromEntries(Object.entries(options.memPoolSize).filter(([, bytes]) => typeof bytes === 'number')) as Record<string, number>,
+      builderOptimizationLevel: options.builderOptimizationLevel,
+      tacticSources: options.tacticSources,
+      timingCache: hooks.timingCache,
+      profilingVerbosity: options.profilingVerbosity,
+      avgTiming: options.avgTiming,
+      recordTactics: options.recordTactics,
+      errorOnTimingCacheMiss: options.errorOnTimingCacheMiss,
+      replay,
+    };
+    const job = addon.startBuild(onnx, nativeOptions, hooks.onProgress && ((event) => {
+      hooks.onProgress?.({ phase: event.phase, parent: event.parent, step: event.step, steps: event.steps, depth: event.depth });
+    }));
+    const onAbort = () => job.cancel();
+    hooks.signal?.addEventListener('abort', onAbort, { once: true });
+    let result;
+    try {
+      result = await job.promise;
+    } finally {
+      hooks.signal?.removeEventListener('abort', onAbort);
+    }
+    const logText = result.log.map((line) => line.message);
+    const parsedLog = parseBuildLog(logText);
+    const tactics = result.tacticRecording === 'algorithm-selector' ? tacticsFromAlgorithms(result.algorithms) : parsedLog.tactics;
+    const layers = result.inspectorJson ? normalizeInspectorJson(JSON.parse(result.inspectorJson)) : [];
+    const warnings = [...result.warnings];
+    if (result.logTruncated) warnings.push('The verbose build log exceeded 256 MB; later verbose lines were dropped, so tactic tables may be incomplete.');
+    if (!result.inspectorJson) warnings.push('The engine inspector returned nothing; the layer table is empty.');
+    const env = environment(options.device);
+    const nativeEnvironment = addon.environment(options.device);
+    const report: BuildReport = {
+      schemaVersion: 1,
+      backend: 'tensorrt',
+      estimated: false,
+      createdAt: new Date().toISOString(),
+      versions: {
+        tensorrtNode: packageVersion,
+        node: process.version,
+        tensorrt: result.tensorrtVersion,
+        cudaDriver: cudaVersionText(nativeEnvironment.cudaDriverVersion),
+      },
+      environment: env,
+      options,
+      model: modelSummary(onnx),
+      buildTimeMs: result.buildTimeMs,
+      layers,
+      tactics,
+      sparsity: parsedLog.sparsity,
+      log: result.log,
+      warnings,
+    };
+    return { plan: new Uint8Array(result.plan), report, timingCache: new Uint8Array(result.timingCache) };
+  };
+
+  return {
+    kind: 'tensorrt',
+    info,
+    environment,
+    build,
+    async deserialize(plan: Uint8Array, device: number): Promise<EngineHandle> {
+      const engine = await addon.deserializeEngine(plan, device);
+      return new NativeEngineHandle(engine, plan, () => environment(device));
+    },
+    recognizes(plan: Uint8Array): boolean {
+      // TensorRT plans have no documented magic number; anything that is not the mock's container is offered to
+      // TensorRT, whose deserializer then answers ERR_ENGINE_FORMAT / ERR_ENGINE_VERSION.
+      return plan.byteLength > 0 && !isMockPlan(plan);
+    },
+  };
+}
