@@ -1,0 +1,77 @@
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { candidateLibraryDirs, defaultAddonDirs, loadNativeBackend } from '../../lib/loader.js';
+import type { ProbeAddon } from '../../lib/native.js';
+
+const release = resolve(__dirname, '../../build/Release');
+const probeBuilt = existsSync(join(release, 'trtn_probe.node'));
+const backendBuilt = [8, 10, 11].some((major) => existsSync(join(release, `trtn_trt${major}.node`)));
+// This machine class (CI, the dev box) has no NVIDIA driver; on a GPU box the "unavailable" expectations differ.
+const noDriver = !existsSync('/dev/nvidiactl');
+
+describe('loadNativeBackend without TensorRT', () => {
+  it('is disabled by TRTN_BACKEND=mock before anything is loaded', () => {
+    const probe: ProbeAddon = { abiVersion: 1, probe: () => { throw new Error('must not be called'); } };
+    const result = loadNativeBackend({ env: { TRTN_BACKEND: 'mock' }, probe });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.info.reasons.map((reason) => reason.code)).toEqual(['DISABLED']);
+      expect(result.info.possibleSolutions[0]).toMatch(/TRTN_BACKEND/);
+    }
+  });
+
+  it('reports NO_NATIVE_BUILD when no addon directory holds the probe', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'trtn-empty-'));
+    const result = loadNativeBackend({ env: {}, addonDirs: [empty] });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.info.reasons[0].code).toBe('NO_NATIVE_BUILD');
+      expect(result.info.reasons[0].message).toContain(empty);
+      expect(result.info.possibleSolutions.join(' ')).toMatch(/build:native/);
+    }
+  });
+
+  it.skipIf(!probeBuilt)('reports NO_NATIVE_BUILD when only the probe was built (no TensorRT headers at install)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trtn-probe-only-'));
+    copyFileSync(join(release, 'trtn_probe.node'), join(dir, 'trtn_probe.node'));
+    const result = loadNativeBackend({ env: {}, addonDirs: [dir] });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.info.reasons[0].message).toMatch(/Only the probe/);
+  });
+
+  it.skipIf(!probeBuilt || !backendBuilt || !noDriver)('loads the real probe here and explains NO_CUDA_DRIVER and NO_LIBNVINFER with the paths tried', () => {
+    const result = loadNativeBackend({ env: { TRTN_TENSORRT_LIB_DIR: '/nonexistent/trt/lib' }, addonDirs: [release] });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const codes = result.info.reasons.map((reason) => reason.code);
+    expect(codes).toContain('NO_CUDA_DRIVER');
+    expect(codes).toContain('NO_LIBNVINFER');
+    expect(codes.indexOf('NO_CUDA_DRIVER')).toBeLessThan(codes.indexOf('NO_LIBNVINFER'));
+    const libnvinfer = result.info.reasons.find((reason) => reason.code === 'NO_LIBNVINFER')!;
+    expect(libnvinfer.message).toContain('/nonexistent/trt/lib/libnvinfer.so.');
+    expect(result.info.reasons.find((reason) => reason.code === 'NO_CUDA_DRIVER')!.message).toContain('libcuda.so.1');
+    expect(result.info.nativeAddonPath).toBe(join(release, 'trtn_probe.node'));
+  });
+
+  it('caches the default load and keeps returning the same answer', () => {
+    expect(loadNativeBackend()).toBe(loadNativeBackend());
+  });
+});
+
+describe('candidateLibraryDirs', () => {
+  it('puts the explicit directory first, then the loader path, and finds pip tensorrt_libs in a virtualenv', () => {
+    const venv = mkdtempSync(join(tmpdir(), 'trtn-venv-'));
+    const wheelDir = join(venv, 'lib', 'python3.12', 'site-packages', 'tensorrt_libs');
+    mkdirSync(wheelDir, { recursive: true });
+    const dirs = candidateLibraryDirs({ env: { VIRTUAL_ENV: venv, TRTN_TENSORRT_LIB_DIR: '/from/env' }, libraryDir: '/from/option' });
+    expect(dirs.slice(0, 3)).toEqual(['/from/option', '/from/env', '']);
+    expect(dirs).toContain(wheelDir);
+    expect(dirs).not.toContain(join(venv, 'lib', 'python3.12', 'dist-packages', 'tensorrt_libs'));
+  });
+
+  it('searches build/Release and prebuilds/<platform>-<arch> for addons', () => {
+    expect(defaultAddonDirs('/pkg')).toEqual(['/pkg/build/Release', `/pkg/prebuilds/${process.platform}-${process.arch}`]);
+  });
+});
