@@ -64,8 +64,10 @@ void Cleanup(void* data) {
 }
 
 Napi::Object Module(Napi::Env env, Napi::Object exports) {
+  // Deliberately never freed (a few bytes per environment): wrapped objects may be finalized after the instance
+  // data would be, and they must still be able to reach this state safely.
   auto* state = new AddonState();
-  env.SetInstanceData<AddonState>(state);
+  napi_set_instance_data(env, state, nullptr, nullptr);
   napi_add_env_cleanup_hook(env, Cleanup, state);
   state->engineConstructor = Napi::Persistent(EngineObject::Define(env));
   state->contextConstructor = Napi::Persistent(ContextObject::Define(env));

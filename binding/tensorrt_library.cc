@@ -2,9 +2,11 @@
 
 #include <dlfcn.h>
 
+#include <memory>
 #include <mutex>
 
 #include "errors.h"
+#include "logger.h"
 
 namespace trtn {
 
@@ -86,6 +88,21 @@ void LoadLibraries(const std::string& directory) {
   const CUresult init = library.cuda.cuInit(0);
   if (init != kCudaSuccess) {
     throw NativeError("ERR_BACKEND_UNAVAILABLE", "cuInit failed: " + CudaErrorText(library.cuda, init));
+  }
+  // A runtime made with this backend's header version proves the library accepts it (a library older than the
+  // headers may refuse); failing here lets the loader fall back with a clear reason instead of failing later.
+  {
+    Logger probeLogger(false);
+    std::unique_ptr<nvinfer1::IRuntime> runtime(
+        static_cast<nvinfer1::IRuntime*>(library.createInferRuntime(&probeLogger, NV_TENSORRT_VERSION)));
+    if (!runtime) {
+      std::string detail;
+      for (const std::string& line : probeLogger.Recent(5)) detail += " " + line;
+      throw NativeError("ERR_BACKEND_UNAVAILABLE",
+                        nvinferPath + " (TensorRT " + VersionText(library.libraryVersion) +
+                            ") refused a runtime for headers " + compat::HeaderVersion() +
+                            "; rebuild this backend against headers no newer than the installed TensorRT." + detail);
+    }
   }
   library.nvinferPath = nvinferPath;
   library.parserPath = parserPath;

@@ -9,6 +9,7 @@ import { TensorRTError } from '../errors.js';
 import { isMockPlan } from '../mock/container.js';
 import type { BackendAddon, NativeAlgorithmRecord, NativeBenchmarkOptions, NativeBuildOptions, NativeEngine, NativeInputs, NativeIOTensor, NativeOutputs } from '../native.js';
 import { readOnnx } from '../onnx/codec.js';
+import { looksLikeTensorRTPlan } from '../plan.js';
 import { summarizeModel } from '../onnx/costs.js';
 import { aggregateLayerProfile, dropWarmUp, summarizeIterations } from '../timing/index.js';
 import type {
@@ -411,9 +412,8 @@ export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
       return new NativeEngineHandle(engine, plan, () => environment(device));
     },
     recognizes(plan: Uint8Array): boolean {
-      // TensorRT plans have no documented magic number; anything that is not the mock's container is offered to
-      // TensorRT, whose deserializer then answers ERR_ENGINE_FORMAT / ERR_ENGINE_VERSION.
-      return plan.byteLength > 0 && !isMockPlan(plan);
+      // The 'ftrt' header check (lib/plan.ts); TensorRT's deserializer decides the rest (ERR_ENGINE_FORMAT/VERSION).
+      return !isMockPlan(plan) && looksLikeTensorRTPlan(plan);
     },
   };
 }

@@ -1,0 +1,158 @@
+/**
+ * The native TensorRT backend end to end. Runs only on a machine with a GPU and TensorRT (the lead runs it on
+ * the device box); it has never run yet. Models come from lib/onnx builders, references from onnxruntime (CPU).
+ */
+import { describe, expect, it } from 'vitest';
+import * as ort from 'onnxruntime-node';
+import { buildEngine, loadEngine } from '../../lib/build.js';
+import { TensorRTError } from '../../lib/errors.js';
+import { loadNativeBackend } from '../../lib/loader.js';
+import { buildSeed003Model } from '../../lib/onnx/builders.js';
+import { writeOnnx } from '../../lib/onnx/codec.js';
+import { figure, gpuAvailable, tensorrtAvailable } from './helpers.js';
+
+const ready = gpuAvailable() && (await tensorrtAvailable());
+const model = buildSeed003Model({ channels: 16, height: 64, width: 64, layers: 3 });
+const onnxBytes = writeOnnx(model);
+const shape = [1, 16, 64, 64];
+
+function seededInput(count: number): Float32Array {
+  let state = 7;
+  const data = new Float32Array(count);
+  for (let index = 0; index < count; index++) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    data[index] = state / 2147483648 - 0.5;
+  }
+  return data;
+}
+
+async function expectCode(promise: Promise<unknown>, codes: string[]): Promise<TensorRTError> {
+  let caught: unknown;
+  try {
+    await promise;
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(TensorRTError);
+  expect(codes).toContain((caught as TensorRTError).code);
+  return caught as TensorRTError;
+}
+
+describe.skipIf(!ready)('native TensorRT backend', () => {
+  it('loads through the loader and reports the runtime version and the library path', () => {
+    const loaded = loadNativeBackend();
+    expect(loaded.ok).toBe(true);
+    if (!loaded.ok) return;
+    const info = loaded.backend.info();
+    expect(info.tensorrtVersion).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(info.backendLibraryPath).toMatch(/libnvinfer\.so\.\d+$/);
+    const environment = loaded.backend.environment(0);
+    expect(environment.gpu?.name).toBeTruthy();
+    expect(environment.gpu?.smCount).toBeGreaterThan(0);
+  });
+
+  it('builds, inspects, infers like onnxruntime, benchmarks and profiles', async () => {
+    const progressPhases = new Set<string>();
+    const { engine, report } = await buildEngine(onnxBytes, { backend: 'tensorrt', onProgress: (progress) => progressPhases.add(progress.phase) });
+    try {
+      expect(report.backend).toBe('tensorrt');
+      expect(report.estimated).toBe(false);
+      expect(report.buildTimeMs).toBeGreaterThan(0);
+      expect(report.log.length).toBeGreaterThan(0);
+      expect(report.layers.length).toBeGreaterThan(0);
+      figure('native.build_ms', report.buildTimeMs, 'ms');
+      const major = Number.parseInt(report.versions.tensorrt ?? '0', 10);
+      if (major >= 10) expect(progressPhases.size).toBeGreaterThan(0);
+
+      const raw = engine.inspectRaw();
+      expect(Array.isArray(raw.Layers)).toBe(true);
+      expect(engine.io.map((io) => io.name).sort()).toEqual(['input', 'output']);
+
+      const input = seededInput(shape.reduce((a, b) => a * b, 1));
+      const context = engine.createContext();
+      const outputs = await context.infer({ input });
+      context.dispose();
+      const session = await ort.InferenceSession.create(onnxBytes);
+      const reference = (await session.run({ input: new ort.Tensor('float32', input, shape) })).output.data as Float32Array;
+      const actual = outputs.output.data as Float32Array;
+      expect(actual.length).toBe(reference.length);
+      // TF32 is on by default for FP32 convolutions, so compare with a TF32-sized tolerance.
+      let worst = 0;
+      for (let index = 0; index < actual.length; index++) {
+        worst = Math.max(worst, Math.abs(actual[index] - reference[index]) / (1e-2 + Math.abs(reference[index])));
+      }
+      figure('native.infer_worst_scaled_error', worst);
+      expect(worst).toBeLessThan(2e-2);
+
+      const bench = await engine.benchmark({ iterations: 20, duration: 0.5, warmUp: 50, exportTimes: true });
+      expect(bench.estimated).toBe(false);
+      expect(bench.iterations).toBeGreaterThanOrEqual(20);
+      expect(bench.gpuCompute.mean).toBeGreaterThan(0);
+      expect(bench.latency.mean).toBeGreaterThanOrEqual(bench.gpuCompute.mean);
+      for (const record of bench.times ?? []) {
+        expect(record.endH2dMs).toBeGreaterThanOrEqual(record.startH2dMs);
+        expect(record.endComputeMs).toBeGreaterThanOrEqual(record.startComputeMs);
+        expect(record.endD2hMs).toBeGreaterThanOrEqual(record.startD2hMs);
+      }
+      figure('native.gpu_compute_median_ms', bench.gpuCompute.median, 'ms');
+
+      const graphBench = await engine.benchmark({ iterations: 20, duration: 0.3, warmUp: 20, useCudaGraph: true, noDataTransfers: true });
+      expect(graphBench.h2d.max).toBeLessThan(0.05);
+
+      const profile = await engine.profile({ iterations: 10, duration: 0.2, warmUp: 20 });
+      expect(profile.iterations).toBeGreaterThanOrEqual(10);
+      expect(profile.layers.length).toBeGreaterThan(0);
+      const percentages = profile.layers.reduce((sum, layer) => sum + layer.percentage, 0);
+      expect(percentages).toBeCloseTo(100, 3);
+    } finally {
+      engine.dispose();
+    }
+  });
+
+  it('records tactics and replays them into the same per-layer choices', async () => {
+    const first = await buildEngine(onnxBytes, { backend: 'tensorrt', recordTactics: true });
+    const tacticsByLayer = new Map(first.report.layers.map((layer) => [layer.name, layer.tacticValue ?? layer.tacticName]));
+    first.engine.dispose();
+    expect(first.report.tactics.length).toBeGreaterThan(0);
+    expect(first.report.tactics.some((layer) => layer.chosen)).toBe(true);
+    const second = await buildEngine(onnxBytes, { backend: 'tensorrt', replayTactics: first.report.tactics });
+    second.engine.dispose();
+    const replayed = new Map(second.report.layers.map((layer) => [layer.name, layer.tacticValue ?? layer.tacticName]));
+    const compared = [...tacticsByLayer.keys()].filter((name) => replayed.has(name) && tacticsByLayer.get(name));
+    expect(compared.length).toBeGreaterThan(0);
+    for (const name of compared) expect(replayed.get(name)).toBe(tacticsByLayer.get(name));
+    expect(second.report.warnings.filter((warning) => /Replay/.test(warning))).toEqual([]);
+  });
+
+  it('cancels a build through its AbortSignal (TensorRT 10+)', async () => {
+    const controller = new AbortController();
+    const promise = buildEngine(writeOnnx(buildSeed003Model({ channels: 64, height: 256, width: 256, layers: 8 })), {
+      backend: 'tensorrt',
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
+    const loaded = loadNativeBackend();
+    const major = loaded.ok ? Number.parseInt(loaded.backend.info().tensorrtVersion ?? '0', 10) : 0;
+    if (major >= 10) await expectCode(promise, ['ERR_ABORTED']);
+    else await promise.then((result) => result.engine.dispose(), () => undefined);
+  });
+
+  it('rejects bad plans with ERR_ENGINE_FORMAT and truncated ones with FORMAT or VERSION', async () => {
+    await expectCode(loadEngine(new Uint8Array(4096).fill(7), { backend: 'tensorrt' }), ['ERR_ENGINE_FORMAT']);
+    const { engine } = await buildEngine(onnxBytes, { backend: 'tensorrt', recordTactics: false });
+    const plan = engine.serialize();
+    engine.dispose();
+    await expectCode(loadEngine(plan.slice(0, Math.floor(plan.byteLength / 2)), { backend: 'tensorrt' }), ['ERR_ENGINE_FORMAT', 'ERR_ENGINE_VERSION']);
+    const corrupted = plan.slice();
+    for (let index = 64; index < corrupted.byteLength; index += 97) corrupted[index] ^= 0xff;
+    await expectCode(loadEngine(corrupted, { backend: 'tensorrt' }), ['ERR_ENGINE_FORMAT', 'ERR_ENGINE_VERSION']);
+  });
+
+  it('disposes idempotently and refuses use after dispose', async () => {
+    const { engine } = await buildEngine(onnxBytes, { backend: 'tensorrt', recordTactics: false });
+    const context = engine.createContext();
+    engine.dispose();
+    engine.dispose();
+    await expectCode(context.infer({ input: new Float32Array(16 * 64 * 64) }), ['ERR_DISPOSED']);
+  });
+});
