@@ -323,7 +323,9 @@ export function createProgram(): Command {
   const program = new Command('trtn')
     .description('TensorRT for Node.js: build, inspect, time and explain engines (mock backend without a GPU)')
     .version(packageVersion)
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    // Set before the subcommands are added so they inherit it: usage errors become exit code 2, not process.exit.
+    .exitOverride();
 
   program
     .command('build')
@@ -445,7 +447,6 @@ export function createProgram(): Command {
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const program = createProgram();
-  program.exitOverride();
   const json = argv.includes('--json');
   try {
     await program.parseAsync(argv, { from: 'user' });
