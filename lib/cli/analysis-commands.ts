@@ -24,24 +24,24 @@ function print(text: string): void {
   process.stdout.write(`${text}\n`);
 }
 
-function peaksFor(inputs: AnalysisInputs, flags: Record<string, unknown>): ReturnType<typeof resolvePeaks> {
+function peaksFor(inputs: AnalysisInputs, flags: Record<string, unknown>): ReturnType<typeof resolvePeaks> | undefined {
   const environment = inputs.report?.environment ?? inputs.benchmark?.environment;
   const gpuName = environment?.gpu?.name;
+  const deviceProfileId = (flags.gpu as string | undefined) ?? environment?.deviceProfile;
+  // A trtexec log or JSON export names no GPU: without --gpu there is nothing honest to normalise against.
+  if (!gpuName && !deviceProfileId) return undefined;
   const calibration = gpuName ? loadCalibration(defaultCalibrationDir(), gpuName) : undefined;
-  return resolvePeaks({
-    environment,
-    deviceProfileId: (flags.mockDevice as string | undefined) ?? environment?.deviceProfile,
-    calibration,
-  });
+  return resolvePeaks({ environment, deviceProfileId, calibration });
 }
 
 function efficiencyFor(inputs: AnalysisInputs, flags: Record<string, unknown>): ReturnType<typeof analyzeEfficiency> | undefined {
-  if (!inputs.layers) return undefined;
+  const peaks = peaksFor(inputs, flags);
+  if (!inputs.layers || !peaks) return undefined;
   return analyzeEfficiency({
     layers: inputs.layers,
     profile: inputs.profile,
     estimates: inputs.report?.estimates as LayerEstimate[] | undefined,
-    peaks: peaksFor(inputs, flags),
+    peaks,
     costs: inputs.costs,
   });
 }
@@ -108,6 +108,9 @@ export async function runAnalysisCommand(command: 'explain' | 'report' | 'compar
   if (efficiency) {
     print('');
     print(formatEfficiency(efficiency));
+  } else if (inputs.layers) {
+    print('');
+    print('efficiency: these inputs name no GPU; add --gpu <profile> (or a calibrated GPU report) for FLOPs, bytes and % of peak per layer.');
   }
   if (!sparsity && !efficiency) {
     throw new TensorRTError('ERR_ANALYSIS_INPUT', 'Nothing to explain: pass a trtn build report, a TensorRT verbose build log, or trtexec --exportLayerInfo JSON (with --exportProfile JSON for measured times).');

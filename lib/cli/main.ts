@@ -383,7 +383,7 @@ export function createProgram(): Command {
     .command('explain')
     .description('why layers did (not) go sparse, and how close each layer runs to the roofline; takes reports, verbose logs, trtexec JSON exports, ONNX')
     .argument('<files...>')
-    .option('--mock-device <id>', 'device profile when the input names no GPU')
+    .option('--gpu <profile>', `device profile to normalise against when the inputs name no GPU (${deviceProfiles.map((profile) => profile.id).join(', ')})`)
     .option('--json', 'JSON output')
     .action((files: string[], flags: Record<string, unknown>) => runAnalysisCommand('explain', files, flags));
 
@@ -392,7 +392,7 @@ export function createProgram(): Command {
     .description('write one self-contained HTML report')
     .argument('<files...>')
     .requiredOption('-o, --output <path>', 'HTML file to write')
-    .option('--mock-device <id>', 'device profile when the input names no GPU')
+    .option('--gpu <profile>', 'device profile to normalise against when the inputs name no GPU')
     .action((files: string[], flags: Record<string, unknown>) => runAnalysisCommand('report', files, flags));
 
   program
