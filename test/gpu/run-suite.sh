@@ -95,7 +95,7 @@ trt_version_of() {
 }
 runs=()
 if [ -n "${TRTN_TENSORRT_LIB_DIR:-}" ]; then
-  v=$(trt_version_of "$TRTN_TENSORRT_LIB_DIR"); runs+=("${v:-unknown}|$TRTN_TENSORRT_LIB_DIR|${TRTN_TENSORRT_INCLUDE_DIR:-}")
+  v=$(trt_version_of "$TRTN_TENSORRT_LIB_DIR"); runs+=("${v:-unknown}|$TRTN_TENSORRT_LIB_DIR|${TRTN_TENSORRT_INCLUDE:-}")
 fi
 for lib in "$bundle"/tensorrt/*/lib; do
   [ -d "$lib" ] || continue
@@ -124,22 +124,21 @@ EOF
     cat "$smi_file"
   } >"$log"
 
-  native="not built: no TensorRT headers for this run"
+  native="not built"
   # Each run sees only its own TensorRT: nothing carries over from the previous run.
-  unset TRTN_TENSORRT_LIB_DIR TRTN_TENSORRT_INCLUDE_DIR
+  unset TRTN_TENSORRT_LIB_DIR TRTN_TENSORRT_INCLUDE
   if [ -n "$lib" ]; then
     export TRTN_TENSORRT_LIB_DIR=$lib
     export LD_LIBRARY_PATH="$lib${base_ld_library_path:+:$base_ld_library_path}"
   else
     export LD_LIBRARY_PATH=$base_ld_library_path
   fi
-  if [ -n "$include" ]; then
-    export TRTN_TENSORRT_INCLUDE_DIR=$include
-    if ! command -v cmake >/dev/null 2>&1; then native="not built: cmake not found"
-    elif [ ! -f scripts/install-native.mjs ]; then native="not built: scripts/install-native.mjs not in the tree"
-    elif node scripts/install-native.mjs --force >>"$log" 2>&1; then native="built (node scripts/install-native.mjs --force)"
-    else native="build FAILED (see the log); the suite ran with whatever addon was there"
-    fi
+  [ -n "$include" ] && export TRTN_TENSORRT_INCLUDE=$include
+  # Always build: the probe addon needs no TensorRT, and install-native also finds headers under deps/.
+  if ! command -v cmake >/dev/null 2>&1; then native="not built: cmake not found"
+  elif [ ! -f scripts/install-native.mjs ]; then native="not built: scripts/install-native.mjs not in the tree"
+  elif node scripts/install-native.mjs --force >>"$log" 2>&1; then native="built ($(ls build/Release/*.node 2>/dev/null | xargs -n1 basename | tr '\n' ' '))"
+  else native="build FAILED (see the log); the suite ran with whatever addon was there"
   fi
   echo "run-suite: TensorRT $trt: native addon $native" | tee -a "$log"
 
