@@ -152,7 +152,7 @@ EOF
   figures=$(printf '%s\n' "$plain" | grep -o 'FIGURE: .*' | awk '!seen[$0]++')
   skips=$(printf '%s\n' "$plain" | grep -o 'SKIP: .*' | awk '!seen[$0]++')
   if [ "$trt" = none ]; then
-    trt_text="none: no TensorRT libraries in the bundle and TRTN_TENSORRT_LIB_DIR unset, so every TensorRT test skipped; only GPU-free and CPU-reference tests ran"
+    trt_text="none: no TensorRT libraries in the bundle and TRTN_TENSORRT_LIB_DIR unset, so every TensorRT test skipped; tests that need only the GPU driver (probe, loader) still ran"
   else
     trt_text="$trt (libraries: $lib)"
   fi
