@@ -19,3 +19,6 @@ export { packageVersion } from './version.js';
 export * as onnx from './onnx/index.js';
 export * as analysis from './analysis/index.js';
 export type * from './types.js';
+export { captureHostEnvironment, detectJetson, environmentWarnings } from './environment.js';
+export { calibrate } from './calibrate.js';
+export { FORMAT_VECTOR_WIDTH } from './formats.js';

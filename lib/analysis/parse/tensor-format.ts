@@ -8,6 +8,7 @@
  *   `Half(9600,1:8,600,20)` (channel stride 1 = channel-last, vectors of 8 = hwc8).
  */
 import type { DataTypeName, LayerTensor, TensorFormatName } from '../../types.js';
+import { FORMAT_VECTOR_WIDTH } from '../../formats.js';
 
 const DATA_TYPE_WORDS: Record<string, DataTypeName> = {
   fp32: 'float32',
@@ -47,19 +48,7 @@ const ENUM_FORMATS: Record<string, TensorFormatName> = {
   kDHWC: 'dhwc',
 };
 
-const FORMAT_WIDTH: Record<TensorFormatName, number> = {
-  chw: 1,
-  chw2: 2,
-  hwc8: 8,
-  chw4: 4,
-  chw16: 16,
-  chw32: 32,
-  dhwc8: 8,
-  cdhw32: 32,
-  hwc: 1,
-  hwc16: 16,
-  dhwc: 1,
-};
+const FORMAT_WIDTH = FORMAT_VECTOR_WIDTH;
 
 const WIDTH_WORDS: Record<string, number> = { two: 2, four: 4, sixteen: 16, 'thirty-two': 32 };
 
