@@ -52,6 +52,8 @@ export class ExecutionContext implements Disposable {
   /**
    * Runs one inference. Inputs are typed arrays keyed by input name (Float32Array for fp32, Uint16Array holding
    * fp16 bits, Int32Array, …), or `{ data, shape }` for dynamic shapes. Outputs come back the same way.
+   * Data is always in logical order (N, C, spatial…, row-major) whatever the IO format: with `fp16:hwc8` IO the
+   * engine reads and writes HWC8 on the GPU and the library re-lays out the arrays.
    * Throws ERR_INPUT for missing, unknown or mis-sized inputs.
    */
   async infer(inputs: InferInputs): Promise<InferOutputs> {

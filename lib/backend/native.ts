@@ -28,6 +28,7 @@ import type {
 } from '../types.js';
 import { packageVersion } from '../version.js';
 import type { Backend, BackendBuildOutput, BuildHooks, ContextHandle, EngineHandle, InferInputs, InferOutputs } from './types.js';
+import { fromPhysicalLayout, toPhysicalLayout } from '../layout.js';
 
 /** What the loader hands to {@link createNativeBackend}. */
 export interface LoadedNativeAddon {
@@ -112,7 +113,8 @@ function toNativeInputs(inputs: InferInputs, io: NativeIOTensor[]): NativeInputs
     if (shape.some((extent) => extent < 0)) {
       throw new TensorRTError('ERR_INPUT', `Input '${name}' has dynamic dimensions ${JSON.stringify(tensor.shape)}; pass { data, shape }.`);
     }
-    out[name] = { data, shape };
+    // Callers always speak logical NCHW; vectorised IO formats (hwc8, chw16, …) are re-laid out here.
+    out[name] = { data: toPhysicalLayout(data, shape, tensor.format), shape };
   }
   for (const tensor of io) {
     if (tensor.mode === 'input' && !(tensor.name in out)) throw new TensorRTError('ERR_INPUT', `Missing input '${tensor.name}'.`);
@@ -120,9 +122,12 @@ function toNativeInputs(inputs: InferInputs, io: NativeIOTensor[]): NativeInputs
   return out;
 }
 
-function fromNativeOutputs(outputs: NativeOutputs): InferOutputs {
+function fromNativeOutputs(outputs: NativeOutputs, io: NativeIOTensor[]): InferOutputs {
   const out: InferOutputs = {};
-  for (const [name, value] of Object.entries(outputs)) out[name] = { data: typedArrayFor(value.dataType, value.data), shape: value.shape };
+  for (const [name, value] of Object.entries(outputs)) {
+    const format = io.find((candidate) => candidate.name === name && candidate.mode === 'output')?.format ?? 'unknown';
+    out[name] = { data: fromPhysicalLayout(typedArrayFor(value.dataType, value.data), value.shape, format), shape: value.shape };
+  }
   return out;
 }
 
@@ -176,7 +181,7 @@ class NativeContext implements ContextHandle {
   }
 
   async infer(inputs: InferInputs): Promise<InferOutputs> {
-    return fromNativeOutputs(await this.#context.infer(toNativeInputs(inputs, this.#io)));
+    return fromNativeOutputs(await this.#context.infer(toNativeInputs(inputs, this.#io)), this.#io);
   }
 
   dispose(): void {
