@@ -57,10 +57,14 @@ export async function buildEngine(onnx: string | Uint8Array, options?: BuildOpti
     let model = readOnnx(bytes);
     const backend = getBackend(resolved.backend);
     let changed = false;
+    const notes: string[] = [];
     if (resolved.sparsity === 'force') {
       // Magnitude pruning (as NVIDIA's ASP), not trtexec's positional zeroing, so the engine is still meaningful.
-      model = sparsify(model, { pattern: '2:4' }).model;
+      const pruned = sparsify(model, { pattern: '2:4' });
+      model = pruned.model;
       changed = true;
+      const count = pruned.report.filter((entry) => !entry.skipped && entry.prunedGroups > 0).length;
+      notes.push(`sparsity 'force' pruned ${count} weight tensor(s) to 2:4 by magnitude before the build: outputs change; use it for performance numbers only.`);
     }
     const major = tensorrtMajor(backend);
     if (resolved.fp16 && backend.kind === 'tensorrt' && major !== undefined && major >= 11) {
@@ -91,7 +95,8 @@ export async function buildEngine(onnx: string | Uint8Array, options?: BuildOpti
       }
     }
     const handle = await backend.deserialize(output.plan, resolved.device);
-    return { engine: new Engine(handle), report: output.report };
+    const report = notes.length ? { ...output.report, warnings: [...notes, ...output.report.warnings] } : output.report;
+    return { engine: new Engine(handle), report };
   });
 }
 

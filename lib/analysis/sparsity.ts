@@ -479,7 +479,7 @@ function sentenceFor(entry: LayerSparsityExplanation, candidates: TacticCandidat
   const reformatIn = entry.reformats.filter((note) => note.direction === 'input');
   const reformatText =
     reformatIn.length > 0
-      ? `; TensorRT inserted ${reformatIn.length} reformat cop${reformatIn.length === 1 ? 'y' : 'ies'} before it${reformatIn[0].from && reformatIn[0].to ? ` (channel % ${reformatIn[0].from.channelAlignment} to % ${reformatIn[0].to.channelAlignment})` : ''}`
+      ? `; TensorRT inserted ${reformatIn.length} reformat cop${reformatIn.length === 1 ? 'y' : 'ies'} before it${reformatIn[0].from && reformatIn[0].to ? ` (${alignmentWords(reformatIn[0].from.channelAlignment)} to ${alignmentWords(reformatIn[0].to.channelAlignment)})` : ''}`
       : '';
   const kernel = entry.chosen?.kernelName ? ` kernel ${entry.chosen.kernelName}` : entry.chosen?.tactic ? ` tactic ${entry.chosen.tactic}${entry.chosen.implementation ? ` (${entry.chosen.implementation})` : ''}` : '';
   switch (entry.reason) {
@@ -678,4 +678,9 @@ export function formatSparsityExplanation(expl: SparsityExplanation, options: { 
     for (const step of expl.nextSteps) out.push(...wrap(`- ${step}`, width));
   }
   return out.join('\n');
+}
+
+/** "channel % 8", or "linear" for unvectorised formats. */
+function alignmentWords(alignment: number): string {
+  return alignment > 1 ? `channel % ${alignment}` : 'linear';
 }

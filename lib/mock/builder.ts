@@ -247,7 +247,8 @@ export async function planEngine(onnxBytes: Uint8Array, options: ResolvedBuildOp
     model = pruned.model;
     runBytes = writeOnnx(model);
     const prunedTensors = pruned.report.filter((entry) => !entry.skipped && entry.prunedGroups > 0).length;
-    warnings.push(`sparsity 'force' pruned the weights of ${prunedTensors} layer(s) to 2:4 by magnitude: accuracy changes; use it for performance numbers only.`);
+    // buildEngine() prunes before any backend runs, so here there is usually nothing left to prune.
+    if (prunedTensors > 0) warnings.push(`sparsity 'force' pruned the weights of ${prunedTensors} layer(s) to 2:4 by magnitude: accuracy changes; use it for performance numbers only.`);
     info(`(Sparsity) Weights of ${pruned.report.filter((entry) => !entry.skipped).length} tensor(s) are now 2:4 (magnitude pruning).`);
   }
   const dims = inputDims(model, options);

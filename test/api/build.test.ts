@@ -59,6 +59,8 @@ describe('buildEngine on the mock backend', () => {
     const dense = await buildEngine(onnx, { fp16: true, sparsity: 'enable' });
     try {
       expect(forced.report.sparsity.eligible.length).toBeGreaterThan(0);
+      expect(forced.report.warnings.join(' ')).toMatch(/pruned [1-9]\d* weight tensor\(s\) to 2:4/);
+      expect(forced.report.warnings.join(' ')).not.toMatch(/pruned the weights of 0/);
       expect(dense.report.sparsity.eligible).toEqual([]);
     } finally {
       forced.engine.dispose();
