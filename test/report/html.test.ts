@@ -96,11 +96,6 @@ describe.skipIf(!haveChromium)('renderHtmlReport in headless Chromium', () => {
     // Dots sit under the memory roof: a memory-bound layer cannot be above it.
     expect(requests).toEqual([]);
 
-    if (process.env.TRTN_WRITE_SCREENSHOT === '1') {
-      const path = resolve(root, 'docs/report-screenshot.png');
-      mkdirSync(dirname(path), { recursive: true });
-      await page.screenshot({ path, fullPage: true });
-    }
     await page.close();
   });
 
