@@ -39,7 +39,7 @@ describe('trtn explain on seed 000', () => {
     // The why: format % 8 vs % 16 and the reformat copy, read from the user's own exports.
     const block663 = stdout.slice(stdout.indexOf('- Conv_663 + Add_664 + Relu_665'));
     expect(block663).toMatch(/channel % 8 inputs/);
-    expect(block663).toMatch(/reformat copy before it \(channel % 16 to % 8\)/);
+    expect(block663).toMatch(/reformat copy before it \(channel % 16 to channel % 8\)/);
     expect(stdout).toMatch(/without --gpu|add --gpu|--gpu <profile>/);
   });
 
