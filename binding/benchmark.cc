@@ -67,43 +67,15 @@ class LayerProfiler : public nvinfer1::IProfiler {
 
 /** Shared scaffolding: device current, buffers bound, inputs uploaded once (for noDataTransfers and profile). */
 void PrepareRun(ContextCore& core, const std::vector<HostTensor>& inputs) {
-  MakeDeviceCurrent(core.engine->device);
-  if (!core.stream) core.stream = std::make_unique<Stream>();
-  core.Prepare(inputs);
-  const CudaDriverApi& api = RequireLibrary().cuda;
-  for (const HostTensor& input : inputs) {
-    CheckCuda(api.cuMemcpyHtoDAsync(core.buffers[input.name].get(), input.bytes.data(), input.bytes.size(), core.stream->get()),
-              "cuMemcpyHtoDAsync");
-  }
+  core.StartRun(inputs);
   core.stream->Synchronize("cuStreamSynchronize");
 }
 
-class BenchmarkWorker : public Napi::AsyncWorker {
+class BenchmarkWorker : public ContextWorker {
  public:
   BenchmarkWorker(Napi::Env env, std::shared_ptr<ContextCore> core, BenchmarkSettings settings, std::vector<HostTensor> inputs,
                   Napi::Object self)
-      : Napi::AsyncWorker(env, "trtn:benchmark"),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        core_(std::move(core)),
-        settings_(settings),
-        inputs_(std::move(inputs)) {
-    self_ = Napi::Persistent(self);
-  }
-  ~BenchmarkWorker() override { core_->busy.store(false); }
-  Napi::Promise Promise() { return deferred_.Promise(); }
-
-  void Execute() override {
-    try {
-      Run();
-    } catch (const NativeError& error) {
-      code_ = error.code();
-      log_ = error.log().empty() ? core_->engine->logger->Recent() : error.log();
-      SetError(error.what());
-    } catch (const std::exception& error) {
-      code_ = "ERR_INTERNAL";
-      SetError(error.what());
-    }
-  }
+      : ContextWorker(env, "trtn:benchmark", std::move(core), std::move(inputs), self), settings_(settings) {}
 
   void OnOK() override {
     Napi::Env env = Env();
@@ -133,10 +105,6 @@ class BenchmarkWorker : public Napi::AsyncWorker {
     for (size_t i = 0; i < warnings_.size(); ++i) warnings.Set(static_cast<uint32_t>(i), warnings_[i]);
     result.Set("warnings", warnings);
     deferred_.Resolve(result);
-  }
-
-  void OnError(const Napi::Error& error) override {
-    deferred_.Reject(MakeError(Env(), code_.empty() ? "ERR_INFERENCE" : code_, error.Message(), log_).Value());
   }
 
  private:
@@ -175,7 +143,7 @@ class BenchmarkWorker : public Napi::AsyncWorker {
     usedGraph_ = true;
   }
 
-  void Run() {
+  void Run() override {
     ContextCore& core = *core_;
     PrepareRun(core, inputs_);
     const CudaDriverApi& api = RequireLibrary().cuda;
@@ -185,8 +153,6 @@ class BenchmarkWorker : public Napi::AsyncWorker {
 
     const bool blocking = !settings_.useSpinWait;
     Event origin(blocking), h2dStart(blocking), computeStart(blocking), computeEnd(blocking), d2hEnd(blocking);
-    std::vector<const HostTensor*> uploads;
-    for (const HostTensor& input : inputs_) uploads.push_back(&input);
     std::vector<std::pair<std::string, std::vector<uint8_t>>> downloads;
     nvinfer1::ICudaEngine& engine = *core.engine->engine;
     for (int32_t i = 0; i < engine.getNbIOTensors(); ++i) {
@@ -205,11 +171,7 @@ class BenchmarkWorker : public Napi::AsyncWorker {
       Record record{};
       const Clock::time_point enqueueStart = Clock::now();
       h2dStart.Record(stream);
-      if (!settings_.noDataTransfers) {
-        for (const HostTensor* input : uploads) {
-          CheckCuda(api.cuMemcpyHtoDAsync(core.buffers[input->name].get(), input->bytes.data(), input->bytes.size(), stream), "cuMemcpyHtoDAsync");
-        }
-      }
+      if (!settings_.noDataTransfers) core.Upload(inputs_, stream);
       computeStart.Record(stream);
       Enqueue(stream, graph);
       computeEnd.Record(stream);
@@ -250,44 +212,21 @@ class BenchmarkWorker : public Napi::AsyncWorker {
     graph.Reset();
   }
 
-  Napi::Promise::Deferred deferred_;
-  std::shared_ptr<ContextCore> core_;
   BenchmarkSettings settings_;
-  std::vector<HostTensor> inputs_;
-  Napi::ObjectReference self_;
   std::vector<Record> records_;
   std::vector<std::string> warnings_;
   bool usedGraph_ = false;
   double hostWallMs_ = 0;
-  std::string code_;
-  std::vector<std::string> log_;
 };
 
-class ProfileWorker : public Napi::AsyncWorker {
+class ProfileWorker : public ContextWorker {
  public:
   ProfileWorker(Napi::Env env, std::shared_ptr<ContextCore> core, BenchmarkSettings settings, std::vector<HostTensor> inputs,
                 Napi::Object self)
-      : Napi::AsyncWorker(env, "trtn:profile"),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        core_(std::move(core)),
-        settings_(settings),
-        inputs_(std::move(inputs)) {
-    self_ = Napi::Persistent(self);
-  }
-  ~ProfileWorker() override { core_->busy.store(false); }
-  Napi::Promise Promise() { return deferred_.Promise(); }
+      : ContextWorker(env, "trtn:profile", std::move(core), std::move(inputs), self), settings_(settings) {}
 
   void Execute() override {
-    try {
-      Run();
-    } catch (const NativeError& error) {
-      code_ = error.code();
-      log_ = error.log().empty() ? core_->engine->logger->Recent() : error.log();
-      SetError(error.what());
-    } catch (const std::exception& error) {
-      code_ = "ERR_INTERNAL";
-      SetError(error.what());
-    }
+    ContextWorker::Execute();
     // Never leave the profiler attached: the profiler object dies with this worker.
     if (core_->context) core_->context->setProfiler(nullptr);
   }
@@ -311,12 +250,8 @@ class ProfileWorker : public Napi::AsyncWorker {
     deferred_.Resolve(result);
   }
 
-  void OnError(const Napi::Error& error) override {
-    deferred_.Reject(MakeError(Env(), code_.empty() ? "ERR_INFERENCE" : code_, error.Message(), log_).Value());
-  }
-
  private:
-  void Run() {
+  void Run() override {
     ContextCore& core = *core_;
     PrepareRun(core, inputs_);
     CUstream stream = core.stream->get();
@@ -349,16 +284,10 @@ class ProfileWorker : public Napi::AsyncWorker {
     }
   }
 
-  Napi::Promise::Deferred deferred_;
-  std::shared_ptr<ContextCore> core_;
   BenchmarkSettings settings_;
-  std::vector<HostTensor> inputs_;
-  Napi::ObjectReference self_;
   LayerProfiler profiler_;
   std::vector<std::vector<std::pair<std::string, float>>> iterations_;
   int warmUpIterations_ = 0;
-  std::string code_;
-  std::vector<std::string> log_;
 };
 
 }  // namespace

@@ -73,6 +73,45 @@ void ContextCore::Prepare(const std::vector<HostTensor>& inputs) {
   }
 }
 
+void ContextCore::Upload(const std::vector<HostTensor>& inputs, CUstream stream) {
+  const CudaDriverApi& api = RequireLibrary().cuda;
+  for (const HostTensor& input : inputs) {
+    CheckCuda(api.cuMemcpyHtoDAsync(buffers[input.name].get(), input.bytes.data(), input.bytes.size(), stream), "cuMemcpyHtoDAsync");
+  }
+}
+
+CUstream ContextCore::StartRun(const std::vector<HostTensor>& inputs) {
+  MakeDeviceCurrent(engine->device);
+  if (!stream) stream = std::make_unique<Stream>();
+  Prepare(inputs);
+  CUstream handle = stream->get();
+  Upload(inputs, handle);
+  return handle;
+}
+
+ContextWorker::ContextWorker(Napi::Env env, const char* resourceName, std::shared_ptr<ContextCore> core, std::vector<HostTensor> inputs,
+                             Napi::Object self)
+    : Napi::AsyncWorker(env, resourceName), deferred_(Napi::Promise::Deferred::New(env)), core_(std::move(core)), inputs_(std::move(inputs)) {
+  self_ = Napi::Persistent(self);
+}
+
+void ContextWorker::Execute() {
+  try {
+    Run();
+  } catch (const NativeError& error) {
+    code_ = error.code();
+    log_ = error.log().empty() ? core_->engine->logger->Recent() : error.log();
+    SetError(error.what());
+  } catch (const std::exception& error) {
+    code_ = "ERR_INTERNAL";
+    SetError(error.what());
+  }
+}
+
+void ContextWorker::OnError(const Napi::Error& error) {
+  deferred_.Reject(MakeError(Env(), code_.empty() ? "ERR_INFERENCE" : code_, error.Message(), log_).Value());
+}
+
 void ClaimContext(ContextCore& core) {
   bool expected = false;
   if (!core.busy.compare_exchange_strong(expected, true)) {
@@ -107,27 +146,10 @@ std::vector<HostTensor> ReadInputs(Napi::Value value) {
 
 namespace {
 
-class InferWorker : public Napi::AsyncWorker {
+class InferWorker : public ContextWorker {
  public:
   InferWorker(Napi::Env env, std::shared_ptr<ContextCore> core, std::vector<HostTensor> inputs, Napi::Object self)
-      : Napi::AsyncWorker(env, "trtn:infer"), deferred_(Napi::Promise::Deferred::New(env)), core_(std::move(core)), inputs_(std::move(inputs)) {
-    self_ = Napi::Persistent(self);
-  }
-  ~InferWorker() override { core_->busy.store(false); }
-  Napi::Promise Promise() { return deferred_.Promise(); }
-
-  void Execute() override {
-    try {
-      Run();
-    } catch (const NativeError& error) {
-      code_ = error.code();
-      log_ = error.log().empty() ? core_->engine->logger->Recent() : error.log();
-      SetError(error.what());
-    } catch (const std::exception& error) {
-      code_ = "ERR_INTERNAL";
-      SetError(error.what());
-    }
-  }
+      : ContextWorker(env, "trtn:infer", std::move(core), std::move(inputs), self) {}
 
   void OnOK() override {
     Napi::Env env = Env();
@@ -146,21 +168,10 @@ class InferWorker : public Napi::AsyncWorker {
     deferred_.Resolve(result);
   }
 
-  void OnError(const Napi::Error& error) override {
-    deferred_.Reject(MakeError(Env(), code_.empty() ? "ERR_INFERENCE" : code_, error.Message(), log_).Value());
-  }
-
  private:
-  void Run() {
+  void Run() override {
     ContextCore& core = *core_;
-    MakeDeviceCurrent(core.engine->device);
-    if (!core.stream) core.stream = std::make_unique<Stream>();
-    core.Prepare(inputs_);
-    const CudaDriverApi& api = RequireLibrary().cuda;
-    CUstream stream = core.stream->get();
-    for (const HostTensor& input : inputs_) {
-      CheckCuda(api.cuMemcpyHtoDAsync(core.buffers[input.name].get(), input.bytes.data(), input.bytes.size(), stream), "cuMemcpyHtoDAsync");
-    }
+    CUstream stream = core.StartRun(inputs_);
     if (!core.context->enqueueV3(stream)) {
       core.stream->Synchronize("cuStreamSynchronize");
       throw NativeError("ERR_INFERENCE", "enqueueV3 failed.", core.engine->logger->Recent());
@@ -178,6 +189,7 @@ class InferWorker : public Napi::AsyncWorker {
       output.bytes.resize(core.TensorBytes(name));
       outputs_.push_back(std::move(output));
     }
+    const CudaDriverApi& api = RequireLibrary().cuda;
     for (OutputTensor& output : outputs_) {
       CheckCuda(api.cuMemcpyDtoHAsync(output.bytes.data(), core.buffers[output.name].get(), output.bytes.size(), stream), "cuMemcpyDtoHAsync");
     }
@@ -185,13 +197,7 @@ class InferWorker : public Napi::AsyncWorker {
     core.stream->Synchronize("cuStreamSynchronize after inference");
   }
 
-  Napi::Promise::Deferred deferred_;
-  std::shared_ptr<ContextCore> core_;
-  std::vector<HostTensor> inputs_;
   std::vector<OutputTensor> outputs_;
-  Napi::ObjectReference self_;
-  std::string code_;
-  std::vector<std::string> log_;
 };
 
 }  // namespace

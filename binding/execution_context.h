@@ -43,6 +43,37 @@ struct ContextCore {
   void Prepare(const std::vector<HostTensor>& inputs);
   /** Bytes of one IO tensor at the current shapes, with vectorised dimensions padded. */
   size_t TensorBytes(const char* name) const;
+  /** Queues host-to-device copies of `inputs` into their bound buffers on `stream` (after Prepare). */
+  void Upload(const std::vector<HostTensor>& inputs, CUstream stream);
+  /** Makes the device current, creates the stream on first use, prepares and queues the uploads; returns the stream. */
+  CUstream StartRun(const std::vector<HostTensor>& inputs);
+};
+
+/**
+ * Base of the workers that run on one context (infer, benchmark, profile): holds the promise, the context claimed
+ * for the run (released when the worker dies) and the inputs, and turns what Run() throws into a rejection.
+ */
+class ContextWorker : public Napi::AsyncWorker {
+ public:
+  ~ContextWorker() override { core_->busy.store(false); }
+  Napi::Promise Promise() { return deferred_.Promise(); }
+
+ protected:
+  ContextWorker(Napi::Env env, const char* resourceName, std::shared_ptr<ContextCore> core, std::vector<HostTensor> inputs,
+                Napi::Object self);
+  /** The run itself, on the worker thread. */
+  virtual void Run() = 0;
+  void Execute() override;
+  void OnError(const Napi::Error& error) override;
+
+  Napi::Promise::Deferred deferred_;
+  std::shared_ptr<ContextCore> core_;
+  std::vector<HostTensor> inputs_;
+
+ private:
+  Napi::ObjectReference self_;
+  std::string code_;
+  std::vector<std::string> log_;
 };
 
 class ContextObject : public Napi::ObjectWrap<ContextObject> {

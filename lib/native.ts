@@ -7,7 +7,7 @@
  * - `trtn_trt<major>.node`, one per TensorRT major (8, 10, 11), compiled against that major's headers; it opens
  *   libnvinfer/libnvonnxparser from the directory the probe found and the CUDA driver at run time.
  */
-import type { DataTypeName, TensorFormatName, TimeRecord } from './types.js';
+import type { DataTypeName, IOTensorInfo, TimeRecord } from './types.js';
 
 /** One `dlopen` of `libnvinfer.so.<major>` as the probe tried it. */
 export interface ProbeAttempt {
@@ -165,16 +165,8 @@ export interface NativeBuildJob {
   cancel(): void;
 }
 
-/** One engine IO tensor as the addon describes it. */
-export interface NativeIOTensor {
-  name: string;
-  mode: 'input' | 'output';
-  dataType: DataTypeName;
-  shape: number[];
-  format: TensorFormatName | 'unknown';
-  formatText?: string;
-  componentsPerElement: number;
-  vectorizedDim: number;
+/** One engine IO tensor as the addon describes it: the public description minus strides (the addon reports none). */
+export interface NativeIOTensor extends Omit<IOTensorInfo, 'strides'> {
   bytesPerComponent: number;
 }
 
