@@ -16,20 +16,10 @@ import {
   saveOnnxFile,
   writeOnnx,
 } from '../../lib/onnx/index.js';
-import { isTensorRTError } from '../../lib/errors.js';
-import { expectSameModel, floatInput, floatTensor, model, node } from './helpers.js';
+import { errorCode, expectSameModel, floatInput, floatTensor, model, node } from './helpers.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/onnx/', import.meta.url));
 
-function codeOf(work: () => unknown): string | undefined {
-  try {
-    work();
-  } catch (error) {
-    if (isTensorRTError(error)) return error.code;
-    throw error;
-  }
-  return undefined;
-}
 
 /** Hand-encodes protobuf with protobufjs' low-level Writer, independently of the package's schema. */
 class Proto {
@@ -196,14 +186,14 @@ describe('bad input', () => {
   const good = writeOnnx(buildSeed003Model({ height: 8, width: 8 }));
 
   test('empty, truncated and random bytes give ERR_ONNX_PARSE with advice', () => {
-    expect(codeOf(() => readOnnx(new Uint8Array()))).toBe('ERR_ONNX_PARSE');
+    expect(errorCode(() => readOnnx(new Uint8Array()))).toBe('ERR_ONNX_PARSE');
     for (const cut of [good.length - 1, Math.floor(good.length / 2), 10, 3]) {
-      expect(codeOf(() => readOnnx(good.subarray(0, cut)))).toBe('ERR_ONNX_PARSE');
+      expect(errorCode(() => readOnnx(good.subarray(0, cut)))).toBe('ERR_ONNX_PARSE');
     }
     let state = 7;
     for (let trial = 0; trial < 20; trial++) {
       const random = new Uint8Array(256).map(() => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) >>> 24));
-      expect(codeOf(() => readOnnx(random))).toBe('ERR_ONNX_PARSE');
+      expect(errorCode(() => readOnnx(random))).toBe('ERR_ONNX_PARSE');
     }
     try {
       readOnnx(good.subarray(0, 100));
@@ -214,9 +204,9 @@ describe('bad input', () => {
 
   test('valid protobuf without a graph, or without ir_version, gives ERR_ONNX_PARSE', () => {
     const noGraph = new Proto().varint(1, 8).string(2, 'x').finish();
-    expect(codeOf(() => readOnnx(noGraph))).toBe('ERR_ONNX_PARSE');
+    expect(errorCode(() => readOnnx(noGraph))).toBe('ERR_ONNX_PARSE');
     const noIr = new Proto().message(7, new Proto().string(2, 'g')).finish();
-    expect(codeOf(() => readOnnx(noIr))).toBe('ERR_ONNX_PARSE');
+    expect(errorCode(() => readOnnx(noIr))).toBe('ERR_ONNX_PARSE');
   });
 
   test('external data gives ERR_ONNX_UNSUPPORTED naming the tensor', () => {
@@ -226,20 +216,20 @@ describe('bad input', () => {
         new Proto().varint(1, 4).varint(2, OnnxDataType.FLOAT).string(8, 'big_weight').message(13, new Proto().string(1, 'location').string(2, 'w.bin')).varint(14, 1),
       );
     });
-    expect(codeOf(() => readOnnx(bytes))).toBe('ERR_ONNX_UNSUPPORTED');
+    expect(errorCode(() => readOnnx(bytes))).toBe('ERR_ONNX_UNSUPPORTED');
     expect(() => readOnnx(bytes)).toThrow(/big_weight.*external/);
   });
 
   test('unknown op and opset 99 give ERR_ONNX_UNSUPPORTED naming node, op and the supported list', () => {
     const m = model([node('Relu', ['x'], ['r']), node('FancyAttention', ['r'], ['y'], {}, 'attn_0')], [floatInput('x', [1, 4])], [floatInput('y', [1, 4])]);
     const parsed = readOnnx(writeOnnx(m));
-    expect(codeOf(() => checkSupported(parsed))).toBe('ERR_ONNX_UNSUPPORTED');
+    expect(errorCode(() => checkSupported(parsed))).toBe('ERR_ONNX_UNSUPPORTED');
     expect(() => checkSupported(parsed)).toThrow(/'attn_0' \(FancyAttention\).*Supported.*Conv/);
     const future = model([node('Relu', ['x'], ['y'])], [floatInput('x', [1, 4])], [floatInput('y', [1, 4])], [], 99);
-    expect(codeOf(() => checkSupported(readOnnx(writeOnnx(future))))).toBe('ERR_ONNX_UNSUPPORTED');
+    expect(errorCode(() => checkSupported(readOnnx(writeOnnx(future))))).toBe('ERR_ONNX_UNSUPPORTED');
     expect(() => checkSupported(future)).toThrow(/opset 99.*7 to 23/);
     const old = model([node('Relu', ['x'], ['y'])], [floatInput('x', [1, 4])], [floatInput('y', [1, 4])], [], 6);
-    expect(codeOf(() => checkSupported(old))).toBe('ERR_ONNX_UNSUPPORTED');
-    expect(codeOf(() => checkSupported(buildResNetLikeModel()))).toBeUndefined();
+    expect(errorCode(() => checkSupported(old))).toBe('ERR_ONNX_UNSUPPORTED');
+    expect(errorCode(() => checkSupported(buildResNetLikeModel()))).toBeUndefined();
   });
 });

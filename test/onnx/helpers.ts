@@ -1,6 +1,7 @@
 /** Test helpers: tiny models and a naive float64 reference for the ops the builders use. */
 import { isDeepStrictEqual } from 'node:util';
 import { expect } from 'vitest';
+import { isTensorRTError } from '../../lib/errors.js';
 import { OnnxDataType, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from '../../lib/onnx/index.js';
 
 export function node(opType: string, inputs: string[], outputs: string[], attributes: OnnxNode['attributes'] = {}, name?: string): OnnxNode {
@@ -177,4 +178,15 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /** Deep equality that is fast on large typed arrays; falls back to vitest's diff when they differ. */
 export function expectSameModel(actual: OnnxModel, expected: OnnxModel): void {
   if (!isDeepStrictEqual(actual, expected)) expect(actual).toEqual(expected);
+}
+
+/** The TensorRTError code `work` throws, or undefined when it does not throw; other errors propagate. */
+export function errorCode(work: () => unknown): string | undefined {
+  try {
+    work();
+  } catch (error) {
+    if (isTensorRTError(error)) return error.code;
+    throw error;
+  }
+  return undefined;
 }

@@ -8,22 +8,12 @@ import {
   summarizeModel,
   type OnnxModel,
 } from '../../lib/onnx/index.js';
-import { isTensorRTError } from '../../lib/errors.js';
-import { floatInput, floatTensor, int64Tensor, model, node } from './helpers.js';
+import { errorCode, floatInput, floatTensor, int64Tensor, model, node } from './helpers.js';
 
 function shapeOf(m: OnnxModel, name: string, inputShapes?: Record<string, number[]>): number[] {
   return inferShapes(m, inputShapes).get(name)!.shape;
 }
 
-function errorCode(work: () => unknown): string | undefined {
-  try {
-    work();
-  } catch (error) {
-    if (isTensorRTError(error)) return error.code;
-    throw error;
-  }
-  return undefined;
-}
 
 /** One node applied to x [1, 8, 10, 12] with a weight tensor. */
 function convModel(attributes: Parameters<typeof node>[3], weightDims = [16, 8, 3, 3], op = 'Conv', xDims = [1, 8, 10, 12]): OnnxModel {
