@@ -135,7 +135,8 @@ EOF
   fi
   [ -n "$include" ] && export TRTN_TENSORRT_INCLUDE=$include
   # Always build: the probe addon needs no TensorRT, and install-native also finds headers under deps/.
-  if ! command -v cmake >/dev/null 2>&1; then native="not built: cmake not found"
+  if [ "${TRTN_SUITE_PREBUILT:-}" = 1 ]; then native="prebuilt, not rebuilt here (TRTN_SUITE_PREBUILT=1: $(ls build/Release/*.node 2>/dev/null | xargs -n1 basename | tr '\n' ' '))"
+  elif ! command -v cmake >/dev/null 2>&1; then native="not built: cmake not found"
   elif [ ! -f scripts/install-native.mjs ]; then native="not built: scripts/install-native.mjs not in the tree"
   elif node scripts/install-native.mjs --force >>"$log" 2>&1; then native="built ($(ls build/Release/*.node 2>/dev/null | xargs -n1 basename | tr '\n' ' '))"
   else native="build FAILED (see the log); the suite ran with whatever addon was there"
