@@ -72,6 +72,10 @@ const HAS_PREFIX = /^(?:\[\d{2}\/\d{2}\/\d{4}-\d{2}:\d{2}:\d{2}\]|\[(?:V|I|W|E|F
 const ELIGIBLE = /^\(Sparsity\) Layers eligible for sparse math:\s*(.*)$/;
 const PICKED = /^\(Sparsity\) TRT inference plan picked sparse implementation for layers:\s*(.*)$/;
 const NO_ELIGIBLE = /^\(Sparsity\) No layer is eligible/;
+// TensorRT 10.x wording (seen on 10.6, test/fixtures/real): a count, then the list. The same lines prefixed
+// `(foreignNode)` describe Myelin subgraphs and are not the engine's lists, so the anchor leaves them out.
+const ELIGIBLE_10 = /^\(Sparsity\) Found \d+ layer\(s\) eligible to use sparse tactics:\s*(.*)$/;
+const PICKED_10 = /^\(Sparsity\) Chose \d+ layer\(s\) using sparse tactics:\s*(.*)$/;
 const COMPUTING = /^=+ Computing costs for\s*(.*)$/;
 const FORMAT_COMBO = /^\*+ Autotuning format combination:\s*(.*?)\s*\*+$/;
 const RUNNER = /^-+ Timing Runner:\s*(.*) \(([A-Za-z0-9_]+)\)\s*$/;
@@ -244,10 +248,10 @@ export function parseBuildLog(text: string | string[]): ParsedBuildLog {
       result.tensorrtVersion = version[0].startsWith('[') ? versionFromTag(version[1]) : version[1];
     }
 
-    if ((match = ELIGIBLE.exec(line))) {
+    if ((match = ELIGIBLE.exec(line) ?? ELIGIBLE_10.exec(line))) {
       result.sparsity.eligible = splitLayerList(match[1]);
       result.sparsityListsFound.eligible = true;
-    } else if ((match = PICKED.exec(line))) {
+    } else if ((match = PICKED.exec(line) ?? PICKED_10.exec(line))) {
       result.sparsity.picked = splitLayerList(match[1]);
       result.sparsityListsFound.picked = true;
     } else if (NO_ELIGIBLE.test(line)) {
