@@ -94,16 +94,20 @@ export async function runAnalysisCommand(command: 'explain' | 'report' | 'compar
       title: `tensorrt-node report: ${files.join(', ')}`,
     });
     await writeOutputFile('--output', flags.output as string, html);
+    if (json) {
+      print(JSON.stringify({ output: flags.output, bytes: html.length, estimated: inputs.estimated ?? false, inputs: inputs.recognised }, null, 2));
+      return;
+    }
     print(`report written to ${String(flags.output)} (${(html.length / 1024).toFixed(0)} KiB, self-contained)`);
     return;
   }
 
   if (json) {
-    print(JSON.stringify({ inputs: inputs.recognised, sparsity, efficiency }, null, 2));
+    print(JSON.stringify({ estimated: inputs.estimated ?? false, inputs: inputs.recognised, sparsity, efficiency }, null, 2));
     return;
   }
   for (const item of inputs.recognised) print(`read ${item.path}: ${item.kind}`);
-  if (inputs.report?.estimated) print('MOCK BACKEND: times in this report are ESTIMATES from a cost model, not measurements.');
+  if (inputs.estimated) print('MOCK BACKEND: times in this report are ESTIMATES from a cost model, not measurements.');
   print('');
   if (sparsity) print(formatSparsityExplanation(sparsity));
   if (efficiency) {

@@ -172,7 +172,7 @@ async function commandInspect(file: string, flags: Record<string, unknown>): Pro
     const inputs = await loadAnalysisInputs([file]);
     if (!inputs.layers) throw new TensorRTError('ERR_ANALYSIS_INPUT', `${file} holds no layer information; pass an engine, a trtn build report or trtexec --exportLayerInfo JSON.`);
     layers = inputs.layers;
-    estimated = inputs.report?.estimated ?? false;
+    estimated = inputs.estimated ?? false;
     header = [`source: ${inputs.recognised[0].kind}`];
   } else {
     const engine = await loadEngine(bytes);
@@ -400,6 +400,7 @@ export function createProgram(): Command {
     .argument('<files...>')
     .requiredOption('-o, --output <path>', 'HTML file to write')
     .option('--gpu <profile>', 'device profile to normalise against when the inputs name no GPU')
+    .option('--json', 'print what was written as JSON')
     .action((files: string[], flags: Record<string, unknown>) => runAnalysisCommand('report', files, flags));
 
   program
