@@ -1,7 +1,6 @@
 /**
  * `trtn explain`, `report`, `compare` and `calibrate`: thin glue from files to the pure-TS analyses.
  */
-import { writeFile } from 'node:fs/promises';
 import {
   analyzeEfficiency,
   compareBuilds,
@@ -19,6 +18,7 @@ import { calibrate } from '../calibrate.js';
 import { TensorRTError } from '../errors.js';
 import type { LayerEstimate } from '../types.js';
 import { loadAnalysisInputs, type AnalysisInputs } from './inputs.js';
+import { checkOutputFolders, writeOutputFile } from './output.js';
 
 function print(text: string): void {
   process.stdout.write(`${text}\n`);
@@ -78,6 +78,7 @@ export async function runAnalysisCommand(command: 'explain' | 'report' | 'compar
     return;
   }
 
+  if (command === 'report') await checkOutputFolders({ '--output': flags.output });
   const inputs = await loadAnalysisInputs(files);
   const sparsity = inputs.report || inputs.log || inputs.layers
     ? explainSparsity({ report: inputs.report, log: inputs.log, layers: inputs.layers, profile: inputs.profile })
@@ -92,17 +93,21 @@ export async function runAnalysisCommand(command: 'explain' | 'report' | 'compar
       benchmark: inputs.benchmark,
       title: `tensorrt-node report: ${files.join(', ')}`,
     });
-    await writeFile(flags.output as string, html);
+    await writeOutputFile('--output', flags.output as string, html);
+    if (json) {
+      print(JSON.stringify({ output: flags.output, bytes: html.length, estimated: inputs.estimated ?? false, inputs: inputs.recognised }, null, 2));
+      return;
+    }
     print(`report written to ${String(flags.output)} (${(html.length / 1024).toFixed(0)} KiB, self-contained)`);
     return;
   }
 
   if (json) {
-    print(JSON.stringify({ inputs: inputs.recognised, sparsity, efficiency }, null, 2));
+    print(JSON.stringify({ estimated: inputs.estimated ?? false, inputs: inputs.recognised, sparsity, efficiency }, null, 2));
     return;
   }
   for (const item of inputs.recognised) print(`read ${item.path}: ${item.kind}`);
-  if (inputs.report?.estimated) print('MOCK BACKEND: times in this report are ESTIMATES from a cost model, not measurements.');
+  if (inputs.estimated) print('MOCK BACKEND: times in this report are ESTIMATES from a cost model, not measurements.');
   print('');
   if (sparsity) print(formatSparsityExplanation(sparsity));
   if (efficiency) {

@@ -26,6 +26,8 @@ export interface AnalysisInputs {
   benchmark?: BenchmarkResult;
   model?: OnnxModel;
   costs?: NodeCost[];
+  /** True when any input carries an estimate marker (a mock build report, or a mock export with "Estimated": true). */
+  estimated?: boolean;
   /** What each file was recognised as. */
   recognised: { path: string; kind: string }[];
 }
@@ -48,6 +50,7 @@ export async function loadAnalysisInputs(paths: string[]): Promise<AnalysisInput
     inputs.recognised.push({ path, kind });
   }
   if (!inputs.layers && inputs.report) inputs.layers = inputs.report.layers;
+  if (inputs.report?.estimated || inputs.benchmark?.estimated) inputs.estimated = true;
   if (inputs.model && !inputs.costs) {
     try {
       inputs.costs = nodeCosts(inputs.model, inferShapes(inputs.model), { elementBytes: inputs.report?.options.fp16 ? 2 : 4 });
@@ -84,6 +87,8 @@ function classify(path: string, bytes: Buffer, inputs: AnalysisInputs): string {
     }
     if (isObject(json) && ('Layers' in json || 'Bindings' in json || 'I/O Tensors' in json)) {
       inputs.layers = normalizeInspectorJson(json);
+      // The mock writes "Estimated": true into its --exportLayerInfo; keep that label on re-import.
+      if (json.Estimated === true) inputs.estimated = true;
       return 'engine layer information (--exportLayerInfo)';
     }
     if (Array.isArray(json) && isObject(json[0]) && 'count' in json[0]) {

@@ -3,7 +3,7 @@
  * `trtn`: the command-line front end. Every command takes `--json` for machine-readable output, exits non-zero
  * on failure, and says plainly when figures are estimates from the mock backend.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { backendInfo } from '../backend/select.js';
 import { buildEngine, loadEngine } from '../build.js';
@@ -22,6 +22,7 @@ import type { BuildOptions, BuildReport, LayerInfo, ShapeRange } from '../types.
 import { packageVersion } from '../version.js';
 import { runAnalysisCommand } from './analysis-commands.js';
 import { loadAnalysisInputs } from './inputs.js';
+import { checkOutputFolders, writeOutputFile } from './output.js';
 import { createProgressReporter } from './progress.js';
 import { formatMs, renderTable } from './table.js';
 
@@ -117,6 +118,7 @@ function printBuildSummary(report: BuildReport, enginePath?: string): void {
 
 async function commandBuild(model: string, flags: Record<string, unknown>): Promise<void> {
   const json = Boolean(flags.json);
+  await checkOutputFolders({ '--saveEngine': flags.saveEngine, '--report': flags.report });
   const progress = createProgressReporter({ enabled: flags.progress !== false && !json });
   const options: BuildOptions = {
     fp16: flags.fp16 === true ? true : undefined,
@@ -144,8 +146,8 @@ async function commandBuild(model: string, flags: Record<string, unknown>): Prom
     const { engine, report } = await buildEngine(model, options);
     progress.stop();
     try {
-      if (flags.saveEngine) await engine.save(flags.saveEngine as string);
-      if (flags.report) await writeFile(flags.report as string, `${JSON.stringify(report, null, 2)}\n`);
+      if (flags.saveEngine) await writeOutputFile('--saveEngine', flags.saveEngine as string, engine.serialize());
+      if (flags.report) await writeOutputFile('--report', flags.report as string, `${JSON.stringify(report, null, 2)}\n`);
       if (json) printJson(report);
       else printBuildSummary(report, flags.saveEngine as string | undefined);
     } finally {
@@ -158,6 +160,7 @@ async function commandBuild(model: string, flags: Record<string, unknown>): Prom
 }
 
 async function commandInspect(file: string, flags: Record<string, unknown>): Promise<void> {
+  await checkOutputFolders({ '--exportLayerInfo': flags.exportLayerInfo });
   const bytes = new Uint8Array(await readFile(file).catch((error: Error) => {
     throw new TensorRTError('ERR_IO', `Could not read ${file}: ${error.message}.`, { path: file });
   }));
@@ -169,7 +172,7 @@ async function commandInspect(file: string, flags: Record<string, unknown>): Pro
     const inputs = await loadAnalysisInputs([file]);
     if (!inputs.layers) throw new TensorRTError('ERR_ANALYSIS_INPUT', `${file} holds no layer information; pass an engine, a trtn build report or trtexec --exportLayerInfo JSON.`);
     layers = inputs.layers;
-    estimated = inputs.report?.estimated ?? false;
+    estimated = inputs.estimated ?? false;
     header = [`source: ${inputs.recognised[0].kind}`];
   } else {
     const engine = await loadEngine(bytes);
@@ -177,7 +180,7 @@ async function commandInspect(file: string, flags: Record<string, unknown>): Pro
       layers = engine.inspect();
       estimated = engine.backend === 'mock';
       header = [`backend: ${engine.backend}`, ...engine.io.map((io) => `${io.mode} ${io.name}: ${io.dataType} [${io.shape.join('x')}] ${io.format}`)];
-      if (flags.exportLayerInfo) await writeFile(flags.exportLayerInfo as string, `${JSON.stringify(engine.inspectRaw(), null, 2)}\n`);
+      if (flags.exportLayerInfo) await writeOutputFile('--exportLayerInfo', flags.exportLayerInfo as string, `${JSON.stringify(engine.inspectRaw(), null, 2)}\n`);
     } finally {
       engine.dispose();
     }
@@ -204,6 +207,7 @@ async function commandInspect(file: string, flags: Record<string, unknown>): Pro
 }
 
 async function commandBench(file: string, flags: Record<string, unknown>): Promise<void> {
+  await checkOutputFolders({ '--exportTimes': flags.exportTimes, '--exportProfile': flags.exportProfile });
   const engine = file.endsWith('.onnx')
     ? (await buildEngine(file, { fp16: flags.fp16 === true, backend: (flags.backend as BuildOptions['backend']) ?? 'auto', ...(flags.mockDevice ? { mockDevice: flags.mockDevice as string } : {}) })).engine
     : await loadEngine(file);
@@ -220,10 +224,10 @@ async function commandBench(file: string, flags: Record<string, unknown>): Promi
     for (const key of Object.keys(options) as (keyof typeof options)[]) if (options[key] === undefined) delete options[key];
     const result = await engine.benchmark(options);
     const profile = flags.exportProfile ? await engine.profile(options) : undefined;
-    if (flags.exportTimes && result.times) await writeFile(flags.exportTimes as string, `${JSON.stringify(result.times, null, 2)}\n`);
+    if (flags.exportTimes && result.times) await writeOutputFile('--exportTimes', flags.exportTimes as string, `${JSON.stringify(result.times, null, 2)}\n`);
     if (profile) {
       const trtexecShape = [{ count: profile.iterations }, ...profile.layers];
-      await writeFile(flags.exportProfile as string, `${JSON.stringify(trtexecShape, null, 2)}\n`);
+      await writeOutputFile('--exportProfile', flags.exportProfile as string, `${JSON.stringify(trtexecShape, null, 2)}\n`);
     }
     if (flags.json) {
       printJson(profile ? { ...result, profile } : result);
@@ -258,6 +262,7 @@ async function commandBench(file: string, flags: Record<string, unknown>): Promi
 }
 
 async function commandSparsify(input: string, flags: Record<string, unknown>): Promise<void> {
+  await checkOutputFolders({ '--output': flags.output });
   const model = await loadOnnxFile(input);
   const { model: pruned, report } = sparsify(model, { pattern: '2:4' });
   await saveOnnxFile(flags.output as string, pruned);
@@ -282,6 +287,7 @@ async function commandSparsify(input: string, flags: Record<string, unknown>): P
 }
 
 async function commandToFp16(input: string, flags: Record<string, unknown>): Promise<void> {
+  await checkOutputFolders({ '--output': flags.output });
   const model = await loadOnnxFile(input);
   const converted = toFp16(model, { keepIoTypes: flags.keepIoTypes === true });
   await saveOnnxFile(flags.output as string, converted);
@@ -291,6 +297,7 @@ async function commandToFp16(input: string, flags: Record<string, unknown>): Pro
 }
 
 async function commandModels(name: string, flags: Record<string, unknown>): Promise<void> {
+  await checkOutputFolders({ '--output': flags.output });
   const model = name === 'seed003' ? buildSeed003Model() : name === 'resnet-like' ? buildResNetLikeModel() : undefined;
   if (!model) throw new TensorRTError('ERR_INVALID_ARGUMENT', `Unknown model '${name}'. Available: seed003, resnet-like.`);
   const output = flags.sparsify ? sparsify(model, { pattern: '2:4' }).model : model;
@@ -393,6 +400,7 @@ export function createProgram(): Command {
     .argument('<files...>')
     .requiredOption('-o, --output <path>', 'HTML file to write')
     .option('--gpu <profile>', 'device profile to normalise against when the inputs name no GPU')
+    .option('--json', 'print what was written as JSON')
     .action((files: string[], flags: Record<string, unknown>) => runAnalysisCommand('report', files, flags));
 
   program
