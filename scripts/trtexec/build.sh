@@ -25,6 +25,8 @@ REPO=${TRTN_TENSORRT_REPO:-/work/.mirror/NVIDIA+TensorRT/repo}
 DEPS=${TRTN_DEPS:-$ROOT/deps}
 TRT=${TRTN_TRT_ROOT:-$DEPS/tensorrt-$VER}
 CUDA_INC=${TRTN_CUDA_INCLUDE:-$DEPS/cuda/include}
+# cuda_fp16.h needs <nv/target> from CCCL (nvidia-cuda-cccl wheel, extracted here if missing)
+CCCL_INC=${TRTN_CCCL_INCLUDE:-$DEPS/cuda/cccl}
 MAJOR=${VER%%.*}
 JOBS=${JOBS:-$(nproc)}
 
@@ -38,7 +40,10 @@ SRC=$SCRATCH/src
 mkdir -p "$SRC" "$SCRATCH/obj" "$SCRATCH/link" "$OUT"
 
 echo "== extracting samples/common + samples/trtexec of v$VER from $REPO"
-git -C "$REPO" archive "v$VER" samples/common samples/trtexec | tar -x -C "$SRC"
+# 10.x also needs samples/utils (timingCache, fileLock); 8.6 has no samples/utils
+PATHS=(samples/common samples/trtexec)
+git -C "$REPO" cat-file -e "v$VER:samples/utils" 2>/dev/null && PATHS+=(samples/utils)
+git -C "$REPO" archive "v$VER" "${PATHS[@]}" | tar -x -C "$SRC"
 C=$SRC/samples/common
 T=$SRC/samples/trtexec
 
@@ -58,22 +63,25 @@ if grep -n 'clockRate\b\|memoryClockRate\b' "$C"/sampleDevice.* | grep -v cudaDe
   echo "clockRate patch did not apply" >&2; exit 1
 fi
 
+if [ ! -f "$CCCL_INC/nv/target" ]; then
+  CW=$(ls "$DEPS"/wheels/nvidia_cuda_cccl-13*.whl | head -1)
+  python3 -m zipfile -e "$CW" "$SCRATCH/cccl"
+  mkdir -p "$CCCL_INC" && cp -r "$SCRATCH/cccl/nvidia/cu13/include/nv" "$CCCL_INC/"
+fi
+
 echo "== compiling"
 SOURCES=()
 for s in sampleDevice sampleEngines sampleInference sampleOptions sampleReporting sampleUtils bfloat16 logger; do
   [ -f "$C/$s.cpp" ] && SOURCES+=("$C/$s.cpp")
 done
+for s in timingCache fileLock; do
+  [ -f "$SRC/samples/utils/$s.cpp" ] && SOURCES+=("$SRC/samples/utils/$s.cpp")
+done
 SOURCES+=("$T/trtexec.cpp" "$HERE/trtn_trtexec_stubs.cpp")
 CXXFLAGS=(-O2 -std=c++17 -fPIC -w -DTRT_STATIC=1 -DNDEBUG
-  -I"$TRT/include" -I"$C" -I"$CUDA_INC" -I"$HERE/compat")
-pids=()
-for s in "${SOURCES[@]}"; do
-  o=$SCRATCH/obj/$(basename "${s%.cpp}").o
-  g++ "${CXXFLAGS[@]}" -c "$s" -o "$o" &
-  pids+=($!)
-  if [ ${#pids[@]} -ge "$JOBS" ]; then wait "${pids[0]}"; pids=("${pids[@]:1}"); fi
-done
-for p in "${pids[@]}"; do wait "$p"; done
+  -I"$TRT/include" -I"$C" -I"$SRC/samples" -I"$CUDA_INC" -I"$CCCL_INC" -I"$HERE/compat")
+printf '%s\n' "${SOURCES[@]}" | xargs -P "$JOBS" -I{} sh -c \
+  'g++ "$@" -c "$0" -o "'"$SCRATCH"'/obj/$(basename "$0" .cpp).o"' {} "${CXXFLAGS[@]}"
 
 echo "== linking"
 # Unversioned .so links for -l, pointing at the versioned libs (the binary NEEDs the versioned sonames).
