@@ -11,6 +11,7 @@ lib=$1; trtexec=$2; out=$3; filter=${4:-.}
 mkdir -p "$out/models"
 export LD_LIBRARY_PATH="$lib:/usr/local/cuda/lib64${TRTN_EXTRA_LD_PATH:+:$TRTN_EXTRA_LD_PATH}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export TRTN_TENSORRT_LIB_DIR=$lib
+# timeout needs a program, so timed steps call node dist/cli/bin.js directly; the rest use this.
 trtn() { node dist/cli/bin.js "$@"; }
 step() { echo "corpus: $(date -u +%H:%M:%S) $*"; }
 
