@@ -62,6 +62,7 @@ function artifactOf(version) {
   return entry;
 }
 
+/** Where `fetch` puts the redist jar of a known TensorRT version (deps/jars/, git-ignored). */
 export function jarPath(version) {
   return join(root, 'deps', 'jars', `tensorrt-${artifactOf(version).artifact}-linux-x86_64-redist.jar`);
 }
