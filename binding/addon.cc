@@ -1,4 +1,5 @@
 // Module entry of trtn_trt<major>.node: init(ErrorClass), load(dir), startBuild, deserializeEngine, environment.
+#include <dlfcn.h>
 #include <napi.h>
 
 #include "addon_state.h"
@@ -35,6 +36,39 @@ Napi::Value Load(const Napi::CallbackInfo& info) {
     out.Set("parserVersion", library.parserVersion);
     out.Set("nvinferPath", library.nvinferPath);
     out.Set("parserPath", library.parserPath);
+    out.Set("libraryDir", library.directory);
+    Napi::Array preloaded = Napi::Array::New(env, library.preloaded.size());
+    for (size_t i = 0; i < library.preloaded.size(); ++i) preloaded.Set(static_cast<uint32_t>(i), library.preloaded[i]);
+    out.Set("preloaded", preloaded);
+    Napi::Array redirected = Napi::Array::New(env, library.redirectedLoads.size());
+    for (size_t i = 0; i < library.redirectedLoads.size(); ++i) redirected.Set(static_cast<uint32_t>(i), library.redirectedLoads[i]);
+    out.Set("redirectedLoads", redirected);
+    Napi::Array warnings = Napi::Array::New(env, library.preloadWarnings.size());
+    for (size_t i = 0; i < library.preloadWarnings.size(); ++i) warnings.Set(static_cast<uint32_t>(i), library.preloadWarnings[i]);
+    out.Set("preloadWarnings", warnings);
+    return out;
+  });
+}
+
+// deviceMemory(device) → { freeBytes, totalBytes } from cuMemGetInfo, so tests can see whether device memory grows.
+// Taken with dlsym from the libcuda already open rather than through CudaDriverApi, which the hot paths share.
+Napi::Value DeviceMemory(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Guard(env, [&]() -> Napi::Value {
+    RequireLibrary();
+    const int device = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : 0;
+    void* cuda = dlopen("libcuda.so.1", RTLD_NOW | RTLD_NOLOAD);
+    using MemGetInfo = CUresult (*)(size_t*, size_t*);
+    auto memGetInfo = cuda ? reinterpret_cast<MemGetInfo>(dlsym(cuda, "cuMemGetInfo_v2")) : nullptr;
+    if (memGetInfo == nullptr) throw NativeError("ERR_CUDA", "libcuda.so.1 has no cuMemGetInfo_v2.");
+    MakeDeviceCurrent(device);
+    size_t freeBytes = 0;
+    size_t totalBytes = 0;
+    const CUresult result = memGetInfo(&freeBytes, &totalBytes);
+    if (result != kCudaSuccess) throw NativeError("ERR_CUDA", "cuMemGetInfo failed: " + CudaErrorText(Library().cuda, result));
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("freeBytes", static_cast<double>(freeBytes));
+    out.Set("totalBytes", static_cast<double>(totalBytes));
     return out;
   });
 }
@@ -76,6 +110,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("startBuild", Napi::Function::New(env, StartBuild, "startBuild"));
   exports.Set("deserializeEngine", Napi::Function::New(env, DeserializeEngine, "deserializeEngine"));
   exports.Set("environment", Napi::Function::New(env, Environment, "environment"));
+  exports.Set("deviceMemory", Napi::Function::New(env, DeviceMemory, "deviceMemory"));
   exports.Set("capabilities", Capabilities(env));
   return exports;
 }

@@ -65,7 +65,19 @@ struct CacheEntry {
   float timingMs = 0;
 };
 
+/** What the builder config holds after every option was applied, read back through its getters. */
+struct ConfigReadBack {
+  std::vector<std::string> flags;           // BuilderFlag names (trtexec spelling) that are set
+  std::vector<std::string> tacticSources;   // enabled tactic sources
+  std::vector<std::pair<std::string, double>> memoryPools;  // pool name -> limit in bytes
+  int builderOptimizationLevel = -1;
+  std::string profilingVerbosity;
+  int avgTiming = 0;
+  int optimizationProfiles = 0;
+};
+
 struct BuildOutput {
+  ConfigReadBack config;
   std::vector<uint8_t> plan;
   std::vector<uint8_t> timingCache;
   std::string inspectorJson;
@@ -237,6 +249,33 @@ void SetFlag(nvinfer1::IBuilderConfig& config, const char* name) {
     throw NativeError("ERR_UNSUPPORTED", std::string("TensorRT ") + compat::HeaderVersion() + " has no builder flag " + name + ".");
   }
   config.setFlag(flag);
+}
+
+ConfigReadBack ReadBackConfig(nvinfer1::IBuilderConfig& config) {
+  ConfigReadBack out;
+  for (const char* name : {"FP16", "SPARSE_WEIGHTS", "TF32", "DISABLE_TIMING_CACHE", "ERROR_ON_TIMING_CACHE_MISS", "EDITABLE_TIMING_CACHE"}) {
+    nvinfer1::BuilderFlag flag;
+    if (compat::BuilderFlagByName(name, flag) && config.getFlag(flag)) out.flags.push_back(name);
+  }
+  const nvinfer1::TacticSources sources = config.getTacticSources();
+  for (const char* name : {"CUBLAS", "CUBLAS_LT", "CUDNN", "EDGE_MASK_CONVOLUTIONS", "JIT_CONVOLUTIONS"}) {
+    nvinfer1::TacticSource source;
+    if (compat::TacticSourceByName(name, source) && (sources & (1U << static_cast<uint32_t>(source))) != 0) out.tacticSources.push_back(name);
+  }
+  for (const char* name : {"workspace", "tacticSharedMemory"}) {
+    nvinfer1::MemoryPoolType type;
+    if (compat::MemoryPoolByName(name, type)) out.memoryPools.emplace_back(name, static_cast<double>(config.getMemoryPoolLimit(type)));
+  }
+  out.builderOptimizationLevel = config.getBuilderOptimizationLevel();
+  switch (config.getProfilingVerbosity()) {
+    case nvinfer1::ProfilingVerbosity::kNONE: out.profilingVerbosity = "none"; break;
+    case nvinfer1::ProfilingVerbosity::kLAYER_NAMES_ONLY: out.profilingVerbosity = "layer_names_only"; break;
+    case nvinfer1::ProfilingVerbosity::kDETAILED: out.profilingVerbosity = "detailed"; break;
+    default: out.profilingVerbosity = "unknown"; break;
+  }
+  out.avgTiming = config.getAvgTimingIterations();
+  out.optimizationProfiles = config.getNbOptimizationProfiles();
+  return out;
 }
 
 void ApplyFormats(nvinfer1::INetworkDefinition& network, const std::vector<IoFormat>& specs, bool inputs) {
@@ -435,6 +474,25 @@ class BuildWorker : public Napi::AsyncWorker {
     }
     result.Set("algorithms", algorithms);
     result.Set("tacticRecording", output_.tacticRecording);
+    {
+      const ConfigReadBack& readBack = output_.config;
+      Napi::Object config = Napi::Object::New(env);
+      auto names = [&](const std::vector<std::string>& list) {
+        Napi::Array array = Napi::Array::New(env, list.size());
+        for (size_t i = 0; i < list.size(); ++i) array.Set(static_cast<uint32_t>(i), list[i]);
+        return array;
+      };
+      config.Set("flags", names(readBack.flags));
+      config.Set("tacticSources", names(readBack.tacticSources));
+      Napi::Object pools = Napi::Object::New(env);
+      for (const auto& pool : readBack.memoryPools) pools.Set(pool.first, pool.second);
+      config.Set("memoryPools", pools);
+      config.Set("builderOptimizationLevel", readBack.builderOptimizationLevel);
+      config.Set("profilingVerbosity", readBack.profilingVerbosity);
+      config.Set("avgTiming", readBack.avgTiming);
+      config.Set("optimizationProfiles", readBack.optimizationProfiles);
+      result.Set("config", config);
+    }
     Napi::Array warnings = Napi::Array::New(env, output_.warnings.size());
     for (size_t i = 0; i < output_.warnings.size(); ++i) warnings.Set(static_cast<uint32_t>(i), output_.warnings[i]);
     result.Set("warnings", warnings);
@@ -459,10 +517,16 @@ class BuildWorker : public Napi::AsyncWorker {
 
     TrtPtr<nvinfer1::IBuilder> builder(
         static_cast<nvinfer1::IBuilder*>(library.createInferBuilder(logger_.get(), NV_TENSORRT_VERSION)));
-    if (!builder) throw NativeError("ERR_BUILD_FAILED", "createInferBuilder failed (TensorRT version mismatch?).", logger_->Recent());
+    if (!builder) {
+      ThrowIfBuilderUnavailable(*logger_);
+      throw NativeError("ERR_BUILD_FAILED", "createInferBuilder failed (TensorRT version mismatch?).", logger_->Recent());
+    }
 
     TrtPtr<nvinfer1::INetworkDefinition> network(builder->createNetworkV2(compat::NetworkCreationFlags()));
-    if (!network) throw NativeError("ERR_BUILD_FAILED", "createNetworkV2 failed.", logger_->Recent());
+    if (!network) {
+      ThrowIfBuilderUnavailable(*logger_);
+      throw NativeError("ERR_BUILD_FAILED", "createNetworkV2 failed.", logger_->Recent());
+    }
 
     TrtPtr<nvonnxparser::IParser> parser(
         static_cast<nvonnxparser::IParser*>(library.createParser(network.get(), logger_.get(), NV_ONNX_PARSER_VERSION_VALUE)));
@@ -534,6 +598,7 @@ class BuildWorker : public Napi::AsyncWorker {
     config->setProfilingVerbosity(compat::ProfilingVerbosityByName(settings_.profilingVerbosity));
     config->setAvgTimingIterations(settings_.avgTiming);
 
+    output_.config = ReadBackConfig(*config);
     TrtPtr<nvinfer1::ITimingCache> cache(config->createTimingCache(settings_.timingCache.data(), settings_.timingCache.size()));
     if (!cache) throw NativeError("ERR_BUILD_FAILED", "The timing cache could not be created (corrupt cache bytes?).", logger_->Recent());
     if (!config->setTimingCache(*cache, false)) {
@@ -587,6 +652,20 @@ class BuildWorker : public Napi::AsyncWorker {
     (void)useSelector;
 #endif
 
+    // The config keeps raw pointers to the monitor and the selector, which die before it (declared later, destroyed
+    // first); detach them on every path, exceptions included, before that happens.
+    struct DetachFromConfig {
+      nvinfer1::IBuilderConfig* config;
+      ~DetachFromConfig() {
+#if TRTN_HAS_PROGRESS_MONITOR
+        config->setProgressMonitor(nullptr);
+#endif
+#if TRTN_HAS_ALGORITHM_SELECTOR
+        config->setAlgorithmSelector(nullptr);
+#endif
+      }
+    } detach{config.get()};
+
 #if TRTN_HAS_EDITABLE_TIMING_CACHE
     if (editable) output_.tacticRecording = "editable-timing-cache";
     if (!settings_.replay.empty()) {
@@ -595,6 +674,7 @@ class BuildWorker : public Napi::AsyncWorker {
         // The cache must hold a key before update() accepts it, so a first build fills the cache.
         TrtPtr<nvinfer1::IHostMemory> warmup(builder->buildSerializedNetwork(*network, *config));
         if (cancelled_->load()) throw NativeError("ERR_ABORTED", "The build was aborted.");
+        if (!warmup) ThrowIfBuilderUnavailable(*logger_);
         if (!warmup) throw NativeError("ERR_BUILD_FAILED", "The first (cache-filling) build for tactic replay failed.", logger_->Recent());
         missing = PinTactics(*cache, missing, output_.warnings);
         for (const ReplayEntry& entry : missing) {
@@ -608,6 +688,7 @@ class BuildWorker : public Napi::AsyncWorker {
     TrtPtr<nvinfer1::IHostMemory> plan(builder->buildSerializedNetwork(*network, *config));
     if (cancelled_->load()) throw NativeError("ERR_ABORTED", "The build was aborted.", logger_->Recent());
     if (!plan || plan->size() == 0) {
+      ThrowIfBuilderUnavailable(*logger_);
       throw NativeError("ERR_BUILD_FAILED", "TensorRT could not build the engine; see the log lines for the reason.", logger_->Recent());
     }
     output_.buildTimeMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

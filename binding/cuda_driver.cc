@@ -49,6 +49,8 @@ CudaDriverLoad LoadCudaDriver(CudaDriverApi& api, bool requireAll) {
       {"cuCtxSetCurrent", Resolve(handle, "cuCtxSetCurrent", api.cuCtxSetCurrent)},
       {"cuMemAlloc_v2", Resolve(handle, "cuMemAlloc_v2", api.cuMemAlloc)},
       {"cuMemFree_v2", Resolve(handle, "cuMemFree_v2", api.cuMemFree)},
+      {"cuMemHostAlloc", Resolve(handle, "cuMemHostAlloc", api.cuMemHostAlloc)},
+      {"cuMemFreeHost", Resolve(handle, "cuMemFreeHost", api.cuMemFreeHost)},
       {"cuMemsetD8Async", Resolve(handle, "cuMemsetD8Async", api.cuMemsetD8Async)},
       {"cuMemcpyHtoDAsync_v2", Resolve(handle, "cuMemcpyHtoDAsync_v2", api.cuMemcpyHtoDAsync)},
       {"cuMemcpyDtoHAsync_v2", Resolve(handle, "cuMemcpyDtoHAsync_v2", api.cuMemcpyDtoHAsync)},

@@ -91,6 +91,24 @@ void DeviceBuffer::Reset() noexcept {
   }
 }
 
+void PinnedBuffer::Reserve(size_t bytes) {
+  if (pointer_ != nullptr && bytes_ >= bytes) return;
+  Reset();
+  const size_t size = bytes == 0 ? 1 : bytes;
+  void* pointer = nullptr;
+  CheckCuda(Api().cuMemHostAlloc(&pointer, size, 0), "cuMemHostAlloc");
+  pointer_ = pointer;
+  bytes_ = size;
+}
+
+void PinnedBuffer::Reset() noexcept {
+  if (pointer_ != nullptr) {
+    Library().cuda.cuMemFreeHost(pointer_);
+    pointer_ = nullptr;
+    bytes_ = 0;
+  }
+}
+
 Stream::Stream() { CheckCuda(Api().cuStreamCreate(&stream_, kStreamNonBlocking), "cuStreamCreate"); }
 
 Stream::~Stream() {

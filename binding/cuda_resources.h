@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "cuda_driver.h"
@@ -42,6 +43,28 @@ class DeviceBuffer {
 
  private:
   CUdeviceptr pointer_ = 0;
+  size_t bytes_ = 0;
+};
+
+/** Page-locked host memory (cuMemHostAlloc): copies from it are true async DMA, as trtexec's host buffers. */
+class PinnedBuffer {
+ public:
+  PinnedBuffer() = default;
+  ~PinnedBuffer() { Reset(); }
+  PinnedBuffer(const PinnedBuffer&) = delete;
+  PinnedBuffer& operator=(const PinnedBuffer&) = delete;
+  PinnedBuffer(PinnedBuffer&& other) noexcept : pointer_(other.pointer_), bytes_(other.bytes_) {
+    other.pointer_ = nullptr;
+    other.bytes_ = 0;
+  }
+  /** Grows to at least `bytes` (contents are not kept); never shrinks. Needs a current context. */
+  void Reserve(size_t bytes);
+  void Reset() noexcept;
+  uint8_t* data() const { return static_cast<uint8_t*>(pointer_); }
+  size_t capacity() const { return bytes_; }
+
+ private:
+  void* pointer_ = nullptr;
   size_t bytes_ = 0;
 };
 

@@ -16,6 +16,7 @@ ContextCore::~ContextCore() {
   // The context first (it may use the buffers during teardown), then buffers, then the stream.
   context.reset();
   buffers.clear();
+  staging.clear();
   stream.reset();
 }
 
@@ -38,51 +39,69 @@ size_t ContextCore::TensorBytes(const char* name) const {
 
 void ContextCore::Prepare(const std::vector<HostTensor>& inputs) {
   nvinfer1::ICudaEngine& cudaEngine = *engine->engine;
-  for (const HostTensor& input : inputs) {
-    if (cudaEngine.getTensorIOMode(input.name.c_str()) != nvinfer1::TensorIOMode::kINPUT) {
-      throw NativeError("ERR_INPUT", "'" + input.name + "' is not an input of this engine.");
+  bool same = !boundShapes.empty() && boundShapes.size() == inputs.size();
+  for (size_t i = 0; same && i < inputs.size(); ++i) same = boundShapes[i].first == inputs[i].name && boundShapes[i].second == inputs[i].shape;
+  if (!same) {
+    boundShapes.clear();
+    for (const HostTensor& input : inputs) {
+      if (cudaEngine.getTensorIOMode(input.name.c_str()) != nvinfer1::TensorIOMode::kINPUT) {
+        throw NativeError("ERR_INPUT", "'" + input.name + "' is not an input of this engine.");
+      }
+      nvinfer1::Dims dims{};
+      if (input.shape.size() > static_cast<size_t>(nvinfer1::Dims::MAX_DIMS)) throw NativeError("ERR_INPUT", "Too many dimensions for '" + input.name + "'.");
+      dims.nbDims = static_cast<int32_t>(input.shape.size());
+      for (size_t i = 0; i < input.shape.size(); ++i) dims.d[i] = static_cast<std::remove_reference_t<decltype(dims.d[0])>>(input.shape[i]);
+      if (!context->setInputShape(input.name.c_str(), dims)) {
+        throw NativeError("ERR_INPUT", "TensorRT rejected the shape of input '" + input.name + "' (outside the optimization profile?).",
+                          engine->logger->Recent());
+      }
     }
-    nvinfer1::Dims dims{};
-    if (input.shape.size() > static_cast<size_t>(nvinfer1::Dims::MAX_DIMS)) throw NativeError("ERR_INPUT", "Too many dimensions for '" + input.name + "'.");
-    dims.nbDims = static_cast<int32_t>(input.shape.size());
-    for (size_t i = 0; i < input.shape.size(); ++i) dims.d[i] = static_cast<std::remove_reference_t<decltype(dims.d[0])>>(input.shape[i]);
-    if (!context->setInputShape(input.name.c_str(), dims)) {
-      throw NativeError("ERR_INPUT", "TensorRT rejected the shape of input '" + input.name + "' (outside the optimization profile?).",
-                        engine->logger->Recent());
+    if (!context->allInputDimensionsSpecified()) {
+      throw NativeError("ERR_INPUT", "Some dynamic inputs have no shape; pass a shape for every dynamic input.");
     }
-  }
-  if (!context->allInputDimensionsSpecified()) {
-    throw NativeError("ERR_INPUT", "Some dynamic inputs have no shape; pass a shape for every dynamic input.");
-  }
-  const int32_t count = cudaEngine.getNbIOTensors();
-  for (int32_t i = 0; i < count; ++i) {
-    const char* name = cudaEngine.getIOTensorName(i);
-    const size_t bytes = TensorBytes(name);
-    DeviceBuffer& buffer = buffers[name];
-    if (buffer.get() == 0 || buffer.bytes() < bytes) buffer.Allocate(bytes);
-    if (!context->setTensorAddress(name, buffer.address())) {
-      throw NativeError("ERR_INFERENCE", std::string("setTensorAddress failed for '") + name + "'.", engine->logger->Recent());
+    const int32_t count = cudaEngine.getNbIOTensors();
+    for (int32_t i = 0; i < count; ++i) {
+      const char* name = cudaEngine.getIOTensorName(i);
+      const size_t bytes = TensorBytes(name);
+      DeviceBuffer& buffer = buffers[name];
+      if (buffer.get() == 0 || buffer.bytes() < bytes) buffer.Allocate(bytes);
+      staging[name].Reserve(bytes);
+      if (!context->setTensorAddress(name, buffer.address())) {
+        throw NativeError("ERR_INFERENCE", std::string("setTensorAddress failed for '") + name + "'.", engine->logger->Recent());
+      }
     }
+    for (const HostTensor& input : inputs) boundShapes.emplace_back(input.name, input.shape);
   }
   for (const HostTensor& input : inputs) {
     const size_t bytes = TensorBytes(input.name.c_str());
-    if (input.bytes.size() != bytes) {
-      throw NativeError("ERR_INPUT", "Input '" + input.name + "' has " + std::to_string(input.bytes.size()) + " bytes; the engine expects " +
+    if (input.byteLength != bytes) {
+      boundShapes.clear();
+      throw NativeError("ERR_INPUT", "Input '" + input.name + "' has " + std::to_string(input.byteLength) + " bytes; the engine expects " +
                                          std::to_string(bytes) + " for this shape, type and format.");
     }
+  }
+}
+
+void ContextCore::Stage(const std::vector<HostTensor>& inputs) {
+  for (const HostTensor& input : inputs) {
+    if (input.staged) continue;
+    PinnedBuffer& host = staging[input.name];
+    host.Reserve(input.bytes.size());
+    if (!input.bytes.empty()) std::memcpy(host.data(), input.bytes.data(), input.bytes.size());
   }
 }
 
 void ContextCore::Upload(const std::vector<HostTensor>& inputs, CUstream stream) {
   const CudaDriverApi& api = RequireLibrary().cuda;
   for (const HostTensor& input : inputs) {
-    CheckCuda(api.cuMemcpyHtoDAsync(buffers[input.name].get(), input.bytes.data(), input.bytes.size(), stream), "cuMemcpyHtoDAsync");
+    CheckCuda(api.cuMemcpyHtoDAsync(buffers[input.name].get(), staging[input.name].data(), input.byteLength, stream), "cuMemcpyHtoDAsync");
   }
 }
 
 CUstream ContextCore::StartRun(const std::vector<HostTensor>& inputs) {
   MakeDeviceCurrent(engine->device);
   if (!stream) stream = std::make_unique<Stream>();
+  Stage(inputs);
   Prepare(inputs);
   CUstream handle = stream->get();
   Upload(inputs, handle);
@@ -119,7 +138,7 @@ void ClaimContext(ContextCore& core) {
   }
 }
 
-std::vector<HostTensor> ReadInputs(Napi::Value value) {
+std::vector<HostTensor> ReadInputs(Napi::Value value, ContextCore* stageInto) {
   std::vector<HostTensor> inputs;
   if (value.IsUndefined() || value.IsNull()) return inputs;
   if (!value.IsObject()) throw NativeError("ERR_INPUT", "Expected an object of named inputs.");
@@ -136,7 +155,19 @@ std::vector<HostTensor> ReadInputs(Napi::Value value) {
     if (!data.IsTypedArray() || !shape.IsArray()) throw NativeError("ERR_INPUT", "Input '" + tensor.name + "' must be { data: TypedArray, shape: number[] }.");
     Napi::TypedArray array = data.As<Napi::TypedArray>();
     const uint8_t* bytes = static_cast<const uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset();
-    tensor.bytes.assign(bytes, bytes + array.ByteLength());
+    tensor.byteLength = array.ByteLength();
+    if (stageInto != nullptr) {
+      // Straight into page-locked memory: one copy, no allocation once the buffer is big enough.
+      PinnedBuffer& host = stageInto->staging[tensor.name];
+      if (host.capacity() < tensor.byteLength) {
+        MakeDeviceCurrent(stageInto->engine->device);
+        host.Reserve(tensor.byteLength);
+      }
+      if (tensor.byteLength > 0) std::memcpy(host.data(), bytes, tensor.byteLength);
+      tensor.staged = true;
+    } else {
+      tensor.bytes.assign(bytes, bytes + tensor.byteLength);
+    }
     Napi::Array dims = shape.As<Napi::Array>();
     for (uint32_t d = 0; d < dims.Length(); ++d) tensor.shape.push_back(dims.Get(d).As<Napi::Number>().Int64Value());
     inputs.push_back(std::move(tensor));
@@ -156,8 +187,9 @@ class InferWorker : public ContextWorker {
     Napi::Object result = Napi::Object::New(env);
     for (const OutputTensor& output : outputs_) {
       Napi::Object entry = Napi::Object::New(env);
-      Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, output.bytes.size());
-      if (!output.bytes.empty()) std::memcpy(buffer.Data(), output.bytes.data(), output.bytes.size());
+      Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, output.byteLength);
+      // The context stays claimed until this worker dies, so its staging buffer still holds this run's output.
+      if (output.byteLength > 0) std::memcpy(buffer.Data(), core_->staging[output.name].data(), output.byteLength);
       entry.Set("data", buffer);
       entry.Set("dataType", output.dataType);
       Napi::Array shape = Napi::Array::New(env, output.shape.size());
@@ -186,14 +218,15 @@ class InferWorker : public ContextWorker {
       output.dataType = compat::DataTypeName(engine.getTensorDataType(name));
       const nvinfer1::Dims dims = core.context->getTensorShape(name);
       for (int32_t d = 0; d < dims.nbDims; ++d) output.shape.push_back(dims.d[d]);
-      output.bytes.resize(core.TensorBytes(name));
+      output.byteLength = core.TensorBytes(name);
       outputs_.push_back(std::move(output));
     }
     const CudaDriverApi& api = RequireLibrary().cuda;
     for (OutputTensor& output : outputs_) {
-      CheckCuda(api.cuMemcpyDtoHAsync(output.bytes.data(), core.buffers[output.name].get(), output.bytes.size(), stream), "cuMemcpyDtoHAsync");
+      CheckCuda(api.cuMemcpyDtoHAsync(core.staging[output.name].data(), core.buffers[output.name].get(), output.byteLength, stream),
+                "cuMemcpyDtoHAsync");
     }
-    // Host vectors stay alive until this returns, and the copies are complete after the synchronize.
+    // The copies into the pinned staging buffers are complete after the synchronize.
     core.stream->Synchronize("cuStreamSynchronize after inference");
   }
 
@@ -255,8 +288,14 @@ Napi::Value ContextObject::Infer(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return Guard(env, [&]() -> Napi::Value {
     std::shared_ptr<ContextCore> core = EnsureAlive();
-    std::vector<HostTensor> inputs = ReadInputs(info.Length() > 0 ? info[0] : env.Undefined());
     ClaimContext(*core);
+    std::vector<HostTensor> inputs;
+    try {
+      inputs = ReadInputs(info.Length() > 0 ? info[0] : env.Undefined(), core.get());
+    } catch (...) {
+      core->busy.store(false);
+      throw;
+    }
     auto* worker = new InferWorker(env, core, std::move(inputs), Value());
     Napi::Promise promise = worker->Promise();
     worker->Queue();

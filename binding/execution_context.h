@@ -19,6 +19,10 @@ struct HostTensor {
   std::string name;
   std::vector<int64_t> shape;
   std::vector<uint8_t> bytes;
+  // Size of the data; when `staged`, it was copied straight into the context's pinned staging buffer and
+  // `bytes` is empty (infer's path: no per-call host allocation).
+  size_t byteLength = 0;
+  bool staged = false;
 };
 
 /** One output as returned by infer(). */
@@ -26,7 +30,8 @@ struct OutputTensor {
   std::string name;
   std::string dataType;
   std::vector<int64_t> shape;
-  std::vector<uint8_t> bytes;
+  // The bytes themselves stay in the context's pinned staging buffer until OnOK copies them out.
+  size_t byteLength = 0;
 };
 
 /** The TensorRT context plus everything it needs on the device; owned by workers and the JS object together. */
@@ -35,6 +40,10 @@ struct ContextCore {
   std::unique_ptr<nvinfer1::IExecutionContext> context;
   std::unique_ptr<Stream> stream;
   std::map<std::string, DeviceBuffer> buffers;
+  // Page-locked host copies of every IO tensor; H2D/D2H copies go through these (as trtexec's host buffers).
+  std::map<std::string, PinnedBuffer> staging;
+  // Input shapes last applied, so a run with the same shapes skips setInputShape/setTensorAddress.
+  std::vector<std::pair<std::string, std::vector<int64_t>>> boundShapes;
   // One run at a time per context: TensorRT contexts are not re-entrant.
   std::atomic<bool> busy{false};
   ~ContextCore();
@@ -43,7 +52,9 @@ struct ContextCore {
   void Prepare(const std::vector<HostTensor>& inputs);
   /** Bytes of one IO tensor at the current shapes, with vectorised dimensions padded. */
   size_t TensorBytes(const char* name) const;
-  /** Queues host-to-device copies of `inputs` into their bound buffers on `stream` (after Prepare). */
+  /** Copies `inputs` not yet staged into the pinned staging buffers. */
+  void Stage(const std::vector<HostTensor>& inputs);
+  /** Queues host-to-device copies of the staged `inputs` into their bound buffers on `stream` (after Prepare). */
   void Upload(const std::vector<HostTensor>& inputs, CUstream stream);
   /** Makes the device current, creates the stream on first use, prepares and queues the uploads; returns the stream. */
   CUstream StartRun(const std::vector<HostTensor>& inputs);
@@ -97,8 +108,11 @@ class ContextObject : public Napi::ObjectWrap<ContextObject> {
   EngineObject* engine_ = nullptr;
 };
 
-/** Reads { name: { data: ArrayBufferView, shape: number[] } } into host copies. */
-std::vector<HostTensor> ReadInputs(Napi::Value value);
+/**
+ * Reads { name: { data: ArrayBufferView, shape: number[] } } into host copies, or, with `stageInto` (main thread,
+ * context claimed), straight into that context's pinned staging buffers.
+ */
+std::vector<HostTensor> ReadInputs(Napi::Value value, ContextCore* stageInto = nullptr);
 
 /** Marks the context busy or throws ERR_INVALID_ARGUMENT when a run is already in flight. */
 void ClaimContext(ContextCore& core);

@@ -26,6 +26,10 @@ void Logger::log(Severity severity, const char* message) noexcept {
     }
     bytes_ += text.size();
     lines_.push_back(LogEntry{SeverityName(severity), text});
+    if (maxLines_ != 0 && lines_.size() > maxLines_) {
+      bytes_ -= lines_.front().message.size();
+      lines_.erase(lines_.begin());
+    }
   } catch (...) {
     // A logger must never throw into TensorRT; losing a line is the lesser evil.
   }
@@ -53,6 +57,20 @@ bool Logger::Contains(const std::string& needle) const {
     if (line.message.find(needle) != std::string::npos) return true;
   }
   return false;
+}
+
+std::string Logger::FindLine(const std::string& needle) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto it = lines_.rbegin(); it != lines_.rend(); ++it) {
+    if (it->message.find(needle) != std::string::npos) return it->message;
+  }
+  return std::string();
+}
+
+Logger& GlobalLogger() {
+  // Deliberately leaked: TensorRT may log to it until the process exits, after static destructors would run.
+  static Logger* logger = new Logger(false, 256);
+  return *logger;
 }
 
 bool Logger::Truncated() const {

@@ -1,6 +1,7 @@
 // trtn_probe.node: answers "could the TensorRT backend work here, and if not, why?" without needing CUDA or
 // TensorRT at build or run time. It only dlopens and reports plain data; lib/loader.ts classifies the result.
 #include <dlfcn.h>
+#include <unistd.h>
 #include <napi.h>
 
 #include <string>
@@ -63,6 +64,10 @@ LibraryAttempt TryLibnvinfer(const std::string& directory, int major) {
   const std::string parserDirectory = DirectoryOf(attempt.resolvedPath);
   const std::string parserName = "libnvonnxparser.so." + std::to_string(major);
   const std::string parserPath = parserDirectory.empty() ? parserName : parserDirectory + "/" + parserName;
+  // 8.6's parser needs libnvinfer_plugin.so.8 by soname; opening the folder's copy first lets the folder alone
+  // (TRTN_TENSORRT_LIB_DIR, no LD_LIBRARY_PATH) be enough. A failure here shows up as the parser's error.
+  const std::string pluginPath = (parserDirectory.empty() ? std::string() : parserDirectory + "/") + "libnvinfer_plugin.so." + std::to_string(major);
+  if (!parserDirectory.empty() && access(pluginPath.c_str(), F_OK) == 0) dlopen(pluginPath.c_str(), RTLD_LAZY | RTLD_GLOBAL);
   dlerror();
   void* parser = dlopen(parserPath.c_str(), RTLD_LAZY | RTLD_LOCAL);
   if (parser == nullptr) {

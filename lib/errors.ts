@@ -30,6 +30,13 @@ export const ErrorCodes = {
   ERR_DISPOSED: 'ERR_DISPOSED',
   /** The requested backend cannot be used here. */
   ERR_BACKEND_UNAVAILABLE: 'ERR_BACKEND_UNAVAILABLE',
+  /**
+   * This TensorRT install can run plans but not build them on this GPU: the builder resource library for it is
+   * missing (a runtime-only install). Loading, inspecting and running plans still work.
+   */
+  ERR_BUILDER_UNAVAILABLE: 'ERR_BUILDER_UNAVAILABLE',
+  /** The native backend was compiled against TensorRT headers newer than the installed library. */
+  ERR_VERSION_MISMATCH: 'ERR_VERSION_MISMATCH',
   /** A CUDA call failed. */
   ERR_CUDA: 'ERR_CUDA',
   /** The GPU ran out of memory. */

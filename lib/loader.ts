@@ -244,10 +244,14 @@ function loadUncached(options: LoaderOptions): NativeLoadResult {
     addon.init(TensorRTError as unknown as Parameters<BackendAddon['init']>[0]);
     const directory = found.resolvedPath ? dirname(found.resolvedPath) : found.directory;
     const loaded = addon.load(directory);
-    const backend = createNativeBackend({ addon, addonPath, libraryPath: loaded.nvinferPath, tensorrtVersion: loaded.tensorrtVersion });
+    const backend = createNativeBackend({ addon, addonPath, libraryPath: loaded.nvinferPath, tensorrtVersion: loaded.tensorrtVersion,
+      libraryLoading: { preloaded: loaded.preloaded ?? [], redirectedLoads: loaded.redirectedLoads ?? [], warnings: loaded.preloadWarnings ?? [] },
+    });
     return { ok: true, backend };
   } catch (error) {
-    return unavailable([{ code: 'LOAD_FAILED', message: `${addonPath} failed to load TensorRT: ${(error as Error).message}`, candidate: addonPath }], {
+    // Headers newer than the library (checked in native code) are a version mismatch with its own remedy.
+    const code = (error as { code?: string }).code === 'ERR_VERSION_MISMATCH' ? 'VERSION_MISMATCH' : 'LOAD_FAILED';
+    return unavailable([{ code, message: `${addonPath} failed to load TensorRT: ${(error as Error).message}`, candidate: addonPath }], {
       nativeAddonPath: addonPath,
     });
   }

@@ -7,7 +7,7 @@
  * - `trtn_trt<major>.node`, one per TensorRT major (8, 10, 11), compiled against that major's headers; it opens
  *   libnvinfer/libnvonnxparser from the directory the probe found and the CUDA driver at run time.
  */
-import type { DataTypeName, IOTensorInfo, TimeRecord } from './types.js';
+import type { BuilderConfigReadBack, DataTypeName, IOTensorInfo, TimeRecord } from './types.js';
 
 /** One `dlopen` of `libnvinfer.so.<major>` as the probe tried it. */
 export interface ProbeAttempt {
@@ -153,6 +153,8 @@ export interface NativeBuildResult {
   /** Algorithm-selector records (<= 10 when recording). */
   algorithms: NativeAlgorithmRecord[];
   tacticRecording: 'algorithm-selector' | 'editable-timing-cache' | 'none';
+  /** The builder config read back after the options were applied (absent from addons built before it existed). */
+  config?: BuilderConfigReadBack;
   warnings: string[];
   buildTimeMs: number;
   tensorrtVersion: string;
@@ -249,9 +251,33 @@ export interface BackendAddon {
   /** Hands the addon the TensorRTError class it throws. */
   init(errorClass: new (code: string, message: string, details?: Record<string, unknown>) => Error): void;
   /** Opens libnvinfer/libnvonnxparser from `directory` ('' = loader path) and libcuda. Once per process. */
-  load(directory: string): { tensorrtVersion: string; parserVersion: number; nvinferPath: string; parserPath: string };
+  load(directory: string): NativeLoadInfo;
   startBuild(onnx: Uint8Array, options: NativeBuildOptions, onProgress?: (event: NativeProgressEvent) => void): NativeBuildJob;
   deserializeEngine(plan: Uint8Array, device?: number): Promise<NativeEngine>;
   environment(device?: number): NativeEnvironment;
+  /** cuMemGetInfo on `device` (default 0): what is free and what there is, in bytes. */
+  deviceMemory(device?: number): { freeBytes: number; totalBytes: number };
   capabilities: NativeCapabilities;
+}
+
+/** What `load()` opened. */
+export interface NativeLoadInfo {
+  tensorrtVersion: string;
+  parserVersion: number;
+  nvinferPath: string;
+  parserPath: string;
+  /** The folder libnvinfer came from ('' when the dynamic loader's path found it and dladdr could not say). */
+  libraryDir: string;
+  /**
+   * Sibling libraries opened RTLD_GLOBAL after libnvinfer (8.6's plugin library, which its parser NEEDs), so
+   * that they resolve without LD_LIBRARY_PATH.
+   */
+  preloaded: string[];
+  /**
+   * libnvinfer imports (`dlopen`, `dlmopen`) redirected so that TensorRT's lazy load of its builder resource by bare
+   * name finds the copy in `libraryDir` (binding/library_redirect.h). Empty when that failed (see preloadWarnings).
+   */
+  redirectedLoads: string[];
+  /** Siblings that exist but did not open, with dlerror's text, and a redirect that failed (not fatal). */
+  preloadWarnings: string[];
 }

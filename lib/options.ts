@@ -213,7 +213,9 @@ export function resolveBuildOptions(options: BuildOptions | undefined): Resolved
     profilingVerbosity: value.profilingVerbosity ?? 'detailed',
     device: value.device ?? 0,
     avgTiming: value.avgTiming ?? 8,
-    recordTactics: value.recordTactics ?? true,
+    // Off by default: recording (algorithm selector on <= 10.7, editable cache + kVERBOSE log on 10.8+/11) made a
+    // seed-003 fp16 build 5x slower than trtexec's on the H200 (27.6 s vs 5.3 s, issue 9).
+    recordTactics: value.recordTactics ?? false,
     replay: (value.replayTactics?.length ?? 0) > 0,
     errorOnTimingCacheMiss: value.errorOnTimingCacheMiss ?? false,
     backend: value.backend ?? 'auto',

@@ -100,7 +100,11 @@ export interface BuildOptions {
   device?: number;
   /** Average timing iterations per tactic (trtexec `--avgTiming`). Defaults to 8. */
   avgTiming?: number;
-  /** Record every timed tactic candidate per layer. Defaults to `true`. */
+  /**
+   * Record every timed tactic candidate per layer (`report.tactics`). Defaults to `false`: recording costs build
+   * time (an algorithm-selector callback per candidate on <= 10.7; a kVERBOSE log copied to JS and parsed on 10.8+
+   * and 11) — several times trtexec's build time on small models. Turn it on for `trtn explain` / replay.
+   */
   recordTactics?: boolean;
   /** Replay: pin these per-layer tactics (from an earlier report's `tactics`). */
   replayTactics?: LayerTactics[];
@@ -329,8 +333,28 @@ export interface BuildReport {
   sparsity: SparsitySummary;
   /** Mock only: the cost model's per-layer estimates. */
   estimates?: LayerEstimate[];
+  /**
+   * TensorRT only: the builder config as TensorRT holds it after every option was applied, read back through its
+   * getters (so a report shows what reached TensorRT, not only what was asked).
+   */
+  builderConfig?: BuilderConfigReadBack;
   log: LogLine[];
   warnings: string[];
+}
+
+/** {@link BuildReport.builderConfig}: IBuilderConfig's getters after the options were applied. */
+export interface BuilderConfigReadBack {
+  /** Builder flags that are set, trtexec spelling (`FP16`, `SPARSE_WEIGHTS`, `TF32`, …). */
+  flags: string[];
+  /** Enabled tactic sources (`CUBLAS`, `CUDNN`, `EDGE_MASK_CONVOLUTIONS`, `JIT_CONVOLUTIONS`, …). */
+  tacticSources: string[];
+  /** Memory pool limits in bytes by {@link MemoryPoolLimits} name. */
+  memoryPools: Record<string, number>;
+  builderOptimizationLevel: number;
+  profilingVerbosity: ProfilingVerbosity | 'unknown';
+  avgTiming: number;
+  /** Optimization profiles added to the config. */
+  optimizationProfiles: number;
 }
 
 /** Description of one engine IO tensor. */
@@ -455,9 +479,18 @@ export interface BackendInfo {
   reasons: BackendUnavailableReason[];
   /** Things to try, in plain words. */
   possibleSolutions: string[];
+  /** Runtime TensorRT version, e.g. `10.6.0`. */
   tensorrtVersion?: string;
+  /** The trtn_trt<major>.node file in use. */
   nativeAddonPath?: string;
+  /** The libnvinfer file the addon opened. */
   backendLibraryPath?: string;
+  /**
+   * How `TRTN_TENSORRT_LIB_DIR` alone is made enough, without `LD_LIBRARY_PATH`: libraries next to libnvinfer that
+   * were opened first (8.6's plugin library), libnvinfer's imports redirected to that folder (`dlopen`, `dlmopen`:
+   * its builder resource is opened by bare name), and what did not work.
+   */
+  libraryLoading?: { preloaded: string[]; redirectedLoads: string[]; warnings: string[] };
 }
 
 /** One classified reason the TensorRT backend could not be used. */

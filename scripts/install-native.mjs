@@ -27,6 +27,26 @@ export function tensorrtMajorOf(includeDir) {
   return match ? Number(match[1]) : undefined;
 }
 
+/** Numeric version parts of a `deps/tensorrt-<version>` folder name (`tensorrt-10.16` → [10, 16]); [] if none. */
+export function folderVersion(name) {
+  const match = /^tensorrt-(\d+(?:\.\d+)*)/.exec(name);
+  return match ? match[1].split('.').map(Number) : [];
+}
+
+/** `deps/tensorrt-*` folder names, newest version first by number (10.16 before 10.6, which a string sort gets wrong). */
+export function sortTensorrtFolders(names) {
+  const newestFirst = (a, b) => {
+    const left = folderVersion(a);
+    const right = folderVersion(b);
+    for (let index = 0; index < Math.max(left.length, right.length); index++) {
+      const difference = (right[index] ?? 0) - (left[index] ?? 0);
+      if (difference !== 0) return difference;
+    }
+    return a < b ? -1 : a > b ? 1 : 0;
+  };
+  return names.filter((name) => name.startsWith('tensorrt-')).sort(newestFirst);
+}
+
 /** Finds one include directory per supported major (8, 10, 11); the first found wins. */
 export function findTensorrtIncludes(env = process.env) {
   const candidates = [];
@@ -35,7 +55,7 @@ export function findTensorrtIncludes(env = process.env) {
   candidates.push('/usr/include/x86_64-linux-gnu', '/usr/include/aarch64-linux-gnu', '/usr/include');
   const depsDir = join(root, 'deps');
   if (existsSync(depsDir)) {
-    for (const name of readdirSync(depsDir).sort().reverse()) if (name.startsWith('tensorrt-')) candidates.push(join(depsDir, name, 'include'));
+    for (const name of sortTensorrtFolders(readdirSync(depsDir))) candidates.push(join(depsDir, name, 'include'));
   }
   const found = {};
   for (const dir of candidates) {
@@ -85,8 +105,17 @@ function main() {
     return force ? 1 : 0;
   }
   const backends = Object.keys(includes).map((major) => `trtn_trt${major}`);
-  const built = ['trtn_probe', ...backends.filter(() => Boolean(cuda))];
+  // CMake skips a backend whose headers lack NvOnnxParser.h (10+) or CUDA headers; report what really exists.
+  const built = ['trtn_probe', ...backends.filter((name) => existsSync(join(out, 'Release', `${name}.node`)))];
+  const skipped = backends.filter((name) => !built.includes(name));
   let line = `${prefix} built ${built.join(', ')} in build/Release.`;
+  for (const name of skipped) {
+    const major = name.slice('trtn_trt'.length);
+    const reason = Number(major) >= 10 && !existsSync(join(includes[major], 'NvOnnxParser.h'))
+      ? `${includes[major]} has no NvOnnxParser.h (install the ONNX parser headers, e.g. libnvonnxparsers-dev)`
+      : 'see `npm run build:native`';
+    line += ` Skipped ${name}: ${reason}.`;
+  }
   if (backends.length === 0) {
     line += ' No TensorRT headers found: set TRTN_TENSORRT_INCLUDE (dir with NvInfer.h) and TRTN_CUDA_INCLUDE, then run npm run build:native.';
   } else if (!cuda) {

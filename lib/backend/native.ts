@@ -38,6 +38,8 @@ export interface LoadedNativeAddon {
   libraryPath: string;
   /** Runtime TensorRT version, e.g. `10.16.0`. */
   tensorrtVersion: string;
+  /** How the addon made the folder alone enough (NativeLoadInfo's preloaded, redirectedLoads, preloadWarnings). */
+  libraryLoading?: { preloaded: string[]; redirectedLoads: string[]; warnings: string[] };
 }
 
 function cudaVersionText(version: number | undefined): string | undefined {
@@ -336,6 +338,7 @@ export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
     tensorrtVersion: loaded.tensorrtVersion,
     nativeAddonPath: loaded.addonPath,
     backendLibraryPath: loaded.libraryPath,
+    ...(loaded.libraryLoading ? { libraryLoading: loaded.libraryLoading } : {}),
   });
 
   const build = async (onnx: Uint8Array, options: ResolvedBuildOptions, hooks: BuildHooks): Promise<BackendBuildOutput> => {
@@ -375,10 +378,19 @@ export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
       hooks.signal?.removeEventListener('abort', onAbort);
     }
     const logText = result.log.map((line) => line.message);
-    const parsedLog = parseBuildLog(logText);
+    const warnings = [...result.warnings];
+    // The log is read for tactic tables and sparsity lists; a log it cannot read (non-verbose, or a wording it
+    // does not know) costs those tables, never the build.
+    let parsedLog: Pick<ReturnType<typeof parseBuildLog>, 'tactics' | 'sparsity'>;
+    try {
+      parsedLog = parseBuildLog(logText);
+    } catch (error) {
+      parsedLog = { tactics: [], sparsity: { eligible: [], picked: [] } };
+      // A default (non-verbose) build of a dense model prints nothing the reader looks for; that is not news.
+      if (options.recordTactics || options.sparsity !== 'disable') warnings.push(`The build log could not be read for tactics and sparsity lists (${(error as Error).message.split('\n')[0]}); report.tactics and report.sparsity are empty.`);
+    }
     const tactics = result.tacticRecording === 'algorithm-selector' ? tacticsFromAlgorithms(result.algorithms) : parsedLog.tactics;
     const layers = result.inspectorJson ? normalizeInspectorJson(JSON.parse(result.inspectorJson)) : [];
-    const warnings = [...result.warnings];
     if (result.logTruncated) warnings.push('The verbose build log exceeded 256 MB; later verbose lines were dropped, so tactic tables may be incomplete.');
     if (!result.inspectorJson) warnings.push('The engine inspector returned nothing; the layer table is empty.');
     const env = environment(options.device);
@@ -401,6 +413,7 @@ export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
       layers,
       tactics,
       sparsity: parsedLog.sparsity,
+      ...(result.config ? { builderConfig: result.config } : {}),
       log: result.log,
       warnings,
     };
@@ -415,6 +428,9 @@ export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
     async deserialize(plan: Uint8Array, device: number): Promise<EngineHandle> {
       const engine = await addon.deserializeEngine(plan, device);
       return new NativeEngineHandle(engine, plan, () => environment(device));
+    },
+    deviceMemory(device: number) {
+      return addon.deviceMemory(device);
     },
     recognizes(plan: Uint8Array): boolean {
       // The 'ftrt' header check (lib/plan.ts); TensorRT's deserializer decides the rest (ERR_ENGINE_FORMAT/VERSION).

@@ -76,4 +76,6 @@ export interface Backend {
   deserialize(plan: Uint8Array, device: number): Promise<EngineHandle>;
   /** True when `plan` looks like this backend's format (cheap header check). */
   recognizes(plan: Uint8Array): boolean;
+  /** Free and total device memory in bytes (cuMemGetInfo); only backends on a real GPU have it. */
+  deviceMemory?(device: number): { freeBytes: number; totalBytes: number };
 }

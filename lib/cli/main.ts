@@ -133,6 +133,8 @@ async function commandBuild(model: string, flags: Record<string, unknown>): Prom
     profilingVerbosity: flags.profilingVerbosity as BuildOptions['profilingVerbosity'],
     device: flags.device === undefined ? undefined : Number(flags.device),
     avgTiming: flags.avgTiming === undefined ? undefined : Number(flags.avgTiming),
+    recordTactics: flags.recordTactics === true ? true : undefined,
+    errorOnTimingCacheMiss: flags.errorOnTimingCacheMiss === true ? true : undefined,
     backend: flags.backend as BuildOptions['backend'],
     mockDevice: flags.mockDevice as string | undefined,
     onProgress: progress.update,
@@ -351,6 +353,8 @@ export function createProgram(): Command {
     .option('--timingCacheFile <path>', 'timing cache to load and update')
     .addOption(new Option('--profilingVerbosity <level>', 'inspector detail').choices(['layer_names_only', 'detailed', 'none']))
     .option('--avgTiming <n>', 'timing iterations per tactic (default 8)')
+    .option('--recordTactics', "record every layer's timed tactic candidates for `trtn explain` (dense vs sparse times) and replay; the build takes longer")
+    .option('--errorOnTimingCacheMiss', 'fail on a timing-cache miss (with --timingCacheFile)')
     .option('--device <index>', 'CUDA device (default 0)')
     .option('--saveEngine <path>', 'write the engine here')
     .option('--report <path>', 'write the JSON build report here')

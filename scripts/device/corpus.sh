@@ -44,7 +44,7 @@ for entry in "${cases[@]}"; do
   step "$name: trtn build"
   trtn_flags=$(printf '%s' "$flags" | sed 's/--sparsity=/--sparsity /; s/--inputIOFormats=/--inputIOFormats /; s/--outputIOFormats=/--outputIOFormats /')
   # shellcheck disable=SC2086
-  ( time timeout 300 node dist/cli/bin.js build "$models/$model" $trtn_flags --backend tensorrt --no-progress \
+  ( time timeout 300 node dist/cli/bin.js build "$models/$model" $trtn_flags --backend tensorrt --no-progress --recordTactics \
       --report "$dir/trtn-report.json" --saveEngine "$dir/trtn.plan" --json >"$dir/trtn-build.json" 2>"$dir/trtn-build.stderr" ) 2>"$dir/trtn-build.time"
   echo "exit $?" >>"$dir/trtn-build.time"
   step "$name: trtn explain"

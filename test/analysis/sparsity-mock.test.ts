@@ -10,7 +10,7 @@ describe('explainSparsity on a mock build (report and its verbose log)', () => {
   beforeAll(async () => {
     const backend = createMockBackend({ reason: 'no TensorRT in CI' });
     const bytes = writeOnnx(buildResNetLikeModel({ channels: [16, 288], batch: 8, height: 32, width: 24 }));
-    report = (await backend.build(bytes, resolveBuildOptions({ fp16: true, sparsity: 'force', mockDevice: 'orin-agx-32gb-816mhz' }), {})).report;
+    report = (await backend.build(bytes, resolveBuildOptions({ fp16: true, sparsity: 'force', recordTactics: true, mockDevice: 'orin-agx-32gb-816mhz' }), {})).report;
   });
 
   test('every eligible layer is classified from the report, with estimated times labelled', () => {

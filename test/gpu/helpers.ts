@@ -21,6 +21,7 @@ let tensorrtProbe: Promise<ProbeResult> | undefined;
 export function resetProbes(): void {
   gpuProbe = undefined;
   tensorrtProbe = undefined;
+  builderProbe = undefined;
 }
 
 /** Runs `nvidia-smi -L` once and remembers whether it listed a GPU, and if not, why. */
@@ -90,16 +91,23 @@ export async function tensorrtAvailable(): Promise<boolean> {
   return (await probeTensorRT()).available;
 }
 
-/** What a test needs: a GPU (nvidia-smi lists one) or TensorRT (GPU plus the native backend loads). */
-export type GpuRequirement = 'gpu' | 'tensorrt';
+/**
+ * What a test needs: a GPU (nvidia-smi lists one), TensorRT (GPU plus the native backend loads), or a TensorRT
+ * builder (TensorRT that can also build on this GPU, see {@link probeBuilder}).
+ */
+export type GpuRequirement = 'gpu' | 'tensorrt' | 'builder';
 
 /** Why a test needing `requirement` must skip here, or undefined when it can run. */
 export async function skipReason(requirement: GpuRequirement): Promise<string | undefined> {
   const gpu = probeGpu();
   if (!gpu.available) return `no GPU: ${gpu.reason}`;
-  if (requirement === 'tensorrt') {
+  if (requirement === 'tensorrt' || requirement === 'builder') {
     const tensorrt = await probeTensorRT();
     if (!tensorrt.available) return `no TensorRT: ${tensorrt.reason}`;
+  }
+  if (requirement === 'builder') {
+    const builder = await probeBuilder();
+    if (!builder.available) return `no TensorRT builder: ${builder.reason}`;
   }
   return undefined;
 }
@@ -131,4 +139,38 @@ export function formatFigure(name: string, value: number | string, unit = ''): s
  */
 export function figure(name: string, value: number | string, unit = ''): void {
   process.stdout.write(`${formatFigure(name, value, unit)}\n`);
+}
+
+let builderProbe: Promise<ProbeResult> | undefined;
+
+/**
+ * Whether this TensorRT can build on this GPU: one tiny build through the public API. A runtime-only install
+ * (11.2 from Maven has no sm_90 builder resource) answers ERR_BUILDER_UNAVAILABLE; build tests then skip with that
+ * reason and the runtime-only tests run instead. Any other failure is a real failure and is reported as available,
+ * so that the build tests run and show it. Cached.
+ */
+export function probeBuilder(): Promise<ProbeResult> {
+  builderProbe ??= (async (): Promise<ProbeResult> => {
+    const tensorrt = await probeTensorRT();
+    if (!tensorrt.available) return { available: false, reason: `no TensorRT: ${tensorrt.reason}`, details: [] };
+    const { buildEngine } = await import('../../lib/build.js');
+    const { buildSeed003Model } = await import('../../lib/onnx/builders.js');
+    const { writeOnnx } = await import('../../lib/onnx/codec.js');
+    try {
+      const { engine } = await buildEngine(writeOnnx(buildSeed003Model({ channels: 8, height: 8, width: 8, layers: 1 })), { backend: 'tensorrt' });
+      engine.dispose();
+      return { available: true, details: [] };
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'ERR_BUILDER_UNAVAILABLE') return { available: false, reason: `ERR_BUILDER_UNAVAILABLE: ${(error as Error).message}`, details: [] };
+      return { available: true, details: [`the probe build failed with ${code ?? 'no code'}: ${(error as Error).message}`] };
+    }
+  })();
+  return builderProbe;
+}
+
+/** The runtime's TensorRT major version (0 when TensorRT does not load). */
+export async function tensorrtMajor(): Promise<number> {
+  const probe = await probeTensorRT();
+  return probe.available ? Number.parseInt(probe.details[0] ?? '0', 10) : 0;
 }

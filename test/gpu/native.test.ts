@@ -9,9 +9,11 @@ import { TensorRTError } from '../../lib/errors.js';
 import { loadNativeBackend } from '../../lib/loader.js';
 import { buildSeed003Model } from '../../lib/onnx/builders.js';
 import { writeOnnx } from '../../lib/onnx/codec.js';
-import { figure, gpuAvailable, tensorrtAvailable } from './helpers.js';
+import { figure, gpuAvailable, probeBuilder, tensorrtAvailable } from './helpers.js';
 
 const ready = gpuAvailable() && (await tensorrtAvailable());
+// A runtime-only TensorRT (no builder resource for this GPU) skips the build tests; native-runtime-only.test.ts runs.
+const canBuild = ready && (await probeBuilder()).available;
 const model = buildSeed003Model({ channels: 16, height: 64, width: 64, layers: 3 });
 const onnxBytes = writeOnnx(model);
 const shape = [1, 16, 64, 64];
@@ -38,7 +40,7 @@ async function expectCode(promise: Promise<unknown>, codes: string[]): Promise<T
   return caught as TensorRTError;
 }
 
-describe.skipIf(!ready)('native TensorRT backend', () => {
+describe.skipIf(!ready)('native TensorRT backend: loading', () => {
   it('loads through the loader and reports the runtime version and the library path', () => {
     const loaded = loadNativeBackend();
     expect(loaded.ok).toBe(true);
@@ -51,6 +53,12 @@ describe.skipIf(!ready)('native TensorRT backend', () => {
     expect(environment.gpu?.smCount).toBeGreaterThan(0);
   });
 
+  it('rejects bytes that are not a plan with ERR_ENGINE_FORMAT', async () => {
+    await expectCode(loadEngine(new Uint8Array(4096).fill(7), { backend: 'tensorrt' }), ['ERR_ENGINE_FORMAT']);
+  });
+});
+
+describe.skipIf(!canBuild)('native TensorRT backend', () => {
   it('builds, inspects, infers like onnxruntime, benchmarks and profiles', async () => {
     const progressPhases = new Set<string>();
     const { engine, report } = await buildEngine(onnxBytes, { backend: 'tensorrt', onProgress: (progress) => progressPhases.add(progress.phase) });
@@ -137,8 +145,7 @@ describe.skipIf(!ready)('native TensorRT backend', () => {
     else await promise.then((result) => result.engine.dispose(), () => undefined);
   });
 
-  it('rejects bad plans with ERR_ENGINE_FORMAT and truncated ones with FORMAT or VERSION', async () => {
-    await expectCode(loadEngine(new Uint8Array(4096).fill(7), { backend: 'tensorrt' }), ['ERR_ENGINE_FORMAT']);
+  it('rejects truncated and corrupted plans with ERR_ENGINE_FORMAT or ERR_ENGINE_VERSION', async () => {
     const { engine } = await buildEngine(onnxBytes, { backend: 'tensorrt', recordTactics: false });
     const plan = engine.serialize();
     engine.dispose();

@@ -26,7 +26,7 @@ describe('sparsity on the ResNet-like model (Orin profile)', () => {
   beforeAll(async () => {
     // Batch 8 makes the 288-channel 1x1 convolutions compute-heavy on Orin; the 16-channel stage stays small.
     const bytes = writeOnnx(buildResNetLikeModel({ channels: [16, 288], batch: 8 }));
-    report = (await build(bytes, { fp16: true, sparsity: 'force', mockDevice: 'orin-agx-32gb-816mhz' })).report;
+    report = (await build(bytes, { fp16: true, sparsity: 'force', recordTactics: true, mockDevice: 'orin-agx-32gb-816mhz' })).report;
   });
 
   it('makes every pruned Conv and the Gemm eligible', () => {

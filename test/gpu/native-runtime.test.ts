@@ -1,0 +1,214 @@
+/**
+ * The native runtime's promises, on the GPU: device memory does not grow over many inferences and comes back on
+ * dispose, disposing an engine takes its contexts with it, an allocation the GPU cannot satisfy is a coded error
+ * that leaves the process usable, cancel is prompt, plans round-trip, plans from another TensorRT are refused,
+ * and the library folder alone (no LD_LIBRARY_PATH) is enough to build.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildEngine, loadEngine } from '../../lib/build.js';
+import type { ExecutionContext } from '../../lib/engine.js';
+import { loadNativeBackend } from '../../lib/loader.js';
+import { buildSeed003Model } from '../../lib/onnx/builders.js';
+import { writeOnnx } from '../../lib/onnx/codec.js';
+import { figure, gpuAvailable, probeBuilder, tensorrtAvailable } from './helpers.js';
+import { MiB, expectCode, freeDeviceBytes, runtimeMajor, seededInput, withDynamicBatch } from './native-fixtures.js';
+
+const ready = gpuAvailable() && (await tensorrtAvailable()) && (await probeBuilder()).available;
+const small = buildSeed003Model({ channels: 16, height: 64, width: 64, layers: 3 });
+const smallOnnx = writeOnnx(small);
+const inputElements = 16 * 64 * 64;
+const repo = resolve(dirname(new URL(import.meta.url).pathname), '..', '..');
+
+describe.skipIf(!ready)('native runtime on the GPU', () => {
+  it('1,000 infer() calls: no growth in device memory', async () => {
+    const { engine } = await buildEngine(smallOnnx, { backend: 'tensorrt' });
+    const context = engine.createContext();
+    try {
+      const input = seededInput(inputElements);
+      for (let index = 0; index < 20; index++) await context.infer({ input });
+      const before = freeDeviceBytes();
+      const started = process.hrtime.bigint();
+      for (let index = 0; index < 1000; index++) await context.infer({ input });
+      const perCallUs = Number(process.hrtime.bigint() - started) / 1000 / 1000;
+      const after = freeDeviceBytes();
+      figure('runtime.infer_1000_device_free_delta', (after - before) / MiB, 'MiB');
+      figure('runtime.infer_round_trip_us', perCallUs, 'us');
+      expect(before - after).toBeLessThanOrEqual(4 * MiB);
+    } finally {
+      context.dispose();
+      engine.dispose();
+    }
+  });
+
+  it('engine.dispose() disposes its contexts and gives their device memory back', async () => {
+    const built = await buildEngine(smallOnnx, { backend: 'tensorrt' });
+    const plan = built.engine.serialize();
+    built.engine.dispose();
+    const baseline = freeDeviceBytes();
+    const engine = await loadEngine(plan, { backend: 'tensorrt' });
+    const contexts = [engine.createContext(), engine.createContext(), engine.createContext()];
+    for (const context of contexts) await context.infer({ input: seededInput(inputElements) });
+    const loaded = freeDeviceBytes();
+    engine.dispose();
+    for (const context of contexts) {
+      expect(context.disposed).toBe(true);
+      await expectCode(context.infer({ input: seededInput(inputElements) }), ['ERR_DISPOSED']);
+    }
+    const released = freeDeviceBytes();
+    figure('runtime.engine_with_3_contexts_device_bytes', (baseline - loaded) / MiB, 'MiB');
+    figure('runtime.after_dispose_device_free_delta', (released - baseline) / MiB, 'MiB');
+    expect(baseline - loaded).toBeGreaterThan(0);
+    expect(baseline - released).toBeLessThanOrEqual(8 * MiB);
+  });
+
+  it('an allocation the GPU cannot satisfy is a coded error, and the process goes on', async () => {
+    // Activation memory is sized for the profile's max shape (1x16x8192x8192 fp32: 4 GiB per tensor), so each
+    // context claims several GiB; asking for more contexts than fit must fail with a code, not crash.
+    const { engine, report } = await buildEngine(writeOnnx(withDynamicBatch(small)), {
+      backend: 'tensorrt',
+      shapes: { input: { min: [1, 16, 64, 64], opt: [1, 16, 64, 64], max: [8, 16, 64, 64] } },
+    });
+    engine.dispose();
+    expect(report.builderConfig!.optimizationProfiles).toBe(1);
+    const huge = buildSeed003Model({ channels: 16, height: 64, width: 64, layers: 3 });
+    huge.graph.inputs[0].shape = [1, 16, 'H', 'W'];
+    huge.graph.outputs[0].shape = [1, 16, 'H', 'W'];
+    const big = await buildEngine(writeOnnx(huge), {
+      backend: 'tensorrt',
+      shapes: { input: { min: [1, 16, 64, 64], opt: [1, 16, 64, 64], max: [1, 16, 8192, 8192] } },
+    });
+    const contexts: ExecutionContext[] = [];
+    let failure: unknown;
+    const totalBytes = loadNativeBackend().ok ? (loadNativeBackend() as { backend: { deviceMemory(device: number): { totalBytes: number } } }).backend.deviceMemory(0).totalBytes : 0;
+    try {
+      for (let index = 0; index < 400; index++) contexts.push(big.engine.createContext());
+    } catch (error) {
+      failure = error;
+    }
+    figure('runtime.contexts_before_oom', contexts.length);
+    figure('runtime.device_total', totalBytes / MiB, 'MiB');
+    for (const context of contexts) context.dispose();
+    big.engine.dispose();
+    expect(failure, 'creating contexts until the GPU is full must end in an error').toBeDefined();
+    expect(['ERR_CUDA_OOM', 'ERR_CUDA']).toContain((failure as { code?: string }).code);
+    // Still alive and usable.
+    const { engine: after } = await buildEngine(smallOnnx, { backend: 'tensorrt' });
+    const context = after.createContext();
+    const result = await context.infer({ input: seededInput(inputElements) });
+    expect(result.output.data.length).toBe(inputElements);
+    context.dispose();
+    after.dispose();
+  });
+
+  it('a plan round-trips through serialize/loadEngine with bit-identical outputs, and two contexts agree', async () => {
+    const { engine } = await buildEngine(smallOnnx, { backend: 'tensorrt' });
+    const input = seededInput(inputElements);
+    const first = engine.createContext();
+    const reference = (await first.infer({ input })).output.data as Float32Array;
+    const reloaded = await loadEngine(engine.serialize(), { backend: 'tensorrt' });
+    const [a, b] = [reloaded.createContext(), reloaded.createContext()];
+    const [outA, outB] = await Promise.all([a.infer({ input }), b.infer({ input })]);
+    expect(Buffer.from((outA.output.data as Float32Array).buffer).equals(Buffer.from(reference.buffer))).toBe(true);
+    expect(Buffer.from((outB.output.data as Float32Array).buffer).equals(Buffer.from(reference.buffer))).toBe(true);
+    reloaded.dispose();
+    engine.dispose();
+  });
+
+  it('wrong inputs are ERR_INPUT: unknown name, wrong size, wrong typed array', async () => {
+    const { engine } = await buildEngine(smallOnnx, { backend: 'tensorrt' });
+    const context = engine.createContext();
+    try {
+      await expectCode(context.infer({ nope: seededInput(inputElements) }), ['ERR_INPUT']);
+      await expectCode(context.infer({ input: seededInput(inputElements - 1) }), ['ERR_INPUT']);
+      await expectCode(context.infer({ input: new Int32Array(inputElements) }), ['ERR_INPUT']);
+      const result = await context.infer({ input: seededInput(inputElements) });
+      expect(result.output.data.length).toBe(inputElements);
+    } finally {
+      context.dispose();
+      engine.dispose();
+    }
+  });
+
+  it('cancel: an aborted build rejects with ERR_ABORTED within 2 s (10+: through the progress monitor)', async () => {
+    const controller = new AbortController();
+    if (runtimeMajor() < 10) {
+      controller.abort();
+      await expectCode(buildEngine(smallOnnx, { backend: 'tensorrt', signal: controller.signal }), ['ERR_ABORTED']);
+      return;
+    }
+    let abortedAt = 0n;
+    const promise = buildEngine(writeOnnx(buildSeed003Model({ channels: 64, height: 512, width: 512, layers: 12 })), {
+      backend: 'tensorrt',
+      signal: controller.signal,
+      onProgress: () => {
+        if (abortedAt === 0n) {
+          abortedAt = process.hrtime.bigint();
+          controller.abort();
+        }
+      },
+    });
+    await expectCode(promise, ['ERR_ABORTED']);
+    const ms = Number(process.hrtime.bigint() - abortedAt) / 1e6;
+    figure('runtime.cancel_latency_ms', ms, 'ms');
+    expect(ms).toBeLessThan(2000);
+  });
+
+  it('exports its plan for the other versions\' runs (TRTN_TEST_PLAN_OUT), when asked', async (ctx) => {
+    const out = process.env.TRTN_TEST_PLAN_OUT;
+    if (!out) ctx.skip();
+    const { engine } = await buildEngine(smallOnnx, { backend: 'tensorrt' });
+    mkdirSync(dirname(out!), { recursive: true });
+    writeFileSync(out!, engine.serialize());
+    engine.dispose();
+    expect(existsSync(out!)).toBe(true);
+  });
+
+  it('a plan built by another TensorRT version (TRTN_TEST_FOREIGN_PLAN) is refused with ERR_ENGINE_VERSION', async (ctx) => {
+    const foreign = process.env.TRTN_TEST_FOREIGN_PLAN;
+    if (!foreign || !existsSync(foreign)) ctx.skip();
+    await expectCode(loadEngine(foreign!, { backend: 'tensorrt' }), ['ERR_ENGINE_VERSION']);
+  });
+
+  it('TRTN_TENSORRT_LIB_DIR alone, LD_LIBRARY_PATH unset: a child process loads TensorRT and builds', () => {
+    const libDir = process.env.TRTN_TENSORRT_LIB_DIR;
+    expect(libDir, 'the suite sets TRTN_TENSORRT_LIB_DIR').toBeTruthy();
+    expect(existsSync(join(repo, 'dist', 'index.js')), 'dist/ (npm run build) is needed by the child').toBe(true);
+    const script = `
+      const m = await import(${JSON.stringify(join(repo, 'dist', 'index.js'))});
+      const { buildEngine, backendInfo } = m;
+      const onnx = m.onnx.writeOnnx(m.onnx.buildSeed003Model({ channels: 8, height: 16, width: 16, layers: 1 }));
+      const { engine, report } = await buildEngine(onnx, { backend: 'tensorrt' });
+      const ctx = engine.createContext();
+      const out = await ctx.infer({ input: new Float32Array(8 * 16 * 16).fill(0.25) });
+      ctx.dispose(); engine.dispose();
+      console.log(JSON.stringify({ tensorrt: report.versions.tensorrt, layers: report.layers.length, outputs: out.output.data.length,
+        ld: process.env.LD_LIBRARY_PATH ?? null, info: typeof backendInfo === 'function' ? backendInfo() : null }));`;
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.LD_LIBRARY_PATH;
+    // 8.6's plugin library NEEDs cuBLAS 12 and cuDNN 8 from the system; the harness may point at stand-ins for them.
+    if (process.env.TRTN_TEST_CHILD_LD_LIBRARY_PATH) env.LD_LIBRARY_PATH = process.env.TRTN_TEST_CHILD_LD_LIBRARY_PATH;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8', timeout: 300_000 });
+    const lastLine = child.stdout.trim().split('\n').pop() ?? '';
+    expect(child.status, `child stderr: ${child.stderr.slice(-2000)}`).toBe(0);
+    const result = JSON.parse(lastLine) as { tensorrt: string; layers: number; outputs: number; ld: string | null; info: unknown };
+    figure('runtime.child_no_ld_library_path_tensorrt', result.tensorrt);
+    figure('runtime.child_ld_library_path', result.ld ?? 'unset');
+    expect(result.layers).toBeGreaterThan(0);
+    expect(result.outputs).toBe(8 * 16 * 16);
+    expect(result.tensorrt).toBe(loadNativeBackend().ok ? (loadNativeBackend() as { backend: { info(): { tensorrtVersion?: string } } }).backend.info().tensorrtVersion : '');
+  });
+
+  it('says how the folder alone was made enough (dlopen redirected next to libnvinfer)', () => {
+    const loaded = loadNativeBackend();
+    expect(loaded.ok).toBe(true);
+    if (!loaded.ok) return;
+    const loading = loaded.backend.info().libraryLoading;
+    expect(loading).toBeDefined();
+    figure('runtime.redirected_loads', loading!.redirectedLoads.join(',') || 'none');
+    expect(loading!.redirectedLoads).toContain('dlopen');
+    expect(loading!.warnings).toEqual([]);
+  });
+});
