@@ -14,7 +14,7 @@ import { loadNativeBackend } from '../../lib/loader.js';
 import { buildSeed003Model } from '../../lib/onnx/builders.js';
 import { writeOnnx } from '../../lib/onnx/codec.js';
 import { figure, gpuAvailable, probeBuilder, tensorrtAvailable } from './helpers.js';
-import { MiB, expectCode, freeDeviceBytes, runtimeMajor, seededInput, withDynamicBatch } from './native-fixtures.js';
+import { MiB, expectCode, freeDeviceBytes, runtimeMajor, seededInput } from './native-fixtures.js';
 
 const ready = gpuAvailable() && (await tensorrtAvailable()) && (await probeBuilder()).available;
 const small = buildSeed003Model({ channels: 16, height: 64, width: 64, layers: 3 });
@@ -67,12 +67,6 @@ describe.skipIf(!ready)('native runtime on the GPU', () => {
   it('an allocation the GPU cannot satisfy is a coded error, and the process goes on', async () => {
     // Activation memory is sized for the profile's max shape (1x16x8192x8192 fp32: 4 GiB per tensor), so each
     // context claims several GiB; asking for more contexts than fit must fail with a code, not crash.
-    const { engine, report } = await buildEngine(writeOnnx(withDynamicBatch(small)), {
-      backend: 'tensorrt',
-      shapes: { input: { min: [1, 16, 64, 64], opt: [1, 16, 64, 64], max: [8, 16, 64, 64] } },
-    });
-    engine.dispose();
-    expect(report.builderConfig!.optimizationProfiles).toBe(1);
     const huge = buildSeed003Model({ channels: 16, height: 64, width: 64, layers: 3 });
     huge.graph.inputs[0].shape = [1, 16, 'H', 'W'];
     huge.graph.outputs[0].shape = [1, 16, 'H', 'W'];
@@ -82,13 +76,15 @@ describe.skipIf(!ready)('native runtime on the GPU', () => {
     });
     const contexts: ExecutionContext[] = [];
     let failure: unknown;
-    const totalBytes = loadNativeBackend().ok ? (loadNativeBackend() as { backend: { deviceMemory(device: number): { totalBytes: number } } }).backend.deviceMemory(0).totalBytes : 0;
+    const loaded = loadNativeBackend();
+    const totalBytes = loaded.ok && loaded.backend.deviceMemory ? loaded.backend.deviceMemory(0).totalBytes : 0;
     try {
       for (let index = 0; index < 400; index++) contexts.push(big.engine.createContext());
     } catch (error) {
       failure = error;
     }
     figure('runtime.contexts_before_oom', contexts.length);
+    if (failure) figure('runtime.oom_error', `${(failure as { code?: string }).code}: ${(failure as Error).message.slice(0, 120)}`);
     figure('runtime.device_total', totalBytes / MiB, 'MiB');
     for (const context of contexts) context.dispose();
     big.engine.dispose();

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# On the lent GPU machine, after the TensorRT parts and the node bundle were carried and unpacked:
+#   bash scripts/device/box-session.sh <step> [args]
+# Steps (each fits one device call):
+#   suite <version>     the GPU suite against /opt/trtn/tensorrt/<version>/lib; results copied to $OUT
+#   corpus <version>    trtexec + trtn real-output corpus (scripts/device/corpus.sh) as $OUT/corpus-<version>.tar.xz
+#   bench <version>     bench/vs-trtexec.mjs; JSON copied to $OUT
+# 10.6 runs first and leaves its plan in /opt/trtn/plans for the other versions' foreign-plan tests.
+# 8.6's plugin library NEEDs cuBLAS 12 / cuDNN 8; the box has CUDA 13, so the test-harness stand-ins from
+# scripts/trtexec/make-cuda12-stubs.py (carried as deps/stubs-cuda12) satisfy the loader (they abort if called).
+set -u
+step=${1:?usage: box-session.sh suite|corpus|bench <version>}
+version=${2:?usage: box-session.sh suite|corpus|bench <version>}
+bundle=/opt/trtn-bundle/current
+export PATH="$bundle/node/bin:$PATH"
+for entry in dist build; do [ -e "$entry" ] || cp -a "$bundle/repo/$entry" "$entry"; done
+[ -e node_modules ] || ln -s "$bundle/repo/node_modules" node_modules
+lib=/opt/trtn/tensorrt/$version/lib
+[ -d "$lib" ] || { echo "box-session: no $lib (carry the TensorRT $version parts first)" >&2; exit 2; }
+stubs=$(pwd)/deps/stubs-cuda12
+extra=/usr/local/cuda/lib64
+case $version in 8.*) extra="$stubs:$extra"; export TRTN_TEST_CHILD_LD_LIBRARY_PATH=$stubs ;; esac
+mkdir -p /opt/trtn/plans "${OUT:-/tmp/out}"
+plan10=/opt/trtn/plans/trt10.6.0.plan
+case $version in
+  10.6.*) export TRTN_TEST_PLAN_OUT=$plan10 ;;
+  *) [ -f "$plan10" ] && export TRTN_TEST_FOREIGN_PLAN=$plan10 ;;
+esac
+trtexec=$(pwd)/deps/trtexec/$version/trtexec
+case $step in
+  suite)
+    LD_LIBRARY_PATH=$extra TRTN_SUITE_PREBUILT=1 TRTN_TENSORRT_LIB_DIR=$lib bash test/gpu/run-suite.sh
+    code=$?
+    cp test/gpu/results/*"trt-$version"* "$OUT"/ 2>/dev/null
+    exit $code ;;
+  corpus)
+    TRTN_EXTRA_LD_PATH=$extra bash scripts/device/corpus.sh "$lib" "$trtexec" /tmp/corpus-$version
+    find /tmp/corpus-$version -name '*.onnx' -delete
+    tar -C /tmp -cJf "$OUT/corpus-$version.tar.xz" corpus-$version
+    ls -la "$OUT" ;;
+  bench)
+    LD_LIBRARY_PATH="$lib:$extra" TRTN_TENSORRT_LIB_DIR=$lib node bench/vs-trtexec.mjs --trtexec "$trtexec" --models-dir /tmp/corpus-$version/models --out "$OUT/vs-trtexec.json" ;;
+  *) echo "box-session: unknown step $step" >&2; exit 2 ;;
+esac
