@@ -56,10 +56,17 @@ void ContextCore::Prepare(const std::vector<HostTensor>& inputs) {
                           engine->logger->Recent());
       }
     }
-    if (!context->allInputDimensionsSpecified()) {
-      throw NativeError("ERR_INPUT", "Some dynamic inputs have no shape; pass a shape for every dynamic input.");
-    }
+    // Checked per input from the context's own shapes: 8.6's allInputDimensionsSpecified() answered false for a
+    // dynamic-batch input whose shape setInputShape had just accepted (H200, 2026-12-02).
     const int32_t count = cudaEngine.getNbIOTensors();
+    for (int32_t i = 0; i < count; ++i) {
+      const char* name = cudaEngine.getIOTensorName(i);
+      if (cudaEngine.getTensorIOMode(name) != nvinfer1::TensorIOMode::kINPUT) continue;
+      const nvinfer1::Dims shape = context->getTensorShape(name);
+      bool specified = shape.nbDims >= 0;
+      for (int32_t d = 0; specified && d < shape.nbDims; ++d) specified = shape.d[d] >= 0;
+      if (!specified) throw NativeError("ERR_INPUT", std::string("Input '") + name + "' is dynamic and has no shape; pass { data, shape } for it.");
+    }
     for (int32_t i = 0; i < count; ++i) {
       const char* name = cudaEngine.getIOTensorName(i);
       const size_t bytes = TensorBytes(name);

@@ -112,6 +112,12 @@ function toNativeInputs(inputs: InferInputs, io: NativeIOTensor[]): NativeInputs
     }
     const data = ArrayBuffer.isView(value) ? value : value.data;
     const shape = ArrayBuffer.isView(value) ? tensor.shape : value.shape;
+    // The addon copies bytes; an array of another element type would be read as garbage, so refuse it here.
+    const expected = typedArrayFor(tensor.dataType, new ArrayBuffer(0)).constructor as { name: string };
+    if (!ArrayBuffer.isView(data) || data.constructor !== expected) {
+      const got = data === null || data === undefined ? String(data) : ((data as object).constructor?.name ?? typeof data);
+      throw new TensorRTError('ERR_INPUT', `Input '${name}' is ${tensor.dataType}: pass a ${expected.name}${tensor.dataType === 'float16' ? ' of fp16 bits (or a Float32Array, converted for you)' : ''}, got ${got}.`, { input: name, expected: expected.name });
+    }
     if (shape.some((extent) => extent < 0)) {
       throw new TensorRTError('ERR_INPUT', `Input '${name}' has dynamic dimensions ${JSON.stringify(tensor.shape)}; pass { data, shape }.`);
     }
