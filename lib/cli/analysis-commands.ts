@@ -15,8 +15,11 @@ import {
 } from '../analysis/index.js';
 import { backendInfo } from '../backend/select.js';
 import { calibrate } from '../calibrate.js';
+import { deviceProfiles, findDeviceProfile } from '../devices.js';
 import { TensorRTError } from '../errors.js';
-import type { LayerEstimate } from '../types.js';
+import { suggest } from '../options.js';
+import { computeStats } from '../timing/index.js';
+import type { LayerEstimate, TimingStats } from '../types.js';
 import { loadAnalysisInputs, type AnalysisInputs } from './inputs.js';
 import { checkOutputFolders, writeOutputFile } from './output.js';
 
@@ -24,26 +27,69 @@ function print(text: string): void {
   process.stdout.write(`${text}\n`);
 }
 
+/** Checks `--gpu` before any file is read, so that a typo is reported in the flag's own name. */
+function checkGpuFlag(flags: Record<string, unknown>): string | undefined {
+  const gpu = flags.gpu as string | undefined;
+  if (gpu === undefined) return undefined;
+  if (!findDeviceProfile(gpu)) {
+    const ids = deviceProfiles.map((profile) => profile.id);
+    const near = suggest(gpu, ids);
+    throw new TensorRTError('ERR_INVALID_OPTION', `Expected a device profile id for --gpu, got '${gpu}'.${near ? ` Did you mean '${near}'?` : ''} Known ids: ${ids.join(', ')}.`, {
+      option: '--gpu',
+      suggestion: near,
+    });
+  }
+  return gpu;
+}
+
 function peaksFor(inputs: AnalysisInputs, flags: Record<string, unknown>): ReturnType<typeof resolvePeaks> | undefined {
   const environment = inputs.report?.environment ?? inputs.benchmark?.environment;
   const gpuName = environment?.gpu?.name;
-  const deviceProfileId = (flags.gpu as string | undefined) ?? environment?.deviceProfile;
+  // Only --gpu is a choice; the device a mock report was estimated for is found by resolvePeaks itself.
+  const deviceProfileId = flags.gpu as string | undefined;
   // A trtexec log or JSON export names no GPU: without --gpu there is nothing honest to normalise against.
-  if (!gpuName && !deviceProfileId) return undefined;
+  if (!gpuName && !deviceProfileId && !environment?.deviceProfile) return undefined;
   const calibration = gpuName ? loadCalibration(defaultCalibrationDir(), gpuName) : undefined;
-  return resolvePeaks({ environment, deviceProfileId, calibration });
+  return resolvePeaks({ environment, deviceProfileId, deviceProfileOption: '--gpu', calibration });
 }
 
 function efficiencyFor(inputs: AnalysisInputs, flags: Record<string, unknown>): ReturnType<typeof analyzeEfficiency> | undefined {
   const peaks = peaksFor(inputs, flags);
   if (!inputs.layers || !peaks) return undefined;
+  for (const warning of peaks.warnings) process.stderr.write(`trtn: warning: ${warning}\n`);
   return analyzeEfficiency({
     layers: inputs.layers,
     profile: inputs.profile,
+    profileEstimated: inputs.profileEstimated === true,
     estimates: inputs.report?.estimates as LayerEstimate[] | undefined,
     peaks,
     costs: inputs.costs,
   });
+}
+
+/**
+ * Run-to-run statistics for `compare`: from `--times a.json b.json` (trtexec or `trtn bench --exportTimes`
+ * files, one per side), else from benchmark results among the compared files themselves.
+ */
+async function compareNoise(times: unknown, a: AnalysisInputs, b: AnalysisInputs): Promise<{ a?: TimingStats; b?: TimingStats; estimated?: boolean }> {
+  if (times === undefined) {
+    return { a: a.benchmark?.gpuCompute, b: b.benchmark?.gpuCompute, estimated: a.benchmark?.estimated === true || b.benchmark?.estimated === true };
+  }
+  const paths = times as string[];
+  if (paths.length !== 2) {
+    throw new TensorRTError('ERR_INVALID_OPTION', `Expected two files for --times (one per side, from \`trtn bench --exportTimes\` or trtexec --exportTimes), got ${paths.length}: ${paths.map((path) => `'${path}'`).join(' ')}.`, { option: '--times' });
+  }
+  const sides = await Promise.all(paths.map((path) => loadAnalysisInputs([path])));
+  sides.forEach((inputs, index) => {
+    if (!inputs.times || inputs.times.length === 0) {
+      throw new TensorRTError('ERR_ANALYSIS_INPUT', `--times ${paths[index]} holds no iteration times: expected a \`trtn bench --exportTimes\` or trtexec --exportTimes JSON, got ${inputs.recognised[0].kind}.`, { option: '--times', path: paths[index] });
+    }
+  });
+  return {
+    a: computeStats(sides[0].times!.map((record) => record.computeMs)),
+    b: computeStats(sides[1].times!.map((record) => record.computeMs)),
+    estimated: sides.some((inputs) => inputs.timesEstimated === true),
+  };
 }
 
 /** Runs one of the analysis commands. */
@@ -67,17 +113,17 @@ export async function runAnalysisCommand(command: 'explain' | 'report' | 'compar
     const [a, b] = await Promise.all(files.map((file) => loadAnalysisInputs([file])));
     const side = (inputs: AnalysisInputs, file: string) => {
       if (inputs.report) return inputs.report;
-      if (inputs.layers) return { layers: inputs.layers, profile: inputs.profile, tactics: inputs.log?.tactics };
+      if (inputs.layers) return { layers: inputs.layers, profile: inputs.profile, tactics: inputs.log?.tactics, estimated: inputs.estimated === true };
       throw new TensorRTError('ERR_ANALYSIS_INPUT', `${file} has no layers to compare; pass a trtn build report or trtexec --exportLayerInfo JSON.`);
     };
-    const comparison = compareBuilds(side(a, files[0]), side(b, files[1]), {
-      noise: { a: a.benchmark?.gpuCompute, b: b.benchmark?.gpuCompute },
-    });
+    const noise = await compareNoise(flags.times, a, b);
+    const comparison = compareBuilds(side(a, files[0]), side(b, files[1]), { noise, noiseOption: '--times a.json b.json from `trtn bench --exportTimes`' });
     if (json) print(JSON.stringify(comparison, null, 2));
     else print(formatComparison(comparison));
     return;
   }
 
+  checkGpuFlag(flags);
   if (command === 'report') await checkOutputFolders({ '--output': flags.output });
   const inputs = await loadAnalysisInputs(files);
   const sparsity = inputs.report || inputs.log || inputs.layers
@@ -88,9 +134,12 @@ export async function runAnalysisCommand(command: 'explain' | 'report' | 'compar
   if (command === 'report') {
     const html = renderHtmlReport({
       report: inputs.report,
+      layers: inputs.layers,
       efficiency,
       sparsity,
       benchmark: inputs.benchmark,
+      profile: inputs.profile && { layers: inputs.profile, estimated: inputs.profileEstimated === true },
+      estimated: inputs.estimated === true,
       title: `tensorrt-node report: ${files.join(', ')}`,
     });
     await writeOutputFile('--output', flags.output as string, html);

@@ -19,6 +19,7 @@ import {
   toFp16,
 } from '../onnx/index.js';
 import type { BuildOptions, BuildReport, LayerInfo, ShapeRange } from '../types.js';
+import { toTrtexecProfileJson, toTrtexecTimesJson } from '../timing/index.js';
 import { packageVersion } from '../version.js';
 import { runAnalysisCommand } from './analysis-commands.js';
 import { loadAnalysisInputs } from './inputs.js';
@@ -224,10 +225,12 @@ async function commandBench(file: string, flags: Record<string, unknown>): Promi
     for (const key of Object.keys(options) as (keyof typeof options)[]) if (options[key] === undefined) delete options[key];
     const result = await engine.benchmark(options);
     const profile = flags.exportProfile ? await engine.profile(options) : undefined;
-    if (flags.exportTimes && result.times) await writeOutputFile('--exportTimes', flags.exportTimes as string, `${JSON.stringify(result.times, null, 2)}\n`);
+    // trtexec's shapes, plus an "estimated" marker on mock results so that a re-import keeps the label.
+    if (flags.exportTimes && result.times) {
+      await writeOutputFile('--exportTimes', flags.exportTimes as string, `${JSON.stringify(toTrtexecTimesJson(result.times, { estimated: result.estimated }), null, 2)}\n`);
+    }
     if (profile) {
-      const trtexecShape = [{ count: profile.iterations }, ...profile.layers];
-      await writeOutputFile('--exportProfile', flags.exportProfile as string, `${JSON.stringify(trtexecShape, null, 2)}\n`);
+      await writeOutputFile('--exportProfile', flags.exportProfile as string, `${JSON.stringify(toTrtexecProfileJson(profile), null, 2)}\n`);
     }
     if (flags.json) {
       printJson(profile ? { ...result, profile } : result);
@@ -406,8 +409,9 @@ export function createProgram(): Command {
   program
     .command('compare')
     .description('per-layer differences between two builds, with a noise-aware verdict')
-    .argument('<a>')
-    .argument('<b>')
+    .argument('<a>', 'build report or --exportLayerInfo JSON (optionally with its profile) of side A')
+    .argument('<b>', 'the same for side B')
+    .option('--times <files...>', 'run-to-run statistics for the verdict: two --exportTimes files, A then B')
     .option('--json', 'JSON output')
     .action((a: string, b: string, flags: Record<string, unknown>) => runAnalysisCommand('compare', [a, b], flags));
 
