@@ -14,12 +14,14 @@ import {
   resolvePeaks,
 } from '../analysis/index.js';
 import { backendInfo } from '../backend/select.js';
+import { buildEngine } from '../build.js';
 import { calibrate } from '../calibrate.js';
 import { deviceProfiles, findDeviceProfile } from '../devices.js';
 import { TensorRTError } from '../errors.js';
 import { suggest } from '../options.js';
 import { computeStats } from '../timing/index.js';
-import type { LayerEstimate, TimingStats } from '../types.js';
+import type { BuildOptions, LayerEstimate, TimingStats } from '../types.js';
+import { addFlag, withFlagNames, type FlagMap } from './flags.js';
 import { loadAnalysisInputs, type AnalysisInputs } from './inputs.js';
 import { checkOutputFolders, writeOutputFile } from './output.js';
 
@@ -92,6 +94,36 @@ async function compareNoise(times: unknown, a: AnalysisInputs, b: AnalysisInputs
   };
 }
 
+/**
+ * With only an ONNX model there is no engine to explain: build one on the mock backend (for the `--gpu` device
+ * profile, else h100-sxm) and explain that, every figure labelled an estimate. Returns the line saying so, or
+ * undefined when the inputs already describe an engine.
+ */
+async function estimateFromOnnx(inputs: AnalysisInputs, flags: Record<string, unknown>, gpu: string | undefined): Promise<string | undefined> {
+  if (!inputs.model || inputs.report || inputs.log || inputs.layers) return undefined;
+  const recognised = inputs.recognised.find((item) => item.kind === 'ONNX model') as AnalysisInputs['recognised'][number];
+  const path = recognised.path;
+  const options: BuildOptions = {
+    backend: 'mock',
+    mockDevice: gpu ?? 'h100-sxm',
+    ...(flags.fp16 === true ? { fp16: true } : {}),
+    ...(flags.sparsity !== undefined ? { sparsity: flags.sparsity as BuildOptions['sparsity'] } : {}),
+  };
+  const flagMap: FlagMap = {};
+  addFlag(flagMap, 'mockDevice', '--gpu', gpu);
+  addFlag(flagMap, 'sparsity', '--sparsity', flags.sparsity);
+  const { engine, report } = await withFlagNames(flagMap, () => buildEngine(path, options));
+  engine.dispose();
+  inputs.report = report;
+  inputs.layers = report.layers;
+  inputs.estimated = true;
+  recognised.kind = `ONNX model, explained through a mock build of it (estimates, device profile ${report.environment.deviceProfile})`;
+  return (
+    `${path} is a model, not an engine: explaining a MOCK build of it (fp16 ${report.options.fp16 ? 'on' : 'off'}, sparsity ${report.options.sparsity}, ` +
+    `device profile ${report.environment.deviceProfile}). Every time below is an ESTIMATE from a cost model; build on a GPU with TensorRT and pass the report for measurements.`
+  );
+}
+
 /** Runs one of the analysis commands. */
 export async function runAnalysisCommand(command: 'explain' | 'report' | 'compare' | 'calibrate', files: string[], flags: Record<string, unknown>): Promise<void> {
   const json = Boolean(flags.json);
@@ -123,9 +155,11 @@ export async function runAnalysisCommand(command: 'explain' | 'report' | 'compar
     return;
   }
 
-  checkGpuFlag(flags);
+  const gpu = checkGpuFlag(flags);
   if (command === 'report') await checkOutputFolders({ '--output': flags.output });
   const inputs = await loadAnalysisInputs(files);
+  const mockBuild = await estimateFromOnnx(inputs, flags, gpu);
+  if (mockBuild && !json) print(mockBuild);
   const sparsity = inputs.report || inputs.log || inputs.layers
     ? explainSparsity({ report: inputs.report, log: inputs.log, layers: inputs.layers, profile: inputs.profile })
     : undefined;

@@ -433,6 +433,8 @@ export function createProgram(): Command {
     .description('why layers did (not) go sparse, and how close each layer runs to the roofline; takes reports, verbose logs, trtexec JSON exports, ONNX')
     .argument('<files...>')
     .option('--gpu <profile>', `device profile to normalise against when the inputs name no GPU (${deviceProfiles.map((profile) => profile.id).join(', ')})`)
+    .option('--fp16', 'with only an ONNX model: estimate an FP16 build')
+    .addOption(new Option('--sparsity <mode>', 'with only an ONNX model: 2:4 sparsity of the estimated build').choices(['disable', 'enable', 'force']))
     .option('--json', 'JSON output')
     .action((files: string[], flags: Record<string, unknown>) => runAnalysisCommand('explain', files, flags));
 
@@ -442,6 +444,8 @@ export function createProgram(): Command {
     .argument('<files...>')
     .requiredOption('-o, --output <path>', 'HTML file to write')
     .option('--gpu <profile>', 'device profile to normalise against when the inputs name no GPU')
+    .option('--fp16', 'with only an ONNX model: estimate an FP16 build')
+    .addOption(new Option('--sparsity <mode>', 'with only an ONNX model: 2:4 sparsity of the estimated build').choices(['disable', 'enable', 'force']))
     .option('--json', 'print what was written as JSON')
     .action((files: string[], flags: Record<string, unknown>) => runAnalysisCommand('report', files, flags));
 

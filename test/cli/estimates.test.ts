@@ -167,3 +167,28 @@ describe('--gpu and the device a report was estimated for', () => {
     expect(stderr).not.toMatch(/deviceProfileId/);
   });
 });
+
+describe('explain and report on an ONNX model alone', () => {
+  it('explains a mock build of the model, labelled as estimates', async () => {
+    const { stdout } = await ok(['explain', 'examples/seed003.onnx', '--fp16', '--sparsity', 'enable']);
+    expect(stdout.split('\n')[0]).toMatch(/^examples\/seed003\.onnx is a model, not an engine: explaining a MOCK build of it \(fp16 on, sparsity enable, device profile h100-sxm\)\. Every time below is an ESTIMATE/);
+    expect(stdout).toMatch(/Layer time sum [\d.]+ ms \(estimated\)/);
+    expect(stdout).not.toMatch(/\(measured\)|ms measured/);
+  });
+
+  it('estimates for the --gpu device, so there is nothing to warn about, and says so in JSON', async () => {
+    const { stdout, stderr } = await ok(['explain', 'examples/seed003.onnx', '--gpu', 'orin-agx-32gb-816mhz', '--json']);
+    expect(stderr).not.toMatch(/warning/);
+    const json = JSON.parse(stdout);
+    expect(json.estimated).toBe(true);
+    expect(json.inputs[0].kind).toMatch(/mock build .*orin-agx-32gb-816mhz/);
+    expect(json.efficiency.peaks.profile.id).toBe('orin-agx-32gb-816mhz');
+    expect(json.efficiency.estimated).toBe(true);
+  });
+
+  it('writes a report of the model with the estimate banner', async () => {
+    const html = join(dir, 'model.html');
+    await ok(['report', 'examples/seed003.onnx', '-o', html]);
+    expect(await readFile(html, 'utf8')).toContain('class="banner estimated"');
+  });
+});
