@@ -53,6 +53,8 @@ function flagsFor(map: FlagMap, option: string): GivenFlag[] | undefined {
  */
 export function inFlagNames(error: unknown, map: FlagMap): unknown {
   if (!isTensorRTError(error)) return error;
+  const reworded = REASONS[String(error.details.reason)]?.(error.details);
+  if (reworded) return new TensorRTError(error.code, reworded.message, { ...error.details, option: reworded.option, apiOption: error.details.option }, { cause: error });
   const option = error.details.option;
   if (typeof option !== 'string' || option.startsWith('-')) return error;
   const given = flagsFor(map, option);
@@ -67,6 +69,19 @@ export function inFlagNames(error: unknown, map: FlagMap): unknown {
   const translated = new TensorRTError(error.code, message, { ...error.details, option: flagText, apiOption: option }, { cause: error });
   return translated;
 }
+
+/** CLI wording for API errors that carry a `reason` and the facts behind it. */
+const REASONS: Record<string, (details: Record<string, unknown>) => { message: string; option: string } | undefined> = {
+  'dynamic-input-needs-shapes': (details) => {
+    const dimensions = details.dimensions as string[] | undefined;
+    if (typeof details.input !== 'string' || !Array.isArray(dimensions)) return undefined;
+    const example = dimensions.map((dim) => (dim === '?' ? '1' : dim)).join('x');
+    return {
+      option: '--minShapes/--optShapes/--maxShapes',
+      message: `Input '${details.input}' has dynamic dimensions [${dimensions.join(',')}]; give its shapes with --minShapes/--optShapes/--maxShapes, e.g. --optShapes ${details.input}:${example}.`,
+    };
+  },
+};
 
 /** Runs `work` and re-words option errors in flag names (see {@link inFlagNames}). */
 export async function withFlagNames<T>(map: FlagMap, work: () => Promise<T> | T): Promise<T> {

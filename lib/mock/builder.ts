@@ -190,10 +190,12 @@ function inputDims(model: OnnxModel, options: ResolvedBuildOptions): Record<stri
       checkShapeAgainstModel(input.name, dims, range);
       result[input.name] = [...range.opt];
     } else if (dims.some((dim) => typeof dim !== 'number' || dim < 0)) {
+      const shown = dims.map((dim) => (typeof dim === 'number' && dim >= 0 ? String(dim) : '?'));
       throw new TensorRTError(
         'ERR_INVALID_OPTION',
-        `Input '${input.name}' has dynamic dimensions [${dims.map((dim) => String(dim ?? '?')).join(',')}]; give its min/opt/max in \`shapes\`, e.g. shapes: { '${input.name}': { min, opt, max } }.`,
-        { option: 'shapes' },
+        `Input '${input.name}' has dynamic dimensions [${shown.join(',')}]; give its min/opt/max in \`shapes\`, e.g. shapes: { '${input.name}': { min, opt, max } }.`,
+        // `reason` and the facts let a front end (the CLI) say the same in its own terms.
+        { option: 'shapes', reason: 'dynamic-input-needs-shapes', input: input.name, dimensions: shown },
       );
     }
   }

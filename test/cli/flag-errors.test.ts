@@ -2,16 +2,18 @@
  * CLI errors speak the CLI's flag names and quote what the user typed; API callers keep the API's names
  * (test/api/options.test.ts). Absurd or impossible flag values are refused with coded errors naming the flag.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildSeed003Model, writeOnnx } from '../../lib/onnx/index.js';
 import { runCli } from './run-cli.js';
 
 process.env.TRTN_BACKEND = 'mock';
 
 const model = 'examples/seed003.onnx';
 let engine: string;
+let dynamicModel: string;
 
 /** Runs a failing command and returns its one error line. */
 async function failure(args: string[]): Promise<string> {
@@ -29,6 +31,12 @@ async function failure(args: string[]): Promise<string> {
 beforeAll(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'trtn-flags-'));
   engine = join(dir, 'e.plan');
+  // A model with a symbolic batch axis, as torch.onnx.export writes with dynamic_axes.
+  const dynamic = buildSeed003Model({ height: 32, width: 24 });
+  dynamic.graph.inputs[0].shape = ['batch', 16, 32, 24];
+  dynamic.graph.outputs[0].shape = ['batch', 16, 32, 24];
+  dynamicModel = join(dir, 'dynamic.onnx');
+  await writeFile(dynamicModel, writeOnnx(dynamic));
   expect((await runCli(['build', model, '--saveEngine', engine, '--no-progress'])).code).toBe(0);
 });
 
@@ -64,6 +72,13 @@ describe('build flags', () => {
       /^trtn: ERR_INVALID_OPTION: Expected min <= opt <= max on every axis \(axis 0 is 2\/1\/1\) for --minShapes\/--optShapes, got --minShapes input:2x16x8x8, --optShapes input:1x16x8x8\.$/,
     );
     expect(await failure(['build', model, '--no-progress', '--optShapes', 'input:1x16x1920x1081'])).toMatch(/Expected 1080 on axis 3, which the model fixes .* for --optShapes, got 'input:1x16x1920x1081'\.$/);
+  });
+
+  it('asks for the shape flags, not the API option, when a dynamic input has no shapes', async () => {
+    expect(await failure(['build', dynamicModel, '--no-progress'])).toBe(
+      "trtn: ERR_INVALID_OPTION: Input 'input' has dynamic dimensions [?,16,32,24]; give its shapes with --minShapes/--optShapes/--maxShapes, e.g. --optShapes input:1x16x32x24.",
+    );
+    expect((await runCli(['build', dynamicModel, '--no-progress', '--minShapes', 'input:1x16x32x24', '--optShapes', 'input:2x16x32x24', '--maxShapes', 'input:4x16x32x24'])).code).toBe(0);
   });
 
   it('names numeric and named flags', async () => {
