@@ -59,6 +59,11 @@ export interface ResolvePeaksOptions {
    * `'deviceProfileId'`.
    */
   deviceProfileOption?: string;
+  /**
+   * The device profile the times were estimated for when `environment` does not say (a mock `--exportLayerInfo`
+   * or `--exportProfile` names it); used like `environment.deviceProfile`.
+   */
+  estimatedFor?: string;
   /** Measured ceilings of this GPU; win over datasheet figures when they belong to the same GPU. */
   calibration?: CalibrationResult;
 }
@@ -82,6 +87,7 @@ export function resolvePeaks(options: ResolvePeaksOptions = {}): ResolvedPeaks {
   const environment = options.environment;
   const gpuName = environment?.gpu?.name;
   const option = options.deviceProfileOption ?? 'deviceProfileId';
+  const estimatedFor = environment?.deviceProfile ?? options.estimatedFor;
   let base: DeviceProfile | undefined;
 
   if (options.deviceProfileId !== undefined) {
@@ -94,7 +100,6 @@ export function resolvePeaks(options: ResolvePeaksOptions = {}): ResolvedPeaks {
       );
     }
     notes.push(`Device profile ${base.id} chosen with ${option}.`);
-    const estimatedFor = environment?.deviceProfile;
     const matched = gpuName ? matchDeviceProfile(gpuName) : undefined;
     if (estimatedFor && estimatedFor !== base.id) {
       warnings.push(
@@ -107,8 +112,8 @@ export function resolvePeaks(options: ResolvePeaksOptions = {}): ResolvedPeaks {
     base = matchDeviceProfile(gpuName);
     if (base) notes.push(`Device profile ${base.id} matched from the GPU name "${gpuName}".`);
   }
-  if (!base && environment?.deviceProfile) {
-    base = findDeviceProfile(environment.deviceProfile);
+  if (!base && estimatedFor) {
+    base = findDeviceProfile(estimatedFor);
     if (base) notes.push(`Device profile ${base.id} is the one the mock backend estimated against.`);
   }
 

@@ -50,9 +50,10 @@ function peaksFor(inputs: AnalysisInputs, flags: Record<string, unknown>): Retur
   // Only --gpu is a choice; the device a mock report was estimated for is found by resolvePeaks itself.
   const deviceProfileId = flags.gpu as string | undefined;
   // A trtexec log or JSON export names no GPU: without --gpu there is nothing honest to normalise against.
-  if (!gpuName && !deviceProfileId && !environment?.deviceProfile) return undefined;
+  const estimatedFor = inputs.estimated ? inputs.estimatedFor : undefined;
+  if (!gpuName && !deviceProfileId && !environment?.deviceProfile && !estimatedFor) return undefined;
   const calibration = gpuName ? loadCalibration(defaultCalibrationDir(), gpuName) : undefined;
-  return resolvePeaks({ environment, deviceProfileId, deviceProfileOption: '--gpu', calibration });
+  return resolvePeaks({ environment, deviceProfileId, deviceProfileOption: '--gpu', estimatedFor, calibration });
 }
 
 function efficiencyFor(inputs: AnalysisInputs, flags: Record<string, unknown>): ReturnType<typeof analyzeEfficiency> | undefined {

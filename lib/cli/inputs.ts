@@ -38,6 +38,8 @@ export interface AnalysisInputs {
   timesEstimated?: boolean;
   /** True when the layer information came from a mock engine (`"Estimated": true` in `--exportLayerInfo`). */
   layersEstimated?: boolean;
+  /** The device profile a mock export was estimated for (`"EstimatedFor"` / `"estimatedFor"`), when no report says. */
+  estimatedFor?: string;
   /** What each file was recognised as. */
   recognised: { path: string; kind: string }[];
 }
@@ -101,11 +103,13 @@ function classify(path: string, bytes: Buffer, inputs: AnalysisInputs): string {
       inputs.layers = normalizeInspectorJson(json);
       // The mock writes "Estimated": true into its --exportLayerInfo; keep that label on re-import.
       if (json.Estimated === true) inputs.layersEstimated = true;
+      if (typeof json.EstimatedFor === 'string') inputs.estimatedFor ??= json.EstimatedFor;
       return 'engine layer information (--exportLayerInfo)';
     }
     if (Array.isArray(json) && isObject(json[0]) && 'count' in json[0]) {
       inputs.profile = parseTrtexecProfile(json);
       if (isEstimatedExport(json)) inputs.profileEstimated = true;
+      if (typeof json[0].estimatedFor === 'string') inputs.estimatedFor ??= json[0].estimatedFor;
       return 'per-layer profile (--exportProfile)';
     }
     if (Array.isArray(json) && isObject(json[0]) && 'computeMs' in json[0]) {

@@ -25,15 +25,17 @@ const TIME_KEYS = [
  * `"estimated": true` when the times come from the mock's cost model (trtexec never writes that key, and readers
  * of trtexec's format ignore keys they do not know).
  */
-export type TrtexecProfileJson = [{ count: number; estimated?: true }, ...LayerProfile[]];
+export type TrtexecProfileJson = [{ count: number; estimated?: true; estimatedFor?: string }, ...LayerProfile[]];
 
 /**
  * `--exportProfile` JSON for `iterations` profiled iterations and the aggregated layers.
  * @param profile.estimated - mark the export as cost-model estimates. Defaults to `false`.
+ * @param profile.environment - with `estimated`, its `deviceProfile` is written as `estimatedFor`.
  */
-export function toTrtexecProfileJson(profile: { iterations: number; layers: readonly LayerProfile[]; estimated?: boolean }): TrtexecProfileJson {
+export function toTrtexecProfileJson(profile: { iterations: number; layers: readonly LayerProfile[]; estimated?: boolean; environment?: { deviceProfile?: string } }): TrtexecProfileJson {
+  const estimatedFor = profile.environment?.deviceProfile;
   return [
-    profile.estimated ? { count: profile.iterations, estimated: true } : { count: profile.iterations },
+    profile.estimated ? { count: profile.iterations, estimated: true, ...(estimatedFor ? { estimatedFor } : {}) } : { count: profile.iterations },
     ...profile.layers.map((layer) => ({
       name: layer.name,
       timeMs: layer.timeMs,

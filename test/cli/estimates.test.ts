@@ -42,7 +42,8 @@ describe('mock exports carry an estimate marker', () => {
     expect(timeRecords.length).toBeGreaterThan(0);
     expect(timeRecords.every((record) => record.estimated === true && typeof record.computeMs === 'number')).toBe(true);
     const profileJson = JSON.parse(await readFile(profile, 'utf8')) as Record<string, unknown>[];
-    expect(profileJson[0]).toMatchObject({ count: expect.any(Number), estimated: true });
+    expect(profileJson[0]).toMatchObject({ count: expect.any(Number), estimated: true, estimatedFor: 'h100-sxm' });
+    expect(JSON.parse(await readFile(layerInfo, 'utf8'))).toMatchObject({ Estimated: true, EstimatedFor: 'h100-sxm' });
     expect(profileJson.slice(1).every((row) => typeof row.name === 'string' && typeof row.averageMs === 'number')).toBe(true);
   });
 
@@ -65,6 +66,14 @@ describe('explain never calls an estimate a measurement', () => {
     expect(stdout).not.toMatch(/ms measured/);
     expect(stdout).not.toMatch(/measured \(estimated\)/);
     expect(stdout).toMatch(/ms estimated vs [\d.]+ ms at the roofline/);
+  });
+
+  it('normalises a mock export pair against the device it was estimated for without --gpu, and warns for another', async () => {
+    const { stdout } = await ok(['explain', layerInfo, profile]);
+    expect(stdout).toMatch(/Device profile h100-sxm is the one the mock backend estimated against/);
+    expect(stdout).toMatch(/Layer time sum [\d.]+ ms \(estimated\)/);
+    const other = await ok(['explain', layerInfo, profile, '--gpu', 'rtx-3080']);
+    expect(other.stderr).toMatch(/--gpu rtx-3080 overrides h100-sxm/);
   });
 
   it('keeps the label for a profile written without the marker when the layer information is from a mock engine', async () => {
