@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { ContextHandle, EngineHandle, InferInputs, InferOutputs } from './backend/types.js';
 import { TensorRTError, withCallerStack } from './errors.js';
+import { float32ToFloat16 } from './onnx/fp16.js';
 import { resolveBenchmarkOptions } from './options.js';
 import type { BackendKind, BenchmarkOptions, BenchmarkResult, IOTensorInfo, LayerInfo, ProfileResult } from './types.js';
 
@@ -16,6 +17,23 @@ const finalizer = new FinalizationRegistry<{ dispose(): void }>((handle) => {
     // Nothing can be reported from a finalizer; dispose() is idempotent and the process may be exiting.
   }
 });
+
+/** Rounds Float32Array data given for fp16 inputs to fp16 bits; every other input is passed through untouched. */
+function withFp16Inputs(inputs: InferInputs, io: readonly IOTensorInfo[]): InferInputs {
+  let converted: InferInputs | undefined;
+  for (const tensor of io) {
+    if (tensor.mode !== 'input' || tensor.dataType !== 'float16') continue;
+    const given = inputs[tensor.name];
+    if (given instanceof Float32Array) {
+      converted ??= { ...inputs };
+      converted[tensor.name] = float32ToFloat16(given);
+    } else if (typeof given === 'object' && given !== null && !ArrayBuffer.isView(given) && given.data instanceof Float32Array) {
+      converted ??= { ...inputs };
+      converted[tensor.name] = { data: float32ToFloat16(given.data), shape: given.shape };
+    }
+  }
+  return converted ?? inputs;
+}
 
 /**
  * An execution context: runs inference on its engine. Create with {@link Engine.createContext}; several
@@ -50,8 +68,14 @@ export class ExecutionContext implements Disposable {
   }
 
   /**
-   * Runs one inference. Inputs are typed arrays keyed by input name (Float32Array for fp32, Uint16Array holding
-   * fp16 bits, Int32Array, …), or `{ data, shape }` for dynamic shapes. Outputs come back the same way.
+   * Runs one inference. Inputs are typed arrays keyed by input name (Float32Array for fp32, Int32Array, …), or
+   * `{ data, shape }` for dynamic shapes. Outputs come back as `{ data, shape }`.
+   *
+   * An fp16 input (one built with `inputIOFormats: 'fp16:…'`) takes either a Uint16Array of fp16 bits, passed
+   * through as is, or a Float32Array, which is rounded to fp16 (round-to-nearest-even) first: the numbers mean
+   * the same either way, and the Float32Array costs one conversion pass on the CPU per call. fp16 outputs come
+   * back as Uint16Array bits (`onnx.float16ToFloat32` turns them into numbers).
+   *
    * Data is always in logical order (N, C, spatial…, row-major) whatever the IO format: with `fp16:hwc8` IO the
    * engine reads and writes HWC8 on the GPU and the library re-lays out the arrays.
    * Throws ERR_INPUT for missing, unknown or mis-sized inputs.
@@ -61,7 +85,8 @@ export class ExecutionContext implements Disposable {
     if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs)) {
       throw new TensorRTError('ERR_INPUT', `Expected an object mapping input names to typed arrays for \`inputs\`, got ${Array.isArray(inputs) ? 'an array' : typeof inputs}. Inputs: ${this.#engine.io.filter((io) => io.mode === 'input').map((io) => io.name).join(', ')}.`);
     }
-    return withCallerStack(() => handle.infer(inputs));
+    const converted = withFp16Inputs(inputs, this.#engine.io);
+    return withCallerStack(() => handle.infer(converted));
   }
 
   /** Releases the context's GPU memory. Idempotent. */

@@ -2,6 +2,14 @@
  * The one error class of the package. Native code throws it too (the class is handed to the addon at load).
  */
 
+/**
+ * Messages are often built from parts that end in a full stop (a nested error, a hint); joining them must not
+ * print ".." — but an ellipsis and a path such as `../model.onnx` stay as they are.
+ */
+function tidySentences(message: string): string {
+  return message.replace(/([^.\s/])\.\.(?=\s|$)/g, '$1.');
+}
+
 /** Every error code the package raises. */
 export const ErrorCodes = {
   /** An option has the wrong type, range or name. */
@@ -81,7 +89,7 @@ export class TensorRTError extends Error {
    * @param options - standard `cause`
    */
   constructor(code: ErrorCode, message: string, details: TensorRTErrorDetails = {}, options?: { cause?: unknown }) {
-    super(message, options);
+    super(tidySentences(message), options);
     this.name = 'TensorRTError';
     this.code = code;
     this.details = details;

@@ -18,6 +18,8 @@ import type {
 } from './types.js';
 
 const IO_DATA_TYPES: readonly IODataType[] = ['fp32', 'fp16', 'bf16', 'int8', 'int32', 'int64', 'uint8', 'bool', 'fp8'];
+/** IO types that need quantisation scales, which nothing in tensorrt-node provides yet. */
+const UNSUPPORTED_IO_TYPES: readonly IODataType[] = ['int8', 'fp8'];
 const TENSOR_FORMATS: readonly TensorFormatName[] = ['chw', 'chw2', 'hwc8', 'chw4', 'chw16', 'chw32', 'dhwc8', 'cdhw32', 'hwc', 'hwc16', 'dhwc'];
 const TACTIC_SOURCES: readonly TacticSourceName[] = ['CUBLAS', 'CUBLAS_LT', 'CUDNN', 'EDGE_MASK_CONVOLUTIONS', 'JIT_CONVOLUTIONS'];
 const VERBOSITIES: readonly ProfilingVerbosity[] = ['layer_names_only', 'detailed', 'none'];
@@ -33,13 +35,47 @@ function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-/** Throws ERR_INVALID_OPTION with the house wording. */
+/**
+ * Throws ERR_INVALID_OPTION with the house wording. The details keep the parts (`option`, `expected`, `got`,
+ * `hint`) so that a front end such as the CLI can say the same thing in its own flag names.
+ */
 export function invalidOption(name: string, expected: string, got: unknown, hint?: string): never {
   throw new TensorRTError(
     'ERR_INVALID_OPTION',
     `Expected ${expected} for \`${name}\`, got ${describe(got)}.${hint ? ` ${hint}` : ''}`,
-    { option: name, expected },
+    { option: name, expected, got: describe(got), ...(hint ? { hint } : {}) },
   );
+}
+
+/** zod's type names as an error message says them. */
+const TYPE_WORDS: Record<string, string> = {
+  number: 'a number',
+  int: 'an integer',
+  boolean: 'a boolean (true or false)',
+  string: 'a string',
+  array: 'an array',
+  object: 'an object',
+  function: 'a function',
+};
+
+/** What a zod issue expected, in words ("an integer", "one of 'a', 'b'"), never zod's bare "Invalid input". */
+function expectedText(issue: z.core.$ZodIssue): string | undefined {
+  switch (issue.code) {
+    case 'invalid_type':
+      return TYPE_WORDS[issue.expected] ?? issue.expected;
+    case 'invalid_value':
+      return issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+    case 'too_big':
+      return `a value <= ${String(issue.maximum)}`;
+    case 'too_small':
+      return typeof issue.minimum === 'number' && issue.minimum === 1 && issue.origin === 'string' ? 'a non-empty string' : `a value >= ${String(issue.minimum)}`;
+    case 'invalid_union': {
+      const branches = issue.errors.map((branch) => (branch[0] ? expectedText(branch[0]) : undefined)).filter((text): text is string => text !== undefined);
+      return branches.length > 0 ? [...new Set(branches)].join(' or ') : undefined;
+    }
+    default:
+      return undefined;
+  }
 }
 
 /** The closest of `candidates` to `word`, when it is plausibly a misspelling. */
@@ -64,25 +100,17 @@ function raiseFromZod(issues: z.core.$ZodIssue[], validKeys: readonly string[], 
   }
   const name = issue.path.join('.') || what;
   const input = (issue as { input?: unknown }).input;
-  switch (issue.code) {
-    case 'invalid_type':
-      return invalidOption(name, issue.expected, input);
-    case 'too_big':
-      return invalidOption(name, `a value <= ${String(issue.maximum)}`, input);
-    case 'too_small':
-      return invalidOption(name, `a value >= ${String(issue.minimum)}`, input);
-    case 'invalid_value':
-      return invalidOption(name, `one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`, input);
-    default:
-      return invalidOption(name, issue.message.replace(/^Invalid input: /, ''), input);
-  }
+  const expected = expectedText(issue) ?? issue.message.replace(/^Invalid input:?\s*/i, '').replace(/\.$/, '');
+  return invalidOption(name, expected || 'a valid value', input);
 }
 
-const shapeRangeSchema = z.strictObject({
-  min: z.array(z.number().int().positive()),
-  opt: z.array(z.number().int().positive()),
-  max: z.array(z.number().int().positive()),
-});
+/** The largest extent of one axis: TensorRT's dimensions are 32-bit for most layers. */
+export const MAX_DIMENSION = 2 ** 31 - 1;
+/** The most elements one input may have: 2^38 elements are 1 TiB at fp32, more than any GPU holds. */
+export const MAX_INPUT_ELEMENTS = 2 ** 38;
+
+const dimensionsSchema = z.array(z.number().int().positive().max(MAX_DIMENSION));
+const shapeRangeSchema = z.strictObject({ min: dimensionsSchema, opt: dimensionsSchema, max: dimensionsSchema });
 
 const buildOptionsSchema = z.strictObject({
   fp16: z.boolean().optional(),
@@ -115,7 +143,11 @@ export const buildOptionNames: readonly string[] = Object.keys(buildOptionsSchem
  */
 export function parseIOFormats(name: string, spec: string | string[] | undefined): IOFormatSpec[] {
   if (spec === undefined) return [];
-  const items = (Array.isArray(spec) ? spec : spec.split(',')).map((item) => item.trim()).filter(Boolean);
+  const items = (Array.isArray(spec) ? spec : spec.split(',')).map((item) => item.trim());
+  // An empty spec is a mistake (an unset shell variable, a stray comma), not a request for the defaults.
+  if (items.length === 0 || items.some((item) => item === '')) {
+    invalidOption(name, "'type:format' entries such as 'fp16:hwc8' (leave the option out for TensorRT's defaults)", spec);
+  }
   return items.map((item) => {
     const [first, second, extra] = item.split(':');
     if (extra !== undefined) invalidOption(name, "'type:format[+format]' such as 'fp16:hwc8'", item);
@@ -131,6 +163,13 @@ export function parseIOFormats(name: string, spec: string | string[] | undefined
         const near = suggest(format, TENSOR_FORMATS);
         invalidOption(name, `a tensor format of ${TENSOR_FORMATS.join(', ')}`, format, near ? `Did you mean '${near}'?` : undefined);
       }
+    }
+    if (typeText !== undefined && UNSUPPORTED_IO_TYPES.includes(typeText as IODataType)) {
+      throw new TensorRTError(
+        'ERR_UNSUPPORTED',
+        `${typeText.toUpperCase()} IO ('${item}' for \`${name}\`) needs quantisation scales, and tensorrt-node has no INT8/FP8 path (no calibrator, no quantisation flags): TensorRT would reject the network. Use fp16 or fp32 IO.`,
+        { option: name, expected: `an IO type of ${IO_DATA_TYPES.filter((type) => !UNSUPPORTED_IO_TYPES.includes(type)).join(', ')}`, got: `string ${JSON.stringify(item)}` },
+      );
     }
     return typeText === undefined
       ? { formats: formats as TensorFormatName[] }
@@ -187,6 +226,15 @@ export function resolveBuildOptions(options: BuildOptions | undefined): Resolved
         invalidOption(`shapes.${input}`, `min <= opt <= max on every axis (axis ${axis} is ${min}/${range.opt[axis]}/${range.max[axis]})`, range);
       }
     });
+    const elements = range.max.reduce((product, dim) => product * dim, 1);
+    if (elements > MAX_INPUT_ELEMENTS) {
+      invalidOption(
+        `shapes.${input}`,
+        "at most 2^38 elements per input (1 TiB at fp32, more than any GPU's memory)",
+        range,
+        `The largest shape [${range.max.join(',')}] has ${elements.toExponential(2)} elements.`,
+      );
+    }
   }
 
   const memPoolSize: MemoryPoolLimits = {};

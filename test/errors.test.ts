@@ -10,6 +10,11 @@ describe('TensorRTError', () => {
     expect(JSON.parse(JSON.stringify(error))).toMatchObject({ code: 'ERR_ONNX_PARSE', details: { hint: 'export again' } });
   });
 
+  it('never prints a doubled full stop, but keeps ellipses and relative paths', () => {
+    expect(new TensorRTError('ERR_IO', 'Could not write x: disk full.. Check it..').message).toBe('Could not write x: disk full. Check it.');
+    expect(new TensorRTError('ERR_IO', 'Could not read ../model.onnx ... or ./a/..').message).toBe('Could not read ../model.onnx ... or ./a/..');
+  });
+
   it('points async failures at the caller', async () => {
     async function callerFunctionName(): Promise<void> {
       await withCallerStack(async () => {

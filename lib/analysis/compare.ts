@@ -21,8 +21,16 @@ export interface ComparableBuild {
 
 /** Options for {@link compareBuilds}. */
 export interface CompareOptions {
-  /** End-to-end timing statistics of each side (`BenchmarkResult.gpuCompute`), used for the verdict. */
-  noise?: { a?: TimingStats; b?: TimingStats };
+  /**
+   * End-to-end timing statistics of each side (`BenchmarkResult.gpuCompute`), used for the verdict; `estimated`
+   * says they come from the mock's cost model (defaults to `false`).
+   */
+  noise?: { a?: TimingStats; b?: TimingStats; estimated?: boolean };
+  /**
+   * How the caller's users pass run statistics, named in the warning when there are none, e.g. `'--times'` for
+   * the CLI. Defaults to `'noise.a, noise.b'`.
+   */
+  noiseOption?: string;
   /** Names for the two sides in the output. Defaults to `A` and `B`. */
   labels?: { a?: string; b?: string };
 }
@@ -190,7 +198,7 @@ export function compareBuilds(a: BuildReport | ComparableBuild, b: BuildReport |
   };
   const sparseCount = (build: ComparableBuild, chosen: Map<string, LayerTactics['chosen']>): number =>
     build.layers.filter((layer) => isSparse(layer, chosen.get(layer.name))).length;
-  const estimated = [...timesA.values(), ...timesB.values()].some((time) => time.estimated);
+  const estimated = options.noise?.estimated === true || [...timesA.values(), ...timesB.values()].some((time) => time.estimated);
 
   return {
     labels,
@@ -292,7 +300,7 @@ function verdict(a: ComparableBuild, b: ComparableBuild, timesA: Map<string, Lay
   }
   const delta = bMs - aMs;
   const threshold = NO_STATS_FRACTION * Math.max(aMs, bMs);
-  warnings.push('No run-to-run statistics given: the 2% threshold is a rough allowance. Pass benchmark statistics (noise.a, noise.b) for a real verdict.');
+  warnings.push(`No run-to-run statistics given: the 2% threshold is a rough allowance. Pass benchmark statistics (${options.noiseOption ?? 'noise.a, noise.b'}) for a real verdict.`);
   return {
     basis: 'layer-sum',
     aMs,
@@ -319,9 +327,10 @@ export function formatComparison(comparison: Comparison): string {
     'within-noise': `${b} and ${a} differ by less than the noise`,
     unknown: 'no verdict',
   }[end.verdict];
+  const est = end.estimated ? ' est.' : '';
   if (end.aMs !== undefined && end.bMs !== undefined && end.deltaMs !== undefined) {
     lines.push(
-      `Verdict: ${verdictText}: ${a} ${fmtMs(end.aMs)}, ${b} ${fmtMs(end.bMs)}, Δ ${end.deltaMs >= 0 ? '+' : ''}${fmtMs(end.deltaMs)}${end.deltaPercent !== undefined ? ` (${end.deltaPercent >= 0 ? '+' : ''}${fmt(end.deltaPercent, 3)}%)` : ''} [${end.basis === 'benchmark-median' ? 'benchmark medians' : 'sums of layer times'}].`,
+      `Verdict: ${verdictText}: ${a} ${fmtMs(end.aMs)}${est}, ${b} ${fmtMs(end.bMs)}${est}, Δ ${end.deltaMs >= 0 ? '+' : ''}${fmtMs(end.deltaMs)}${end.deltaPercent !== undefined ? ` (${end.deltaPercent >= 0 ? '+' : ''}${fmt(end.deltaPercent, 3)}%)` : ''} [${end.estimated ? 'estimated ' : ''}${end.basis === 'benchmark-median' ? 'benchmark medians' : 'sums of layer times'}].`,
     );
   } else {
     lines.push(`Verdict: ${verdictText}.`);

@@ -569,7 +569,7 @@ function buildAdvice(report: EfficiencyReport, input: EfficiencyInput): Efficien
       `(${fmt(peak, 4)} TFLOP/s ÷ ${fmt(report.bandwidthGBs, 4)} GB/s), so bandwidth is the limit and "% of Tensor Core peak" is the wrong yardstick: ` +
       `at this intensity the roof is ${fmt(attainableTflops, 3)} TFLOP/s = ${fmt((attainableTflops / peak) * 100, 3)}% of the peak, the most these layers can reach. ` +
       `They achieve ${fmt(achievedTflops, 3)} TFLOP/s (${fmt((achievedTflops / peak) * 100, 3)}% of peak) and ${fmt(achievedGBs, 4)} GB/s = ${fmt((achievedGBs / report.bandwidthGBs) * 100, 3)}% of bandwidth; ` +
-      `${fmtMs(time)} measured${memoryBound.some((layer) => layer.timeSource === 'estimated') ? ' (estimated)' : ''} vs ${fmtMs(boundTime)} at the roofline = ${fmt((boundTime / time) * 100, 3)}% of roofline.`;
+      `${fmtMs(time)} ${timeWord(memoryBound)} vs ${fmtMs(boundTime)} at the roofline = ${fmt((boundTime / time) * 100, 3)}% of roofline.`;
     const widening = wideningAdvice(input.layers.filter((layer) => memoryBound.some((bound) => bound.name === layer.name)), report, ridge);
     if (widening) message += ` ${widening}`;
     advice.push({
@@ -782,6 +782,7 @@ export function formatEfficiency(report: EfficiencyReport): string {
   if (totals.reformatCount > 0) {
     lines.push(`Reformats: ${totals.reformatCount} layer(s), ${fmtMs(totals.reformatTimeMs)}${totals.reformatPercent !== null ? ` = ${fmt(totals.reformatPercent, 3)}% of the layer time sum` : ''}.`);
   }
+  for (const warning of report.peaks.warnings ?? []) lines.push(`Warning: ${warning}`);
   for (const note of [...report.peaks.notes, ...report.notes]) lines.push(`Note: ${note}`);
   if (report.advice.length > 0) {
     lines.push('', 'Advice:');
@@ -791,6 +792,13 @@ export function formatEfficiency(report: EfficiencyReport): string {
     });
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** How a set of layer times was obtained, in one word for prose: never "measured" for an estimate. */
+function timeWord(layers: readonly { timeSource: TimeSource }[]): string {
+  const estimated = layers.filter((layer) => layer.timeSource === 'estimated').length;
+  if (estimated === 0) return 'measured';
+  return estimated === layers.length ? 'estimated' : 'partly measured, partly estimated';
 }
 
 function shortPrecision(precision: string): string {

@@ -41,6 +41,11 @@ export interface ResolvedPeaks {
   source: 'calibrated' | 'datasheet';
   /** Why these figures, and their caveats, in plain words. */
   notes: string[];
+  /**
+   * Problems with the choice itself, e.g. a `deviceProfileId` that differs from the device the times were
+   * estimated for or measured on: percentages then compare one GPU's times with another GPU's peaks.
+   */
+  warnings: string[];
 }
 
 /** Options for {@link resolvePeaks}. */
@@ -49,6 +54,16 @@ export interface ResolvePeaksOptions {
   environment?: EnvironmentInfo;
   /** A built-in profile id (see `deviceProfiles`); wins over the environment's GPU name. */
   deviceProfileId?: string;
+  /**
+   * How `deviceProfileId` is named in notes and errors, e.g. `'--gpu'` for the CLI. Defaults to
+   * `'deviceProfileId'`.
+   */
+  deviceProfileOption?: string;
+  /**
+   * The device profile the times were estimated for when `environment` does not say (a mock `--exportLayerInfo`
+   * or `--exportProfile` names it); used like `environment.deviceProfile`.
+   */
+  estimatedFor?: string;
   /** Measured ceilings of this GPU; win over datasheet figures when they belong to the same GPU. */
   calibration?: CalibrationResult;
 }
@@ -68,8 +83,11 @@ const CLOCK_TOLERANCE = 0.05;
  */
 export function resolvePeaks(options: ResolvePeaksOptions = {}): ResolvedPeaks {
   const notes: string[] = [];
+  const warnings: string[] = [];
   const environment = options.environment;
   const gpuName = environment?.gpu?.name;
+  const option = options.deviceProfileOption ?? 'deviceProfileId';
+  const estimatedFor = environment?.deviceProfile ?? options.estimatedFor;
   let base: DeviceProfile | undefined;
 
   if (options.deviceProfileId !== undefined) {
@@ -77,17 +95,25 @@ export function resolvePeaks(options: ResolvePeaksOptions = {}): ResolvedPeaks {
     if (!base) {
       throw new TensorRTError(
         'ERR_INVALID_OPTION',
-        `Expected a device profile id for \`deviceProfileId\`, got ${JSON.stringify(options.deviceProfileId)}. Known ids: ${knownIds()}.`,
-        { option: 'deviceProfileId' },
+        `Expected a device profile id for ${option.startsWith('-') ? option : `\`${option}\``}, got ${JSON.stringify(options.deviceProfileId)}. Known ids: ${knownIds()}.`,
+        { option },
       );
     }
-    notes.push(`Device profile ${base.id} chosen explicitly.`);
+    notes.push(`Device profile ${base.id} chosen with ${option}.`);
+    const matched = gpuName ? matchDeviceProfile(gpuName) : undefined;
+    if (estimatedFor && estimatedFor !== base.id) {
+      warnings.push(
+        `${option} ${base.id} overrides ${estimatedFor}, the device profile these times were estimated for: the percentages below divide ${estimatedFor} estimates by ${base.id} peaks and can exceed 100%. To estimate for ${base.id}, build on the mock for that device profile instead.`,
+      );
+    } else if (gpuName && matched?.id !== base.id) {
+      warnings.push(`${option} ${base.id} is not the GPU these times were measured on ("${gpuName}"): the percentages below divide one GPU's times by another GPU's peaks.`);
+    }
   } else if (gpuName) {
     base = matchDeviceProfile(gpuName);
     if (base) notes.push(`Device profile ${base.id} matched from the GPU name "${gpuName}".`);
   }
-  if (!base && environment?.deviceProfile) {
-    base = findDeviceProfile(environment.deviceProfile);
+  if (!base && estimatedFor) {
+    base = findDeviceProfile(estimatedFor);
     if (base) notes.push(`Device profile ${base.id} is the one the mock backend estimated against.`);
   }
 
@@ -104,7 +130,7 @@ export function resolvePeaks(options: ResolvePeaksOptions = {}): ResolvedPeaks {
     if (otherGpu) {
       notes.push(`Calibration for "${calibration.gpuName}" ignored: this report comes from "${gpuName}".`);
     } else {
-      return { profile: calibratedProfile(calibration, base, notes, environment), source: 'calibrated', notes };
+      return { profile: calibratedProfile(calibration, base, notes, environment), source: 'calibrated', notes, warnings };
     }
   }
 
@@ -133,7 +159,7 @@ export function resolvePeaks(options: ResolvePeaksOptions = {}): ResolvedPeaks {
     profile.clockMHz = maxSmMHz;
     profile.sources.push(`Compute peaks scaled from ${base.clockMHz} MHz to the reported maximum of ${maxSmMHz} MHz.`);
   }
-  return { profile, source: 'datasheet', notes };
+  return { profile, source: 'datasheet', notes, warnings };
 }
 
 function calibratedProfile(calibration: CalibrationResult, base: DeviceProfile | undefined, notes: string[], environment?: EnvironmentInfo): DeviceProfile {

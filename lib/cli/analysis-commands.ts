@@ -14,9 +14,14 @@ import {
   resolvePeaks,
 } from '../analysis/index.js';
 import { backendInfo } from '../backend/select.js';
+import { buildEngine } from '../build.js';
 import { calibrate } from '../calibrate.js';
+import { deviceProfiles, findDeviceProfile } from '../devices.js';
 import { TensorRTError } from '../errors.js';
-import type { LayerEstimate } from '../types.js';
+import { suggest } from '../options.js';
+import { computeStats } from '../timing/index.js';
+import type { BuildOptions, LayerEstimate, TimingStats } from '../types.js';
+import { addFlag, withFlagNames, type FlagMap } from './flags.js';
 import { loadAnalysisInputs, type AnalysisInputs } from './inputs.js';
 import { checkOutputFolders, writeOutputFile } from './output.js';
 
@@ -24,26 +29,100 @@ function print(text: string): void {
   process.stdout.write(`${text}\n`);
 }
 
+/** Checks `--gpu` before any file is read, so that a typo is reported in the flag's own name. */
+function checkGpuFlag(flags: Record<string, unknown>): string | undefined {
+  const gpu = flags.gpu as string | undefined;
+  if (gpu === undefined) return undefined;
+  if (!findDeviceProfile(gpu)) {
+    const ids = deviceProfiles.map((profile) => profile.id);
+    const near = suggest(gpu, ids);
+    throw new TensorRTError('ERR_INVALID_OPTION', `Expected a device profile id for --gpu, got '${gpu}'.${near ? ` Did you mean '${near}'?` : ''} Known ids: ${ids.join(', ')}.`, {
+      option: '--gpu',
+      suggestion: near,
+    });
+  }
+  return gpu;
+}
+
 function peaksFor(inputs: AnalysisInputs, flags: Record<string, unknown>): ReturnType<typeof resolvePeaks> | undefined {
   const environment = inputs.report?.environment ?? inputs.benchmark?.environment;
   const gpuName = environment?.gpu?.name;
-  const deviceProfileId = (flags.gpu as string | undefined) ?? environment?.deviceProfile;
+  // Only --gpu is a choice; the device a mock report was estimated for is found by resolvePeaks itself.
+  const deviceProfileId = flags.gpu as string | undefined;
   // A trtexec log or JSON export names no GPU: without --gpu there is nothing honest to normalise against.
-  if (!gpuName && !deviceProfileId) return undefined;
+  const estimatedFor = inputs.estimated ? inputs.estimatedFor : undefined;
+  if (!gpuName && !deviceProfileId && !environment?.deviceProfile && !estimatedFor) return undefined;
   const calibration = gpuName ? loadCalibration(defaultCalibrationDir(), gpuName) : undefined;
-  return resolvePeaks({ environment, deviceProfileId, calibration });
+  return resolvePeaks({ environment, deviceProfileId, deviceProfileOption: '--gpu', estimatedFor, calibration });
 }
 
 function efficiencyFor(inputs: AnalysisInputs, flags: Record<string, unknown>): ReturnType<typeof analyzeEfficiency> | undefined {
   const peaks = peaksFor(inputs, flags);
   if (!inputs.layers || !peaks) return undefined;
+  for (const warning of peaks.warnings) process.stderr.write(`trtn: warning: ${warning}\n`);
   return analyzeEfficiency({
     layers: inputs.layers,
     profile: inputs.profile,
+    profileEstimated: inputs.profileEstimated === true,
     estimates: inputs.report?.estimates as LayerEstimate[] | undefined,
     peaks,
     costs: inputs.costs,
   });
+}
+
+/**
+ * Run-to-run statistics for `compare`: from `--times a.json b.json` (trtexec or `trtn bench --exportTimes`
+ * files, one per side), else from benchmark results among the compared files themselves.
+ */
+async function compareNoise(times: unknown, a: AnalysisInputs, b: AnalysisInputs): Promise<{ a?: TimingStats; b?: TimingStats; estimated?: boolean }> {
+  if (times === undefined) {
+    return { a: a.benchmark?.gpuCompute, b: b.benchmark?.gpuCompute, estimated: a.benchmark?.estimated === true || b.benchmark?.estimated === true };
+  }
+  const paths = times as string[];
+  if (paths.length !== 2) {
+    throw new TensorRTError('ERR_INVALID_OPTION', `Expected two files for --times (one per side, from \`trtn bench --exportTimes\` or trtexec --exportTimes), got ${paths.length}: ${paths.map((path) => `'${path}'`).join(' ')}.`, { option: '--times' });
+  }
+  const sides = await Promise.all(paths.map((path) => loadAnalysisInputs([path])));
+  sides.forEach((inputs, index) => {
+    if (!inputs.times || inputs.times.length === 0) {
+      throw new TensorRTError('ERR_ANALYSIS_INPUT', `--times ${paths[index]} holds no iteration times: expected a \`trtn bench --exportTimes\` or trtexec --exportTimes JSON, got ${inputs.recognised[0].kind}.`, { option: '--times', path: paths[index] });
+    }
+  });
+  return {
+    a: computeStats(sides[0].times!.map((record) => record.computeMs)),
+    b: computeStats(sides[1].times!.map((record) => record.computeMs)),
+    estimated: sides.some((inputs) => inputs.timesEstimated === true),
+  };
+}
+
+/**
+ * With only an ONNX model there is no engine to explain: build one on the mock backend (for the `--gpu` device
+ * profile, else h100-sxm) and explain that, every figure labelled an estimate. Returns the line saying so, or
+ * undefined when the inputs already describe an engine.
+ */
+async function estimateFromOnnx(inputs: AnalysisInputs, flags: Record<string, unknown>, gpu: string | undefined): Promise<string | undefined> {
+  if (!inputs.model || inputs.report || inputs.log || inputs.layers) return undefined;
+  const recognised = inputs.recognised.find((item) => item.kind === 'ONNX model') as AnalysisInputs['recognised'][number];
+  const path = recognised.path;
+  const options: BuildOptions = {
+    backend: 'mock',
+    mockDevice: gpu ?? 'h100-sxm',
+    ...(flags.fp16 === true ? { fp16: true } : {}),
+    ...(flags.sparsity !== undefined ? { sparsity: flags.sparsity as BuildOptions['sparsity'] } : {}),
+  };
+  const flagMap: FlagMap = {};
+  addFlag(flagMap, 'mockDevice', '--gpu', gpu);
+  addFlag(flagMap, 'sparsity', '--sparsity', flags.sparsity);
+  const { engine, report } = await withFlagNames(flagMap, () => buildEngine(path, options));
+  engine.dispose();
+  inputs.report = report;
+  inputs.layers = report.layers;
+  inputs.estimated = true;
+  recognised.kind = `ONNX model, explained through a mock build of it (estimates, device profile ${report.environment.deviceProfile})`;
+  return (
+    `${path} is a model, not an engine: explaining a MOCK build of it (fp16 ${report.options.fp16 ? 'on' : 'off'}, sparsity ${report.options.sparsity}, ` +
+    `device profile ${report.environment.deviceProfile}). Every time below is an ESTIMATE from a cost model; build on a GPU with TensorRT and pass the report for measurements.`
+  );
 }
 
 /** Runs one of the analysis commands. */
@@ -67,19 +146,21 @@ export async function runAnalysisCommand(command: 'explain' | 'report' | 'compar
     const [a, b] = await Promise.all(files.map((file) => loadAnalysisInputs([file])));
     const side = (inputs: AnalysisInputs, file: string) => {
       if (inputs.report) return inputs.report;
-      if (inputs.layers) return { layers: inputs.layers, profile: inputs.profile, tactics: inputs.log?.tactics };
+      if (inputs.layers) return { layers: inputs.layers, profile: inputs.profile, tactics: inputs.log?.tactics, estimated: inputs.estimated === true };
       throw new TensorRTError('ERR_ANALYSIS_INPUT', `${file} has no layers to compare; pass a trtn build report or trtexec --exportLayerInfo JSON.`);
     };
-    const comparison = compareBuilds(side(a, files[0]), side(b, files[1]), {
-      noise: { a: a.benchmark?.gpuCompute, b: b.benchmark?.gpuCompute },
-    });
+    const noise = await compareNoise(flags.times, a, b);
+    const comparison = compareBuilds(side(a, files[0]), side(b, files[1]), { noise, noiseOption: '--times a.json b.json from `trtn bench --exportTimes`' });
     if (json) print(JSON.stringify(comparison, null, 2));
     else print(formatComparison(comparison));
     return;
   }
 
+  const gpu = checkGpuFlag(flags);
   if (command === 'report') await checkOutputFolders({ '--output': flags.output });
   const inputs = await loadAnalysisInputs(files);
+  const mockBuild = await estimateFromOnnx(inputs, flags, gpu);
+  if (mockBuild && !json) print(mockBuild);
   const sparsity = inputs.report || inputs.log || inputs.layers
     ? explainSparsity({ report: inputs.report, log: inputs.log, layers: inputs.layers, profile: inputs.profile })
     : undefined;
@@ -88,9 +169,12 @@ export async function runAnalysisCommand(command: 'explain' | 'report' | 'compar
   if (command === 'report') {
     const html = renderHtmlReport({
       report: inputs.report,
+      layers: inputs.layers,
       efficiency,
       sparsity,
       benchmark: inputs.benchmark,
+      profile: inputs.profile && { layers: inputs.profile, estimated: inputs.profileEstimated === true },
+      estimated: inputs.estimated === true,
       title: `tensorrt-node report: ${files.join(', ')}`,
     });
     await writeOutputFile('--output', flags.output as string, html);

@@ -13,6 +13,7 @@ import {
   type ParsedBuildLog,
 } from '../analysis/index.js';
 import { TensorRTError } from '../errors.js';
+import { isEstimatedExport } from '../timing/index.js';
 import { inferShapes, nodeCosts, readOnnx, type NodeCost, type OnnxModel } from '../onnx/index.js';
 import type { BenchmarkResult, BuildReport, LayerInfo, LayerProfile, ProfileResult, TimeRecord } from '../types.js';
 
@@ -28,6 +29,17 @@ export interface AnalysisInputs {
   costs?: NodeCost[];
   /** True when any input carries an estimate marker (a mock build report, or a mock export with "Estimated": true). */
   estimated?: boolean;
+  /**
+   * True when the per-layer times in `profile` are estimates: the profile export says so, or it profiles an engine
+   * whose layer information says it is a mock engine (a mock engine cannot be timed on a GPU).
+   */
+  profileEstimated?: boolean;
+  /** True when the iteration records in `times` are estimates (the mock's `--exportTimes` marks every record). */
+  timesEstimated?: boolean;
+  /** True when the layer information came from a mock engine (`"Estimated": true` in `--exportLayerInfo`). */
+  layersEstimated?: boolean;
+  /** The device profile a mock export was estimated for (`"EstimatedFor"` / `"estimatedFor"`), when no report says. */
+  estimatedFor?: string;
   /** What each file was recognised as. */
   recognised: { path: string; kind: string }[];
 }
@@ -50,7 +62,8 @@ export async function loadAnalysisInputs(paths: string[]): Promise<AnalysisInput
     inputs.recognised.push({ path, kind });
   }
   if (!inputs.layers && inputs.report) inputs.layers = inputs.report.layers;
-  if (inputs.report?.estimated || inputs.benchmark?.estimated) inputs.estimated = true;
+  if (inputs.profile && (inputs.layersEstimated || inputs.report?.estimated)) inputs.profileEstimated = true;
+  if (inputs.report?.estimated || inputs.benchmark?.estimated || inputs.layersEstimated || inputs.profileEstimated || inputs.timesEstimated) inputs.estimated = true;
   if (inputs.model && !inputs.costs) {
     try {
       inputs.costs = nodeCosts(inputs.model, inferShapes(inputs.model), { elementBytes: inputs.report?.options.fp16 ? 2 : 4 });
@@ -83,20 +96,25 @@ function classify(path: string, bytes: Buffer, inputs: AnalysisInputs): string {
     }
     if (isObject(json) && 'layers' in json && 'iterations' in json && Array.isArray(json.layers)) {
       inputs.profile = (json as unknown as ProfileResult).layers;
+      if (json.estimated === true) inputs.profileEstimated = true;
       return 'profile result';
     }
     if (isObject(json) && ('Layers' in json || 'Bindings' in json || 'I/O Tensors' in json)) {
       inputs.layers = normalizeInspectorJson(json);
       // The mock writes "Estimated": true into its --exportLayerInfo; keep that label on re-import.
-      if (json.Estimated === true) inputs.estimated = true;
+      if (json.Estimated === true) inputs.layersEstimated = true;
+      if (typeof json.EstimatedFor === 'string') inputs.estimatedFor ??= json.EstimatedFor;
       return 'engine layer information (--exportLayerInfo)';
     }
     if (Array.isArray(json) && isObject(json[0]) && 'count' in json[0]) {
       inputs.profile = parseTrtexecProfile(json);
+      if (isEstimatedExport(json)) inputs.profileEstimated = true;
+      if (typeof json[0].estimatedFor === 'string') inputs.estimatedFor ??= json[0].estimatedFor;
       return 'per-layer profile (--exportProfile)';
     }
     if (Array.isArray(json) && isObject(json[0]) && 'computeMs' in json[0]) {
       inputs.times = parseTrtexecTimes(json);
+      if (isEstimatedExport(json)) inputs.timesEstimated = true;
       return 'iteration times (--exportTimes)';
     }
     throw new TensorRTError('ERR_ANALYSIS_INPUT', `${path} is JSON but not a format trtn knows: expected a trtn build report, trtexec --exportLayerInfo, --exportProfile or --exportTimes.`, { path });

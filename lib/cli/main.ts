@@ -19,9 +19,11 @@ import {
   toFp16,
 } from '../onnx/index.js';
 import type { BuildOptions, BuildReport, LayerInfo, ShapeRange } from '../types.js';
+import { toTrtexecProfileJson, toTrtexecTimesJson } from '../timing/index.js';
 import { packageVersion } from '../version.js';
 import { runAnalysisCommand } from './analysis-commands.js';
 import { loadAnalysisInputs } from './inputs.js';
+import { addFlag, numberFlag, warningInFlagNames, withFlagNames, type FlagMap } from './flags.js';
 import { checkOutputFolders, writeOutputFile } from './output.js';
 import { createProgressReporter } from './progress.js';
 import { formatMs, renderTable } from './table.js';
@@ -112,13 +114,41 @@ function printBuildSummary(report: BuildReport, enginePath?: string): void {
   print(layerRows(report));
   print('');
   print(`sparsity: ${report.sparsity.eligible.length} eligible, ${report.sparsity.picked.length} picked`);
-  for (const warning of report.warnings) print(`warning: ${warning}`);
+  for (const warning of report.warnings) print(`warning: ${warningInFlagNames(warning)}`);
   if (enginePath) print(`engine written to ${enginePath}`);
+}
+
+/** Which flag set which build option, for errors in flag names. */
+function buildFlagMap(flags: Record<string, unknown>): FlagMap {
+  const map: FlagMap = {};
+  const direct: [keyof BuildOptions, string, string][] = [
+    ['sparsity', '--sparsity', 'sparsity'],
+    ['inputIOFormats', '--inputIOFormats', 'inputIOFormats'],
+    ['outputIOFormats', '--outputIOFormats', 'outputIOFormats'],
+    ['memPoolSize', '--memPoolSize', 'memPoolSize'],
+    ['builderOptimizationLevel', '--builderOptimizationLevel', 'builderOptimizationLevel'],
+    ['tacticSources', '--tacticSources', 'tacticSources'],
+    ['timingCache', '--timingCacheFile', 'timingCacheFile'],
+    ['profilingVerbosity', '--profilingVerbosity', 'profilingVerbosity'],
+    ['device', '--device', 'device'],
+    ['avgTiming', '--avgTiming', 'avgTiming'],
+    ['backend', '--backend', 'backend'],
+    ['mockDevice', '--mock-device', 'mockDevice'],
+  ];
+  for (const [option, flag, key] of direct) addFlag(map, option, flag, flags[key]);
+  for (const [flag, key] of [['--minShapes', 'minShapes'], ['--optShapes', 'optShapes'], ['--maxShapes', 'maxShapes']] as const) {
+    const text = flags[key] as string | undefined;
+    if (text === undefined) continue;
+    addFlag(map, 'shapes', flag, text);
+    for (const item of text.split(',')) addFlag(map, `shapes.${item.slice(0, item.lastIndexOf(':')).trim()}`, flag, item.trim());
+  }
+  return map;
 }
 
 async function commandBuild(model: string, flags: Record<string, unknown>): Promise<void> {
   const json = Boolean(flags.json);
   await checkOutputFolders({ '--saveEngine': flags.saveEngine, '--report': flags.report });
+  const flagMap = buildFlagMap(flags);
   const progress = createProgressReporter({ enabled: flags.progress !== false && !json });
   const options: BuildOptions = {
     fp16: flags.fp16 === true ? true : undefined,
@@ -127,12 +157,12 @@ async function commandBuild(model: string, flags: Record<string, unknown>): Prom
     outputIOFormats: flags.outputIOFormats as string | undefined,
     shapes: parseShapes(flags.minShapes as string, flags.optShapes as string, flags.maxShapes as string),
     memPoolSize: parseMemPool(flags.memPoolSize as string | undefined),
-    builderOptimizationLevel: flags.builderOptimizationLevel === undefined ? undefined : Number(flags.builderOptimizationLevel),
+    builderOptimizationLevel: numberFlag('--builderOptimizationLevel', flags.builderOptimizationLevel, { integer: true }),
     tacticSources: flags.tacticSources as string | undefined,
     timingCache: flags.timingCacheFile as string | undefined,
     profilingVerbosity: flags.profilingVerbosity as BuildOptions['profilingVerbosity'],
-    device: flags.device === undefined ? undefined : Number(flags.device),
-    avgTiming: flags.avgTiming === undefined ? undefined : Number(flags.avgTiming),
+    device: numberFlag('--device', flags.device, { integer: true }),
+    avgTiming: numberFlag('--avgTiming', flags.avgTiming, { integer: true }),
     recordTactics: flags.recordTactics === true ? true : undefined,
     errorOnTimingCacheMiss: flags.errorOnTimingCacheMiss === true ? true : undefined,
     backend: flags.backend as BuildOptions['backend'],
@@ -145,7 +175,7 @@ async function commandBuild(model: string, flags: Record<string, unknown>): Prom
   process.once('SIGINT', onSignal);
   options.signal = controller.signal;
   try {
-    const { engine, report } = await buildEngine(model, options);
+    const { engine, report } = await withFlagNames(flagMap, () => buildEngine(model, options));
     progress.stop();
     try {
       if (flags.saveEngine) await writeOutputFile('--saveEngine', flags.saveEngine as string, engine.serialize());
@@ -210,26 +240,38 @@ async function commandInspect(file: string, flags: Record<string, unknown>): Pro
 
 async function commandBench(file: string, flags: Record<string, unknown>): Promise<void> {
   await checkOutputFolders({ '--exportTimes': flags.exportTimes, '--exportProfile': flags.exportProfile });
-  const engine = file.endsWith('.onnx')
-    ? (await buildEngine(file, { fp16: flags.fp16 === true, backend: (flags.backend as BuildOptions['backend']) ?? 'auto', ...(flags.mockDevice ? { mockDevice: flags.mockDevice as string } : {}) })).engine
-    : await loadEngine(file);
+  const flagMap: FlagMap = {};
+  for (const name of ['iterations', 'duration', 'warmUp', 'useCudaGraph', 'useSpinWait', 'noDataTransfers', 'backend']) addFlag(flagMap, name, `--${name}`, flags[name]);
+  addFlag(flagMap, 'mockDevice', '--mock-device', flags.mockDevice);
+  addFlag(flagMap, 'exportTimes', '--exportTimes', flags.exportTimes);
+  // Parse every flag before the (possibly long) build from ONNX, so that a typo fails at once.
+  const iterations = numberFlag('--iterations', flags.iterations, { integer: true });
+  const duration = numberFlag('--duration', flags.duration);
+  const warmUp = numberFlag('--warmUp', flags.warmUp);
+  const engine = await withFlagNames(flagMap, async () =>
+    file.endsWith('.onnx')
+      ? (await buildEngine(file, { fp16: flags.fp16 === true, backend: (flags.backend as BuildOptions['backend']) ?? 'auto', ...(flags.mockDevice ? { mockDevice: flags.mockDevice as string } : {}) })).engine
+      : await loadEngine(file),
+  );
   try {
     const options = {
-      iterations: flags.iterations === undefined ? undefined : Number(flags.iterations),
-      duration: flags.duration === undefined ? undefined : Number(flags.duration),
-      warmUp: flags.warmUp === undefined ? undefined : Number(flags.warmUp),
+      iterations,
+      duration,
+      warmUp,
       useCudaGraph: flags.useCudaGraph === true ? true : undefined,
       useSpinWait: flags.useSpinWait === true ? true : undefined,
       noDataTransfers: flags.noDataTransfers === true ? true : undefined,
       exportTimes: flags.exportTimes ? true : undefined,
     };
     for (const key of Object.keys(options) as (keyof typeof options)[]) if (options[key] === undefined) delete options[key];
-    const result = await engine.benchmark(options);
-    const profile = flags.exportProfile ? await engine.profile(options) : undefined;
-    if (flags.exportTimes && result.times) await writeOutputFile('--exportTimes', flags.exportTimes as string, `${JSON.stringify(result.times, null, 2)}\n`);
+    const result = await withFlagNames(flagMap, () => engine.benchmark(options));
+    const profile = flags.exportProfile ? await withFlagNames(flagMap, () => engine.profile(options)) : undefined;
+    // trtexec's shapes, plus an "estimated" marker on mock results so that a re-import keeps the label.
+    if (flags.exportTimes && result.times) {
+      await writeOutputFile('--exportTimes', flags.exportTimes as string, `${JSON.stringify(toTrtexecTimesJson(result.times, { estimated: result.estimated }), null, 2)}\n`);
+    }
     if (profile) {
-      const trtexecShape = [{ count: profile.iterations }, ...profile.layers];
-      await writeOutputFile('--exportProfile', flags.exportProfile as string, `${JSON.stringify(trtexecShape, null, 2)}\n`);
+      await writeOutputFile('--exportProfile', flags.exportProfile as string, `${JSON.stringify(toTrtexecProfileJson(profile), null, 2)}\n`);
     }
     if (flags.json) {
       printJson(profile ? { ...result, profile } : result);
@@ -257,7 +299,7 @@ async function commandBench(file: string, flags: Record<string, unknown>): Promi
         { header: 'CoV %', cell: (row) => row[1].covPercent.toFixed(2), align: 'right' },
       ]),
     );
-    for (const warning of result.warnings) print(`warning: ${warning}`);
+    for (const warning of result.warnings) print(`warning: ${warningInFlagNames(warning)}`);
   } finally {
     engine.dispose();
   }
@@ -395,6 +437,8 @@ export function createProgram(): Command {
     .description('why layers did (not) go sparse, and how close each layer runs to the roofline; takes reports, verbose logs, trtexec JSON exports, ONNX')
     .argument('<files...>')
     .option('--gpu <profile>', `device profile to normalise against when the inputs name no GPU (${deviceProfiles.map((profile) => profile.id).join(', ')})`)
+    .option('--fp16', 'with only an ONNX model: estimate an FP16 build')
+    .addOption(new Option('--sparsity <mode>', 'with only an ONNX model: 2:4 sparsity of the estimated build').choices(['disable', 'enable', 'force']))
     .option('--json', 'JSON output')
     .action((files: string[], flags: Record<string, unknown>) => runAnalysisCommand('explain', files, flags));
 
@@ -404,14 +448,17 @@ export function createProgram(): Command {
     .argument('<files...>')
     .requiredOption('-o, --output <path>', 'HTML file to write')
     .option('--gpu <profile>', 'device profile to normalise against when the inputs name no GPU')
+    .option('--fp16', 'with only an ONNX model: estimate an FP16 build')
+    .addOption(new Option('--sparsity <mode>', 'with only an ONNX model: 2:4 sparsity of the estimated build').choices(['disable', 'enable', 'force']))
     .option('--json', 'print what was written as JSON')
     .action((files: string[], flags: Record<string, unknown>) => runAnalysisCommand('report', files, flags));
 
   program
     .command('compare')
     .description('per-layer differences between two builds, with a noise-aware verdict')
-    .argument('<a>')
-    .argument('<b>')
+    .argument('<a>', 'build report or --exportLayerInfo JSON (optionally with its profile) of side A')
+    .argument('<b>', 'the same for side B')
+    .option('--times <files...>', 'run-to-run statistics for the verdict: two --exportTimes files, A then B')
     .option('--json', 'JSON output')
     .action((a: string, b: string, flags: Record<string, unknown>) => runAnalysisCommand('compare', [a, b], flags));
 

@@ -4,6 +4,7 @@
  */
 import { findDeviceProfile, deviceProfiles, type DeviceProfile } from '../devices.js';
 import { TensorRTError } from '../errors.js';
+import { invalidOption } from '../options.js';
 import { checkSupported, inferShapes, nodeCosts, readOnnx, sparsify, summarizeModel, weightSparsity, writeOnnx } from '../onnx/index.js';
 import type { InferredTensor, NodeCost, OnnxModel, OnnxNode, OnnxTensor } from '../onnx/model.js';
 import { OnnxDataType } from '../onnx/model.js';
@@ -65,7 +66,7 @@ export function resolveDeviceProfile(id: string): DeviceProfile {
   if (!profile) {
     throw new TensorRTError(
       'ERR_INVALID_OPTION',
-      `Unknown mock device profile \`${id}\` for \`mockDevice\`. Known profiles: ${deviceProfiles.map((candidate) => candidate.id).join(', ')}.`,
+      `Unknown mock device profile '${id}' for \`mockDevice\`. Known profiles: ${deviceProfiles.map((candidate) => candidate.id).join(', ')}.`,
       { option: 'mockDevice', expected: deviceProfiles.map((candidate) => candidate.id) },
     );
   }
@@ -186,21 +187,43 @@ function inputDims(model: OnnxModel, options: ResolvedBuildOptions): Record<stri
     const range = options.shapes[input.name];
     const dims = input.shape ?? [];
     if (range) {
+      checkShapeAgainstModel(input.name, dims, range);
       result[input.name] = [...range.opt];
     } else if (dims.some((dim) => typeof dim !== 'number' || dim < 0)) {
+      const shown = dims.map((dim) => (typeof dim === 'number' && dim >= 0 ? String(dim) : '?'));
       throw new TensorRTError(
         'ERR_INVALID_OPTION',
-        `Input '${input.name}' has dynamic dimensions [${dims.map((dim) => String(dim ?? '?')).join(',')}]; give its min/opt/max in \`shapes\`, e.g. shapes: { '${input.name}': { min, opt, max } }.`,
-        { option: 'shapes' },
+        `Input '${input.name}' has dynamic dimensions [${shown.join(',')}]; give its min/opt/max in \`shapes\`, e.g. shapes: { '${input.name}': { min, opt, max } }.`,
+        // `reason` and the facts let a front end (the CLI) say the same in its own terms.
+        { option: 'shapes', reason: 'dynamic-input-needs-shapes', input: input.name, dimensions: shown },
       );
     }
   }
   for (const name of Object.keys(options.shapes)) {
-    if (!model.graph.inputs.some((input) => input.name === name)) {
-      throw new TensorRTError('ERR_INVALID_OPTION', `\`shapes\` names '${name}', which is not a network input. Inputs: ${model.graph.inputs.filter((input) => !initializers.has(input.name)).map((input) => input.name).join(', ')}.`, { option: 'shapes' });
+    if (!model.graph.inputs.some((input) => input.name === name && !initializers.has(name))) {
+      const inputs = model.graph.inputs.filter((input) => !initializers.has(input.name)).map((input) => `'${input.name}'`).join(', ');
+      invalidOption(`shapes.${name}`, `the name of a network input (${inputs})`, name);
     }
   }
   return result;
+}
+
+/**
+ * A shape range must have the model's rank and keep its fixed axes: TensorRT only lets dynamic (-1) axes vary,
+ * and it would refuse the profile later with a less helpful message.
+ */
+function checkShapeAgainstModel(name: string, dims: readonly (number | string | undefined)[], range: ResolvedBuildOptions['shapes'][string]): void {
+  if (dims.length === 0) return;
+  const declared = `[${dims.map((dim) => (typeof dim === 'number' && dim >= 0 ? String(dim) : '?')).join(',')}]`;
+  for (const shape of [range.min, range.opt, range.max]) {
+    if (shape.length !== dims.length) invalidOption(`shapes.${name}`, `${dims.length} dimensions like ${declared} (the model's rank)`, shape);
+    shape.forEach((dim, axis) => {
+      const fixed = dims[axis];
+      if (typeof fixed === 'number' && fixed >= 0 && dim !== fixed) {
+        invalidOption(`shapes.${name}`, `${fixed} on axis ${axis}, which the model fixes (shape ${declared}; only '?' axes can vary)`, shape);
+      }
+    });
+  }
 }
 
 /** Yields to the event loop so a long mock build stays responsive and can be cancelled. */

@@ -139,10 +139,14 @@ export class MockEngine implements EngineHandle {
     return this.#report.layers.map((layer) => ({ ...structuredClone(layer), raw: rawLayer(layer) }));
   }
 
-  /** `{"Layers": [...], "Bindings": [...]}` with trtexec --exportLayerInfo key names, plus `"Estimated": true`. */
+  /**
+   * `{"Layers": [...], "Bindings": [...]}` with trtexec --exportLayerInfo key names, plus `"Estimated": true` and
+   * `"EstimatedFor": "<device profile id>"`, so that a re-import knows the figures are estimates and for which GPU.
+   */
   inspectRaw(): Record<string, unknown> {
     this.#ensureAlive();
-    return { Layers: this.#report.layers.map(rawLayer), Bindings: this.io.map((tensor) => tensor.name), Estimated: true };
+    const estimatedFor = this.#report.environment.deviceProfile;
+    return { Layers: this.#report.layers.map(rawLayer), Bindings: this.io.map((tensor) => tensor.name), Estimated: true, ...(estimatedFor ? { EstimatedFor: estimatedFor } : {}) };
   }
 
   /** A context that runs the engine's ONNX model on onnxruntime-node (CPU). */

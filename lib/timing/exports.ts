@@ -20,13 +20,22 @@ const TIME_KEYS = [
   'latencyMs',
 ] as const satisfies readonly (keyof TimeRecord)[];
 
-/** The `--exportProfile` JSON: a count record followed by one record per layer. */
-export type TrtexecProfileJson = [{ count: number }, ...LayerProfile[]];
+/**
+ * The `--exportProfile` JSON: a count record followed by one record per layer. The count record carries
+ * `"estimated": true` when the times come from the mock's cost model (trtexec never writes that key, and readers
+ * of trtexec's format ignore keys they do not know).
+ */
+export type TrtexecProfileJson = [{ count: number; estimated?: true; estimatedFor?: string }, ...LayerProfile[]];
 
-/** `--exportProfile` JSON for `iterations` profiled iterations and the aggregated layers. */
-export function toTrtexecProfileJson(profile: { iterations: number; layers: readonly LayerProfile[] }): TrtexecProfileJson {
+/**
+ * `--exportProfile` JSON for `iterations` profiled iterations and the aggregated layers.
+ * @param profile.estimated - mark the export as cost-model estimates. Defaults to `false`.
+ * @param profile.environment - with `estimated`, its `deviceProfile` is written as `estimatedFor`.
+ */
+export function toTrtexecProfileJson(profile: { iterations: number; layers: readonly LayerProfile[]; estimated?: boolean; environment?: { deviceProfile?: string } }): TrtexecProfileJson {
+  const estimatedFor = profile.environment?.deviceProfile;
   return [
-    { count: profile.iterations },
+    profile.estimated ? { count: profile.iterations, estimated: true, ...(estimatedFor ? { estimatedFor } : {}) } : { count: profile.iterations },
     ...profile.layers.map((layer) => ({
       name: layer.name,
       timeMs: layer.timeMs,
@@ -35,6 +44,16 @@ export function toTrtexecProfileJson(profile: { iterations: number; layers: read
       percentage: layer.percentage,
     })),
   ];
+}
+
+/**
+ * True when a parsed `--exportTimes` or `--exportProfile` JSON carries the estimate marker that
+ * {@link toTrtexecProfileJson} and {@link toTrtexecTimesJson} write for mock results (on its first record).
+ */
+export function isEstimatedExport(json: unknown): boolean {
+  if (!Array.isArray(json) || json.length === 0) return false;
+  const head = json[0] as { estimated?: unknown } | null;
+  return typeof head === 'object' && head !== null && head.estimated === true;
 }
 
 function analysisError(what: string, detail: string): never {
@@ -78,9 +97,17 @@ export function parseTrtexecProfileJson(input: string | unknown): { iterations: 
   return { iterations: head.count as number, layers };
 }
 
-/** `--exportTimes` JSON: one object per kept iteration with trtexec's keys, in trtexec's key order. */
-export function toTrtexecTimesJson(records: readonly TimeRecord[]): TimeRecord[] {
-  return records.map((record) => Object.fromEntries(TIME_KEYS.map((key) => [key, record[key]])) as unknown as TimeRecord);
+/**
+ * `--exportTimes` JSON: one object per kept iteration with trtexec's keys, in trtexec's key order. With
+ * `estimated`, every record also says `"estimated": true`, so that any slice of the file keeps the label.
+ * @param options.estimated - mark the records as cost-model estimates. Defaults to `false`.
+ */
+export function toTrtexecTimesJson(records: readonly TimeRecord[], options: { estimated?: boolean } = {}): (TimeRecord & { estimated?: true })[] {
+  return records.map((record) => {
+    const out = Object.fromEntries(TIME_KEYS.map((key) => [key, record[key]])) as unknown as TimeRecord & { estimated?: true };
+    if (options.estimated) out.estimated = true;
+    return out;
+  });
 }
 
 /**

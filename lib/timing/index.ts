@@ -3,5 +3,5 @@
  */
 export { aggregateLayerProfile, computeStats, dropWarmUp, percentileIndex, shouldContinue, summarizeIterations } from './stats.js';
 export type { IterationSummary, SummarizeOptions } from './stats.js';
-export { parseTrtexecProfileJson, parseTrtexecTimesJson, toTrtexecProfileJson, toTrtexecTimesJson } from './exports.js';
+export { isEstimatedExport, parseTrtexecProfileJson, parseTrtexecTimesJson, toTrtexecProfileJson, toTrtexecTimesJson } from './exports.js';
 export type { TrtexecProfileJson } from './exports.js';

@@ -29,6 +29,19 @@ describe('resolvePeaks', () => {
     expect(peaks.notes.join(' ')).toMatch(/Datasheet peaks/);
   });
 
+  it('warns when deviceProfileId overrides the device the times were estimated for or measured on', () => {
+    const mock: EnvironmentInfo = { host, deviceProfile: 'h100-sxm' };
+    expect(resolvePeaks({ environment: mock, deviceProfileId: 'h100-sxm' }).warnings).toEqual([]);
+    const override = resolvePeaks({ environment: mock, deviceProfileId: 'orin-agx-32gb-816mhz' });
+    expect(override.profile.id).toBe('orin-agx-32gb-816mhz');
+    expect(override.warnings.join(' ')).toMatch(/deviceProfileId orin-agx-32gb-816mhz overrides h100-sxm, the device profile these times were estimated for/);
+    const real: EnvironmentInfo = { host, gpu: { index: 0, name: 'NVIDIA H100 80GB HBM3' } };
+    expect(resolvePeaks({ environment: real, deviceProfileId: 'orin-agx-32gb-816mhz' }).warnings.join(' ')).toMatch(/not the GPU these times were measured on \("NVIDIA H100 80GB HBM3"\)/);
+    expect(resolvePeaks({ environment: real, deviceProfileId: 'h100-sxm' }).warnings).toEqual([]);
+    // Without a choice nothing was "chosen explicitly".
+    expect(resolvePeaks({ environment: mock }).notes.join(' ')).not.toMatch(/chosen/);
+  });
+
   it('prefers a calibration of the same GPU and reports measured/datasheet ratios', () => {
     const environment: EnvironmentInfo = { host, gpu: { index: 0, name: 'NVIDIA H100 80GB HBM3' } };
     const peaks = resolvePeaks({ environment, calibration: h100Calibration });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendInfo, buildEngine, loadEngine, TensorRTError } from '../../lib/index.js';
-import { buildResNetLikeModel, buildSeed003Model, readOnnx, weightSparsity, writeOnnx } from '../../lib/onnx/index.js';
+import { buildResNetLikeModel, buildSeed003Model, float32ToFloat16, readOnnx, weightSparsity, writeOnnx } from '../../lib/onnx/index.js';
 
 // CI has no TensorRT; pin the mock so these tests mean the same everywhere.
 process.env.TRTN_BACKEND = 'mock';
@@ -94,6 +94,23 @@ describe('buildEngine on the mock backend', () => {
     for (let index = 0; index < expected.length; index += 1) maxError = Math.max(maxError, Math.abs(actual[index] - expected[index]));
     expect(maxError).toBeLessThan(1e-5);
     await session.release();
+    engine.dispose();
+  });
+
+  it('takes a Float32Array for an fp16 input, rounded to fp16, the same as passing the fp16 bits', async () => {
+    const { engine } = await buildEngine(small003, { inputIOFormats: 'fp16:hwc8' });
+    expect(engine.io.find((io) => io.name === 'input')?.dataType).toBe('float16');
+    const input = Float32Array.from({ length: 16 * 32 * 24 }, (_, index) => Math.sin(index * 0.37));
+    using context = engine.createContext();
+    const fromFloats = (await context.infer({ input })).output.data as Float32Array;
+    const fromBits = (await context.infer({ input: float32ToFloat16(input) })).output.data as Float32Array;
+    const fromExplicit = (await context.infer({ input: { data: input, shape: [1, 16, 32, 24] } })).output.data as Float32Array;
+    expect(Array.from(fromFloats)).toEqual(Array.from(fromBits));
+    expect(Array.from(fromExplicit)).toEqual(Array.from(fromBits));
+    // The caller's array is not rewritten in place.
+    expect(input[1]).toBe(Math.fround(Math.sin(0.37)));
+    // Other array types are still refused for an fp16 input.
+    expect((await rejection(context.infer({ input: new Int32Array(16 * 32 * 24) }))).code).toBe('ERR_INPUT');
     engine.dispose();
   });
 

@@ -38,10 +38,42 @@ describe('resolveBuildOptions', () => {
   });
 
   it('says what was expected for a wrong type or range', () => {
-    expect(errorOf(() => resolveBuildOptions({ fp16: 'yes' } as never)).message).toMatch(/Expected boolean for `fp16`, got string "yes"/);
+    expect(errorOf(() => resolveBuildOptions({ fp16: 'yes' } as never)).message).toMatch(/Expected a boolean \(true or false\) for `fp16`, got string "yes"\./);
     expect(errorOf(() => resolveBuildOptions({ builderOptimizationLevel: 9 })).message).toMatch(/<= 5 for `builderOptimizationLevel`/);
     expect(errorOf(() => resolveBuildOptions({ sparsity: 'on' } as never)).code).toBe('ERR_INVALID_OPTION');
     expect(errorOf(() => resolveBuildOptions([] as never)).message).toContain('an object');
+  });
+
+  it('says in words what a union or a type expects, never zod\'s "Invalid input"', () => {
+    const sparsity = errorOf(() => resolveBuildOptions({ sparsity: 'yes' as never }));
+    expect(sparsity.message).toBe('Expected a boolean (true or false) or one of "disable", "enable", "force" for `sparsity`, got string "yes".');
+    expect(errorOf(() => resolveBenchmarkOptions({ iterations: 1.5 })).message).toBe('Expected an integer for `iterations`, got number 1.5.');
+    expect(errorOf(() => resolveBuildOptions({ timingCache: '' })).message).toBe('Expected a non-empty string for `timingCache`, got string "".');
+    for (const error of [sparsity, errorOf(() => resolveBuildOptions({ fp16: 1 as never }))]) {
+      expect(error.message).not.toMatch(/Invalid input|\.\.$/);
+      expect(error.details).toMatchObject({ option: expect.any(String), expected: expect.any(String), got: expect.any(String) });
+    }
+  });
+
+  it('refuses an empty IO format spec and IO types with no quantisation path', () => {
+    expect(errorOf(() => resolveBuildOptions({ inputIOFormats: '' })).details.option).toBe('inputIOFormats');
+    expect(errorOf(() => resolveBuildOptions({ inputIOFormats: 'fp16:hwc8,' })).code).toBe('ERR_INVALID_OPTION');
+    const int8 = errorOf(() => resolveBuildOptions({ outputIOFormats: 'int8:chw32' }));
+    expect(int8.code).toBe('ERR_UNSUPPORTED');
+    expect(int8.details.option).toBe('outputIOFormats');
+    expect(int8.message).toMatch(/INT8 IO \('int8:chw32' for `outputIOFormats`\)/);
+    expect(errorOf(() => resolveBuildOptions({ inputIOFormats: 'fp8:chw' })).code).toBe('ERR_UNSUPPORTED');
+    expect(resolveBuildOptions({ inputIOFormats: 'fp16:hwc8' }).inputIOFormats).toEqual([{ dataType: 'fp16', formats: ['hwc8'] }]);
+  });
+
+  it('refuses shapes no GPU could hold', () => {
+    const huge = errorOf(() => resolveBuildOptions({ shapes: { input: { min: [99999999, 16, 99999, 99999], opt: [99999999, 16, 99999, 99999], max: [99999999, 16, 99999, 99999] } } }));
+    expect(huge.code).toBe('ERR_INVALID_OPTION');
+    expect(huge.details.option).toBe('shapes.input');
+    expect(huge.message).toMatch(/at most 2\^38 elements per input/);
+    const axis = errorOf(() => resolveBuildOptions({ shapes: { input: { min: [1], opt: [1], max: [2 ** 31] } } }));
+    expect(axis.message).toMatch(/<= 2147483647 for `shapes\.input\.max\.0`/);
+    expect(resolveBuildOptions({ shapes: { input: { min: [1, 16, 1920, 1080], opt: [1, 16, 1920, 1080], max: [8, 16, 1920, 1080] } } }).shapes.input.max[0]).toBe(8);
   });
 
   it('checks shape ranges', () => {

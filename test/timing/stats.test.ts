@@ -3,6 +3,7 @@ import {
   aggregateLayerProfile,
   computeStats,
   dropWarmUp,
+  isEstimatedExport,
   parseTrtexecProfileJson,
   parseTrtexecTimesJson,
   percentileIndex,
@@ -154,6 +155,14 @@ describe('layer profile', () => {
     const back = parseTrtexecProfileJson(JSON.stringify(json));
     expect(back).toEqual({ iterations: 4, layers });
   });
+  it('marks a mock profile on its count record, which trtexec readers ignore', () => {
+    const layers = aggregateLayerProfile(iterations);
+    const json = toTrtexecProfileJson({ iterations: 4, layers, estimated: true });
+    expect(json[0]).toEqual({ count: 4, estimated: true });
+    expect(isEstimatedExport(JSON.parse(JSON.stringify(json)))).toBe(true);
+    expect(isEstimatedExport(toTrtexecProfileJson({ iterations: 4, layers }))).toBe(false);
+    expect(parseTrtexecProfileJson(JSON.stringify(json))).toEqual({ iterations: 4, layers });
+  });
   it('reads a trtexec file without medianMs (older versions) and rejects other JSON', () => {
     const text = '[\n  { "count" : 2 }\n, { "name" : "a", "timeMs" : 2, "averageMs" : 1, "percentage" : 100 }\n]\n';
     expect(parseTrtexecProfileJson(text).layers[0].medianMs).toBe(1);
@@ -170,6 +179,14 @@ describe('--exportTimes JSON', () => {
       'startEnqMs', 'endEnqMs', 'startH2dMs', 'endH2dMs', 'startComputeMs', 'endComputeMs',
       'startD2hMs', 'endD2hMs', 'h2dMs', 'computeMs', 'd2hMs', 'latencyMs',
     ]);
+    expect(parseTrtexecTimesJson(JSON.stringify(json))).toEqual(records);
+  });
+  it('marks every record of mock times and still round-trips the trtexec keys', () => {
+    const records = [record(0, 0.1, 1, 0.1), record(1.5, 0.1, 1.1, 0.1)];
+    const json = toTrtexecTimesJson(records, { estimated: true });
+    expect(json.every((entry) => entry.estimated === true)).toBe(true);
+    expect(isEstimatedExport(json)).toBe(true);
+    expect(isEstimatedExport(toTrtexecTimesJson(records))).toBe(false);
     expect(parseTrtexecTimesJson(JSON.stringify(json))).toEqual(records);
   });
   it('reads trtexec spacing and rejects records with missing keys', () => {

@@ -21,9 +21,14 @@ export interface HtmlReportInput {
    * are shown.
    */
   sparsity?: unknown;
+  /** Engine layers when there is no build report (e.g. trtexec `--exportLayerInfo`); the report's win. */
+  layers?: LayerInfo[];
   benchmark?: BenchmarkResult;
-  profile?: ProfileResult;
+  /** Per-layer times: an `Engine.profile()` result, or at least its layers and whether they are estimates. */
+  profile?: Pick<ProfileResult, 'layers' | 'estimated'> & Partial<ProfileResult>;
   comparison?: Comparison;
+  /** Forces the estimate banner, e.g. when the layer information came from a mock engine. Defaults to `false`. */
+  estimated?: boolean;
   /** Page title. Defaults to the model name or "TensorRT engine report". */
   title?: string;
 }
@@ -38,7 +43,7 @@ export const ESTIMATED_BANNER = 'Estimated by the mock backend — not measured'
 export function renderHtmlReport(input: HtmlReportInput): string {
   const title = input.title ?? (input.report?.model.name ? `${input.report.model.name}: TensorRT engine report` : 'TensorRT engine report');
   const sparsityEstimated = (input.sparsity as { estimated?: unknown } | undefined)?.estimated === true;
-  const estimated = [input.report?.estimated, input.efficiency?.estimated, input.benchmark?.estimated, input.profile?.estimated, input.comparison?.estimated, sparsityEstimated].some(
+  const estimated = [input.estimated, input.report?.estimated, input.efficiency?.estimated, input.benchmark?.estimated, input.profile?.estimated, input.comparison?.estimated, sparsityEstimated].some(
     (flag) => flag === true,
   );
   const sections: string[] = [];
@@ -48,7 +53,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const latency = latencySection(input);
   if (latency) sections.push(latency);
   if (input.efficiency) sections.push(rooflineSection(input.efficiency), efficiencyTableSection(input.efficiency), adviceSection(input.efficiency));
-  const layers = input.report?.layers;
+  const layers = input.report?.layers ?? input.layers;
   if (layers) sections.push(breakdownSection(layers, input));
   const sparsity = sparsitySection(input);
   if (sparsity) sections.push(sparsity);
@@ -224,6 +229,7 @@ function efficiencyTableSection(efficiency: EfficiencyReport): string {
     `${totals.percentOfRoofline !== null ? ` = <strong>${fmt(totals.percentOfRoofline, 3)}% of roofline</strong>` : ''}` +
     `${totals.percentOfDenseFp16Peak !== null ? `; ${fmt(totals.percentOfDenseFp16Peak, 3)}% of the dense FP16 peak` : ''}.` +
     `${totals.endToEndMs !== undefined ? ` End-to-end ${escapeHtml(fmtMs(totals.endToEndMs))}${totals.endToEndEstimated ? ' (est.)' : ''}.` : ''}</p>` +
+    ((efficiency.peaks.warnings ?? []).length > 0 ? `<ul class="warnings">${efficiency.peaks.warnings.map((warning) => `<li>${escapeHtml(warning)}</li>`).join('')}</ul>` : '') +
     `<ul class="notes">${[...efficiency.conventions, ...efficiency.notes].map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>`;
   return section(
     'efficiency',
@@ -245,39 +251,51 @@ function adviceSection(efficiency: EfficiencyReport): string {
 }
 
 function breakdownSection(layers: LayerInfo[], input: HtmlReportInput): string {
-  const times = new Map<string, number>();
-  for (const layer of input.efficiency?.layers ?? []) if (layer.timeMs !== null) times.set(layer.name, layer.timeMs);
-  if (times.size === 0) for (const row of input.profile?.layers ?? []) times.set(row.name, row.averageMs);
-  if (times.size === 0) for (const estimate of input.report?.estimates ?? []) times.set(estimate.layer, estimate.chosenTimeMs);
-  const total = [...times.values()].reduce((sum, ms) => sum + ms, 0);
+  const times = new Map<string, { ms: number; estimated: boolean }>();
+  for (const layer of input.efficiency?.layers ?? []) if (layer.timeMs !== null) times.set(layer.name, { ms: layer.timeMs, estimated: layer.timeSource === 'estimated' });
+  if (times.size === 0) for (const row of input.profile?.layers ?? []) times.set(row.name, { ms: row.averageMs, estimated: input.profile?.estimated === true });
+  if (times.size === 0) for (const estimate of input.report?.estimates ?? []) times.set(estimate.layer, { ms: estimate.chosenTimeMs, estimated: true });
+  const total = [...times.values()].reduce((sum, time) => sum + time.ms, 0);
+  const est = ' <span class="est">est.</span>';
   const group = (key: (layer: LayerInfo) => string): string[][] => {
-    const groups = new Map<string, { count: number; ms: number }>();
+    const groups = new Map<string, { count: number; ms: number; estimated: boolean }>();
     for (const layer of layers) {
       const name = key(layer);
-      const entry = groups.get(name) ?? { count: 0, ms: 0 };
+      const entry = groups.get(name) ?? { count: 0, ms: 0, estimated: false };
+      const time = times.get(layer.name);
       entry.count += 1;
-      entry.ms += times.get(layer.name) ?? 0;
+      entry.ms += time?.ms ?? 0;
+      entry.estimated ||= time?.estimated === true;
       groups.set(name, entry);
     }
     return [...groups]
       .sort((a, b) => b[1].ms - a[1].ms)
-      .map(([name, entry]) => [escapeHtml(name), String(entry.count), entry.ms.toFixed(3), total > 0 ? `${fmt((entry.ms / total) * 100, 3)}%` : '-']);
+      .map(([name, entry]) => [
+        escapeHtml(name),
+        String(entry.count),
+        `${entry.ms.toFixed(3)}${entry.estimated ? est : ''}`,
+        total > 0 ? `${fmt((entry.ms / total) * 100, 3)}%${entry.estimated ? est : ''}` : '-',
+      ]);
   };
   const numeric = new Set([1, 2, 3]);
   const reformats = layers.filter((layer) => layer.isReformat);
-  const reformatMs = reformats.reduce((sum, layer) => sum + (times.get(layer.name) ?? 0), 0);
-  const reformatRows = reformats.map((layer) => [
-    escapeHtml(layer.name),
-    escapeHtml(layer.inputs.map(ioSpec).join('+')),
-    escapeHtml(layer.outputs.map(ioSpec).join('+')),
-    times.has(layer.name) ? (times.get(layer.name) as number).toFixed(3) : '-',
-  ]);
+  const reformatMs = reformats.reduce((sum, layer) => sum + (times.get(layer.name)?.ms ?? 0), 0);
+  const reformatsEstimated = reformats.some((layer) => times.get(layer.name)?.estimated === true);
+  const reformatRows = reformats.map((layer) => {
+    const time = times.get(layer.name);
+    return [
+      escapeHtml(layer.name),
+      escapeHtml(layer.inputs.map(ioSpec).join('+')),
+      escapeHtml(layer.outputs.map(ioSpec).join('+')),
+      time ? `${time.ms.toFixed(3)}${time.estimated ? est : ''}` : '-',
+    ];
+  });
   return section(
     'breakdown',
     'Precision, formats and reformats',
     `<div class="columns"><div><h3>By precision</h3>${htmlTable(['precision', 'layers', 'ms', 'share'], group((layer) => layer.precision), { numeric, className: 'precision' })}</div>` +
       `<div><h3>By output format</h3>${htmlTable(['format', 'layers', 'ms', 'share'], group((layer) => layer.outputs.map(ioSpec).join('+') || '-'), { numeric, className: 'formats' })}</div></div>` +
-      `<h3>Reformats: ${reformats.length} layer(s), ${escapeHtml(fmtMs(reformatMs))}${total > 0 ? ` = ${fmt((reformatMs / total) * 100, 3)}% of the layer time` : ''}</h3>` +
+      `<h3>Reformats: ${reformats.length} layer(s), ${escapeHtml(fmtMs(reformatMs))}${reformatsEstimated ? est : ''}${total > 0 ? ` = ${fmt((reformatMs / total) * 100, 3)}% of the layer time` : ''}</h3>` +
       (reformats.length > 0 ? htmlTable(['layer', 'from', 'to', 'ms'], reformatRows, { numeric: new Set([3]), className: 'reformats' }) : '<p>None.</p>'),
   );
 }
@@ -334,8 +352,9 @@ function comparisonSection(comparison: Comparison): string {
   const { a, b } = comparison.labels;
   const end = comparison.endToEnd;
   const verdict = { faster: `${b} is faster than ${a}`, slower: `${b} is slower than ${a}`, 'within-noise': `${b} and ${a} differ by less than the noise`, unknown: 'No verdict' }[end.verdict];
+  const endEst = end.estimated ? ' <span class="est">est.</span>' : '';
   const head =
-    `<p class="verdict ${end.verdict}"><strong>${escapeHtml(verdict)}</strong>${end.deltaMs !== undefined ? ` (Δ ${end.deltaMs >= 0 ? '+' : ''}${escapeHtml(fmtMs(end.deltaMs))}${end.deltaPercent !== undefined ? `, ${end.deltaPercent >= 0 ? '+' : ''}${fmt(end.deltaPercent, 3)}%` : ''})` : ''}. ` +
+    `<p class="verdict ${end.verdict}"><strong>${escapeHtml(verdict)}</strong>${end.deltaMs !== undefined ? ` (Δ ${end.deltaMs >= 0 ? '+' : ''}${escapeHtml(fmtMs(end.deltaMs))}${end.deltaPercent !== undefined ? `, ${end.deltaPercent >= 0 ? '+' : ''}${fmt(end.deltaPercent, 3)}%` : ''}${endEst})` : endEst}. ` +
     `${escapeHtml(end.rule)}.</p>` +
     (end.warnings.length > 0 ? `<ul class="warnings">${end.warnings.map((warning) => `<li>${escapeHtml(warning)}</li>`).join('')}</ul>` : '');
   const time = (ms: number | undefined, estimated: boolean | undefined): string => (ms === undefined ? '-' : `${ms.toFixed(3)}${estimated ? ' <span class="est">est.</span>' : ''}`);
