@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { deviceProfiles, findDeviceProfile, matchDeviceProfile, type DeviceProfile } from '../devices.js';
+import { approximateDeviceProfile, deviceProfiles, findDeviceProfile, matchDeviceProfile, type DeviceProfile } from '../devices.js';
 import { TensorRTError } from '../errors.js';
 import type { EnvironmentInfo } from '../types.js';
 
@@ -37,8 +37,13 @@ export interface CalibrationResult {
 export interface ResolvedPeaks {
   /** The figures. `profile.measured` is true exactly when `source` is `'calibrated'`. */
   profile: DeviceProfile;
-  /** `calibrated`: this GPU's measured ceilings; `datasheet`: the built-in profile's published peaks. */
-  source: 'calibrated' | 'datasheet';
+  /**
+   * `calibrated`: this GPU's measured ceilings; `datasheet`: the built-in profile's published peaks;
+   * `approximate`: no profile matches, so the peaks are computed from the GPU's SM count, clocks and bus.
+   */
+  source: 'calibrated' | 'datasheet' | 'approximate';
+  /** Reasons to distrust the figures (an approximate profile); empty otherwise. */
+  warnings: string[];
   /** Why these figures, and their caveats, in plain words. */
   notes: string[];
 }
@@ -104,15 +109,31 @@ export function resolvePeaks(options: ResolvePeaksOptions = {}): ResolvedPeaks {
     if (otherGpu) {
       notes.push(`Calibration for "${calibration.gpuName}" ignored: this report comes from "${gpuName}".`);
     } else {
-      return { profile: calibratedProfile(calibration, base, notes, environment), source: 'calibrated', notes };
+      return { profile: calibratedProfile(calibration, base, notes, environment), source: 'calibrated', notes, warnings: [] };
     }
   }
 
+  if (!base && gpuName) {
+    const gpu = environment?.gpu;
+    const approximate = approximateDeviceProfile({
+      name: gpuName,
+      computeCapability: gpu?.computeCapability,
+      smCount: gpu?.smCount,
+      smClockMHz: gpu?.clocks?.maxSmMHz ?? gpu?.clocks?.smMHz,
+      memoryClockMHz: gpu?.clocks?.maxMemoryMHz ?? gpu?.clocks?.memoryMHz,
+      memoryBusWidthBits: gpu?.memoryBusWidthBits,
+    });
+    if (approximate) {
+      const warning = `No built-in device profile matches the GPU "${gpuName}": using approximate peaks computed from its configuration (FP16 dense ${approximate.fp16DenseTflops} TFLOP/s, ${approximate.memoryBandwidthGBs} GB/s). Pass \`deviceProfileId\` or run \`trtn calibrate\` for firmer figures.`;
+      notes.push(warning, ...approximate.sources);
+      return { profile: approximate, source: 'approximate', notes, warnings: [warning] };
+    }
+  }
   if (!base) {
     throw new TensorRTError(
       'ERR_INVALID_ARGUMENT',
       gpuName
-        ? `No built-in device profile matches the GPU "${gpuName}". Pass \`deviceProfileId\` (one of ${knownIds()}) or run \`trtn calibrate\` on this GPU to measure its peaks.`
+        ? `No built-in device profile matches the GPU "${gpuName}" and the report lacks the SM count, clocks or memory bus to approximate one. Pass \`deviceProfileId\` (one of ${knownIds()}) or run \`trtn calibrate\` on this GPU to measure its peaks.`
         : `Cannot tell which GPU to normalise against: pass \`deviceProfileId\` (one of ${knownIds()}), an environment with a GPU name, or a calibration.`,
     );
   }
@@ -133,7 +154,7 @@ export function resolvePeaks(options: ResolvePeaksOptions = {}): ResolvedPeaks {
     profile.clockMHz = maxSmMHz;
     profile.sources.push(`Compute peaks scaled from ${base.clockMHz} MHz to the reported maximum of ${maxSmMHz} MHz.`);
   }
-  return { profile, source: 'datasheet', notes };
+  return { profile, source: 'datasheet', notes, warnings: [] };
 }
 
 function calibratedProfile(calibration: CalibrationResult, base: DeviceProfile | undefined, notes: string[], environment?: EnvironmentInfo): DeviceProfile {

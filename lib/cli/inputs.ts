@@ -5,8 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import {
+  inferLayerFormats,
   normalizeInspectorJson,
   parseBuildLog,
+  readBuildLog,
   parseBuildReport,
   parseTrtexecProfile,
   parseTrtexecTimes,
@@ -30,6 +32,8 @@ export interface AnalysisInputs {
   estimated?: boolean;
   /** What each file was recognised as. */
   recognised: { path: string; kind: string }[];
+  /** What the readers could not use (a build report's log that is not verbose, layouts left unknown). */
+  warnings: string[];
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -38,7 +42,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** Reads and classifies each file. Unrecognisable content is ERR_ANALYSIS_INPUT naming the file. */
 export async function loadAnalysisInputs(paths: string[]): Promise<AnalysisInputs> {
-  const inputs: AnalysisInputs = { recognised: [] };
+  const inputs: AnalysisInputs = { recognised: [], warnings: [] };
   for (const path of paths) {
     let bytes: Buffer;
     try {
@@ -49,7 +53,21 @@ export async function loadAnalysisInputs(paths: string[]): Promise<AnalysisInput
     const kind = classify(path, bytes, inputs);
     inputs.recognised.push({ path, kind });
   }
+  // A build report carries TensorRT's own log of the build: read it as if it had been passed (never fatal).
+  if (inputs.report && !inputs.log && Array.isArray(inputs.report.log) && inputs.report.log.length > 0) {
+    const reading = readBuildLog(inputs.report.log.map((line) => line.message));
+    if (reading.result.recognisedLines > 0) inputs.log = reading.result;
+    inputs.warnings.push(...reading.warnings.map((warning) => `build report log: ${warning}`));
+  }
   if (!inputs.layers && inputs.report) inputs.layers = inputs.report.layers;
+  // TensorRT 10.x's inspector gives tensor types but not layouts; the log of the same build pins most of them down.
+  if (inputs.log && inputs.layers && inputs.layers.some((layer) => [...layer.inputs, ...layer.outputs].some((tensor) => tensor.format === 'unknown'))) {
+    const fromReport = inputs.report !== undefined && inputs.layers === inputs.report.layers;
+    const inference = inferLayerFormats(inputs.layers, inputs.log);
+    inputs.layers = inference.layers;
+    if (fromReport) inputs.report = { ...inputs.report!, layers: inference.layers };
+    inputs.warnings.push(...inference.warnings);
+  }
   if (inputs.report?.estimated || inputs.benchmark?.estimated) inputs.estimated = true;
   if (inputs.model && !inputs.costs) {
     try {
