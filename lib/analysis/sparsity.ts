@@ -105,6 +105,12 @@ export interface LayerSparsityExplanation {
   rulesOfThumb: string[];
   /** Measured average time per run, ms. */
   measuredMs?: number;
+  /**
+   * For `sparse-faster-elsewhere`: what TensorRT timed for the reformat copies the faster sparse kernel's formats
+   * would need (each input from the chosen layout into the sparse one, each output back), from the log's reformat
+   * timings. `missing` counts copies the log has no time for.
+   */
+  sparseReformatCost?: { totalMs: number; copies: { from: string; to: string; timeMs: number }[]; missing: number };
   reason: SparsityReason;
   /** One plain sentence. */
   sentence: string;
@@ -291,6 +297,14 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
   const pickedListKnown = Boolean((log && (log.sparsityListsFound.picked || log.sparsityListsFound.eligible)) || report);
 
   const layerByName = new Map(layers.map((layer) => [layer.name, layer]));
+  // Fastest timed reformat per `from -> to` pair (stride notation fixes the shape too), from the log.
+  const reformatTimes = new Map<string, number>();
+  const noteReformat = (formats: string | undefined, timeMs: number | null | undefined) => {
+    if (!formats || typeof timeMs !== 'number' || splitTopLevel(formats.split(' -> ')[0]).length !== 1) return;
+    reformatTimes.set(formats, Math.min(reformatTimes.get(formats) ?? Infinity, timeMs));
+  };
+  for (const entry of log?.fastest ?? []) if (/Reformat/.test(entry.implementation)) noteReformat(entry.formats, entry.timeMs);
+  for (const record of log?.tactics ?? []) for (const candidate of record.candidates) if (/Reformat/.test(candidate.implementation ?? '')) noteReformat(candidate.formats, candidate.timeMs);
   const tacticRecords = [...(report?.tactics ?? []), ...(log?.tactics ?? [])];
   // Kernel names by tactic id, for records that carry ids only (the algorithm selector's): from the log's named
   // candidates and the inspector's chosen kernels; an id seen with two names is left out.
@@ -438,6 +452,7 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
       missing.push('channel counts (layer information with detailed verbosity, or the log\'s engine layer lines)');
     }
 
+    const sparseReformatCost = reformatCostFor(chosenCandidate?.formats, overall?.bestSparse?.formats, reformatTimes);
     const measured = profileByName.get(name);
     const measuredMs = measured?.averageMs;
 
@@ -474,6 +489,7 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
       ...(channels ? { channels } : {}),
       rulesOfThumb,
       ...(measuredMs !== undefined ? { measuredMs } : {}),
+      ...(reason === 'sparse-faster-elsewhere' && sparseReformatCost ? { sparseReformatCost } : {}),
       reason,
       sentence: '',
       missing,
@@ -510,7 +526,9 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
   const nextSteps = nextStepsFor(explanations, { log, report, layers: input.layers ?? report?.layers, profile });
   if (names.length === 0) {
     warnings.push(
-      listsKnown
+      report?.options?.sparsity === 'disable' && !log?.sparsityListsFound.eligible
+        ? 'This build did not enable sparsity (sparsity: "disable"), so TensorRT considered no sparse kernels; build with `--sparsity enable` (trtexec --sparsity=enable) to see which layers are eligible and why they went sparse or not.'
+        : listsKnown
         ? 'TensorRT reported no layer eligible for sparse math: weights must be 2:4 sparse (two non-zeros in every four along the input channels), the build must allow FP16 or INT8, and sparsity must be enabled.'
         : 'No sparsity information in the inputs: the "(Sparsity)" lines appear in a build log only when sparsity is enabled (trtexec --sparsity=enable).',
     );
@@ -526,6 +544,25 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
     sources,
     estimated,
   };
+}
+
+/** Reformats between two format combinations of one layer: inputs from `chosen` to `other`, outputs back. */
+function reformatCostFor(chosen: string | undefined, other: string | undefined, times: Map<string, number>): LayerSparsityExplanation['sparseReformatCost'] {
+  if (!chosen || !other || chosen === other) return undefined;
+  const [chosenIn, chosenOut = ''] = chosen.split(' -> ');
+  const [otherIn, otherOut = ''] = other.split(' -> ');
+  const a = [splitTopLevel(chosenIn), splitTopLevel(chosenOut)];
+  const b = [splitTopLevel(otherIn), splitTopLevel(otherOut)];
+  if (a[0].length !== b[0].length || a[1].length !== b[1].length) return undefined;
+  const pairs = [...a[0].map((from, index) => [from, b[0][index]]), ...a[1].map((to, index) => [b[1][index], to])].filter(([from, to]) => from !== to);
+  const copies: { from: string; to: string; timeMs: number }[] = [];
+  let missing = 0;
+  for (const [from, to] of pairs) {
+    const time = times.get(`${from} -> ${to}`);
+    if (time === undefined) missing += 1;
+    else copies.push({ from, to, timeMs: time });
+  }
+  return { totalMs: copies.reduce((sum, copy) => sum + copy.timeMs, 0), copies, missing };
 }
 
 /** The first input's layout of a format combination (`hwc8`, `channel % 4`), for sentences. */
@@ -574,7 +611,13 @@ function sentenceFor(entry: LayerSparsityExplanation, candidates: TacticCandidat
       const best = entry.overall!.bestSparse!;
       const chosenMs = entry.chosen!.timeMs as number;
       const gain = ((chosenMs - (best.timeMs as number)) / chosenMs) * 100;
-      return `${name}${channelText} stayed dense although a sparse kernel timed ${percent(gain)} faster in isolation (${candidateText(best)}${best.formats ? ` with formats ${best.formats}` : ''} vs the chosen dense ${fmt(chosenMs)} ms${entry.chosen!.formats ? ` with ${entry.chosen!.formats}` : ''}): TensorRT picks formats for the whole graph, reformat copies included, and kept the combination where it runs dense${onFormats}${reformatText}.`;
+      const cost = entry.sparseReformatCost;
+      const saved = chosenMs - (best.timeMs as number);
+      const costText =
+        cost && cost.missing === 0 && cost.copies.length > 0
+          ? ` The ${cost.copies.length} reformat cop${cost.copies.length === 1 ? 'y' : 'ies'} into and out of the sparse kernel's formats timed ${fmt(cost.totalMs)} ms in this build, ${cost.totalMs > saved ? `more than the ${fmt(saved)} ms the sparse kernel saves` : `less than the ${fmt(saved)} ms it saves, so neighbouring layers' formats decided`}.`
+          : '';
+      return `${name}${channelText} stayed dense although a sparse kernel timed ${percent(gain)} faster in isolation (${candidateText(best)}${best.formats ? ` with formats ${best.formats}` : ''} vs the chosen dense ${fmt(chosenMs)} ms${entry.chosen!.formats ? ` with ${entry.chosen!.formats}` : ''}): TensorRT picks formats for the whole graph, reformat copies included, and kept the combination where it runs dense${onFormats}${reformatText}.${costText}`;
     }
     case 'no-sparse-timed':
       return `${name}${channelText} stayed dense because no sparse kernel was timed for this layer's shape and format (${entry.overall!.denseTimed} dense tactics timed, fastest ${candidateText(entry.overall!.bestDense!)}): TensorRT had nothing sparse to pick${reformatText}.`;

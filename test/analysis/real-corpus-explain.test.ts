@@ -173,3 +173,36 @@ describe('peaks for the H200 the corpus was built on', () => {
     expect(Math.abs(peaks.profile.fp16DenseTflops / 989.4 - 1)).toBeLessThan(0.1);
   });
 });
+
+describe('explainSparsity on the real resnet-like 2:4 build: sparse faster only in formats whose reformats cost more', () => {
+  const lines = messages('resnet-like-2of4');
+  const explanation = explainSparsity({ report: report('resnet-like-2of4') });
+
+  it('follows TensorRT\'s lists (eligible, none chosen)', () => {
+    expect(explanation.layers.filter((entry) => entry.eligible).map((entry) => entry.layer)).toEqual(ownList(lines, /^\(Sparsity\) Found \d+ layer\(s\) eligible/));
+    expect(explanation.counts.picked).toBe(ownList(lines, /^\(Sparsity\) Chose \d+ layer\(s\)/).length);
+  });
+
+  it('prices each reformat copy at TensorRT\'s own fastest time for that from -> to pair', () => {
+    // Every time TensorRT printed for a reformat pair: closing lines under "Autotuning Reformat" and cache hits.
+    const printed = new Map<string, number[]>();
+    let pair = '';
+    const add = (key: string, time: number) => printed.set(key, [...(printed.get(key) ?? []), time]);
+    for (const line of lines) {
+      const header = /^\*+ Autotuning (?:Reformat|format combination): (.*?) \*+$/.exec(line);
+      if (header) pair = header[1];
+      const closing = /\(Reformat\[0x[0-9a-f]+\]\) profiling completed in \S+ seconds\. Fastest Tactic: \S+ Time: (\S+)$/.exec(line);
+      if (closing) add(pair, Number(closing[1]));
+      const hit = /\[(.*)\] got cached result: Reformat, tactic \S+, (\S+) ms$/.exec(line);
+      if (hit) add(hit[1], Number(hit[2]));
+    }
+    const priced = explanation.layers.filter((entry) => entry.reason === 'sparse-faster-elsewhere');
+    expect(priced.length).toBeGreaterThan(0);
+    for (const entry of priced) {
+      const cost = entry.sparseReformatCost!;
+      expect(cost.missing, entry.layer).toBe(0);
+      for (const copy of cost.copies) expect(copy.timeMs).toBe(Math.min(...printed.get(`${copy.from} -> ${copy.to}`)!));
+      expect(entry.sentence).toMatch(/reformat cop(y|ies) into and out of the sparse kernel's formats timed/);
+    }
+  });
+});
