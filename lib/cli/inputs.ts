@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import {
   inferLayerFormats,
   normalizeInspectorJson,
+  reformatTimings,
   parseBuildLog,
   readBuildLog,
   parseBuildReport,
@@ -65,7 +66,18 @@ export async function loadAnalysisInputs(paths: string[]): Promise<AnalysisInput
     const fromReport = inputs.report !== undefined && inputs.layers === inputs.report.layers;
     const inference = inferLayerFormats(inputs.layers, inputs.log);
     inputs.layers = inference.layers;
-    if (fromReport) inputs.report = { ...inputs.report!, layers: inference.layers };
+    // The engine's choice runs under one combination; its time is the one timed there, not the fastest elsewhere.
+    for (const record of inputs.log.tactics) {
+      const pinned = inference.chosenFormats[record.layer];
+      const timed = pinned && record.chosen ? record.candidates.find((candidate) => candidate.formats === pinned && candidate.tactic === record.chosen!.tactic) : undefined;
+      if (timed) record.chosen = { ...timed };
+    }
+    if (fromReport) {
+      // The log's records name every kernel and carry real times; the algorithm selector's repeat them by id only.
+      const named = inputs.log.tactics.some((record) => record.candidates.some((candidate) => candidate.kernelName));
+      const tactics = named ? [...inputs.log.tactics, ...reformatTimings(inference.layers, inputs.log)] : undefined;
+      inputs.report = { ...inputs.report!, layers: inference.layers, ...(tactics ? { tactics } : {}) };
+    }
     inputs.warnings.push(...inference.warnings);
   }
   if (inputs.report?.estimated || inputs.benchmark?.estimated) inputs.estimated = true;

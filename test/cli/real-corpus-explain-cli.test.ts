@@ -42,4 +42,38 @@ describe('trtn explain on the real TensorRT 10.6 / H200 build reports', () => {
       expect(printed).toEqual(JSON.parse(readFileSync(join(corpus, name, 'explain-trtn-report.json'), 'utf8')));
     });
   }
+
+  it('compare seed003 default IO vs hwc8 IO: the two IO reformats carry TensorRT\'s own timings and make the difference', async () => {
+    const files = ['seed003-default', 'seed003-hwc8'].map((name) => {
+      const path = join(work, `${name}.json`);
+      writeFileSync(path, gunzipSync(readFileSync(join(corpus, name, 'trtn-report.json.gz'))));
+      return path;
+    });
+    const result = await runCli(['compare', ...files, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const comparison = JSON.parse(result.stdout);
+    expect(comparison.summary.reformats.a).toMatchObject({ count: 2, untimed: 0 });
+    expect(comparison.summary.reformats.b).toMatchObject({ count: 0 });
+    expect(comparison.endToEnd.verdict).toBe('faster');
+    // Each reformat's time is the one TensorRT printed for the engine's reformat tactic under that from -> to pair.
+    const report = JSON.parse(readFileSync(files[0], 'utf8'));
+    const lines: string[] = report.log.map((line: { message: string }) => line.message.trim());
+    const adding = lines.filter((line) => line.startsWith('Adding reformat layer: '));
+    expect(adding).toHaveLength(2);
+    const rows = comparison.layers.filter((row: { isReformat?: boolean; timeA?: { source: string } }) => row.isReformat);
+    expect(rows.map((row: { timeA?: { source: string } }) => row.timeA?.source)).toEqual(['builder-timing', 'builder-timing']);
+    let sum = 0;
+    for (const line of adding) {
+      const [, target, from, to] = /^Adding reformat layer: Reformatted (?:Input|Output) Tensor 0 to (.*) \(.*\) from (\S+) to (\S+)$/.exec(line)!;
+      const layer = report.layers.find((item: { name: string }) => item.name.startsWith('Reformatting CopyNode') && item.name.endsWith(target) && (line.includes('Input') === item.name.includes('Input')));
+      const header = lines.indexOf(`*************** Autotuning Reformat: ${from} -> ${to} ***************`);
+      expect(header).toBeGreaterThan(0);
+      const own = lines.slice(header + 1).find((text) => text.startsWith(`Tactic: ${layer.tacticValue} Time: `))!;
+      sum += Number(own.split('Time: ')[1]);
+    }
+    const timedA = comparison.endToEnd.aMs - comparison.endToEnd.bMs;
+    // B has the same three convolutions; the sums differ by the reformats (and the convolutions' run-to-run timing).
+    expect(Math.abs(timedA - sum)).toBeLessThan(0.002);
+    expect(comparison.summary.reformats.a.ms).toBeCloseTo(sum, 9);
+  });
 });

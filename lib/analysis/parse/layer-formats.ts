@@ -9,7 +9,7 @@
  * repeats until nothing changes. Only what the log pins down is filled in: a tensor still ambiguous stays
  * `unknown`, and the warnings say how many.
  */
-import type { LayerInfo, LayerTensor } from '../../types.js';
+import type { LayerInfo, LayerTactics, LayerTensor, TacticCandidate } from '../../types.js';
 import { sameTactic, type ParsedBuildLog } from './build-log.js';
 import { dataTypeFromWord, parseStrideTensor, splitTopLevel } from './tensor-format.js';
 
@@ -151,4 +151,35 @@ export function inferLayerFormats(layers: LayerInfo[], log: ParsedBuildLog): Lay
     warnings.push(`${unknownCount} tensor(s) keep an unknown layout: the inspector gives only their type and the log does not pin down one format combination for them.`);
   }
   return { layers: filled, chosenFormats, counts: { known: knownCount, unknown: unknownCount }, warnings };
+}
+
+/**
+ * Builder timings of the engine's reformat layers. TensorRT 10.x times each reformat as `Optimizer Reformat(…)`
+ * under `Autotuning Reformat: <from> -> <to>` and never under the engine layer's own name; with the layouts known
+ * (see {@link inferLayerFormats}) each `Reformatting CopyNode …` layer gets the time its tactic was timed with for
+ * that pair (or the pair's fastest, when its tactic is not among them). Layers without a timed pair are left out.
+ *
+ * @param layers - engine layers with layouts filled in (`formatText` in stride notation)
+ * @param log - the parsed verbose log of the same build
+ */
+export function reformatTimings(layers: LayerInfo[], log: ParsedBuildLog): LayerTactics[] {
+  const timed = new Map<string, TacticCandidate[]>();
+  const add = (candidate: TacticCandidate) => {
+    if (!candidate.formats || typeof candidate.timeMs !== 'number' || !/Reformat/.test(candidate.implementation ?? '')) return;
+    timed.set(candidate.formats, [...(timed.get(candidate.formats) ?? []), candidate]);
+  };
+  for (const record of log.tactics) record.candidates.forEach(add);
+  for (const entry of log.fastest) add({ tactic: entry.tactic, implementation: entry.implementation, timeMs: entry.timeMs, ...(entry.formats ? { formats: entry.formats } : {}) });
+  const records: LayerTactics[] = [];
+  for (const layer of layers) {
+    if (!layer.isReformat || layer.inputs.length !== 1 || layer.outputs.length !== 1) continue;
+    const pair = `${layer.inputs[0].formatText} -> ${layer.outputs[0].formatText}`;
+    const candidates = timed.get(pair);
+    if (!candidates) continue;
+    const own = layer.tacticValue ? candidates.filter((candidate) => sameTactic(candidate.tactic, layer.tacticValue)) : [];
+    const pool = own.length > 0 ? own : candidates;
+    const best = pool.reduce((a, b) => ((b.timeMs as number) < (a.timeMs as number) ? b : a));
+    records.push({ layer: layer.name, candidates: [], chosen: { ...best, formats: pair }, source: 'verbose-log' });
+  }
+  return records;
 }
