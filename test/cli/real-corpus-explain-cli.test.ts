@@ -76,4 +76,17 @@ describe('trtn explain on the real TensorRT 10.6 / H200 build reports', () => {
     expect(Math.abs(timedA - sum)).toBeLessThan(0.002);
     expect(comparison.summary.reformats.a.ms).toBeCloseTo(sum, 9);
   });
+
+  it('a GPU the tool knows nothing about does not stop the explanation: sparsity still explained, efficiency left out with a warning', async () => {
+    const report = JSON.parse(gunzipSync(readFileSync(join(corpus, 'resnet18-2of4', 'trtn-report.json.gz'))).toString('utf8'));
+    report.environment.gpu = { index: 0, name: 'Mystery GPU' };
+    const path = join(work, 'mystery.json');
+    writeFileSync(path, JSON.stringify(report));
+    const result = await runCli(['explain', path, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const printed = JSON.parse(result.stdout);
+    expect(printed.sparsity.counts).toMatchObject({ eligible: 19, picked: 1 });
+    expect(printed.efficiency).toBeUndefined();
+    expect(printed.warnings.join(' ')).toMatch(/No efficiency figures: No built-in device profile matches the GPU "Mystery GPU"/);
+  });
 });
