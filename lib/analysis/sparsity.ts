@@ -7,7 +7,7 @@
  * is missing, the explanation says so and names the capture that would supply it.
  */
 import type { BuildReport, LayerInfo, LayerProfile, LayerTactics, LayerTensor, TacticCandidate } from '../types.js';
-import { kernelIsSparse, readBuildLog, sameTactic, type ParsedBuildLog } from './parse/build-log.js';
+import { kernelIsSparse, layerInfoFromLog, readBuildLog, sameTactic, type ParsedBuildLog } from './parse/build-log.js';
 import { inferLayerFormats } from './parse/layer-formats.js';
 import { parseStrideTensor, splitTopLevel } from './parse/tensor-format.js';
 
@@ -267,6 +267,9 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
     }
   }
   let layers = input.layers ?? report?.layers ?? [];
+  // A 10.x log alone still lists the engine's layers (kernels, convolution parameters) after `Layers:`.
+  const layersFromLog = layers.length === 0 && log !== undefined && log.engineLayers.some((line) => line.kernelName !== undefined || line.convolution !== undefined);
+  if (layersFromLog) layers = layerInfoFromLog(log!);
   // The engine tactic's format combination per layer, and layouts the 10.x inspector leaves out.
   let chosenFormats: Record<string, string> = {};
   if (log && layers.length > 0) {
@@ -278,6 +281,7 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
   if (report) sources.push(`build report (${report.backend}${report.estimated ? ', estimated' : ''})`);
   if (log) sources.push(`verbose build log${log.tensorrtVersion ? ` (TensorRT ${log.tensorrtVersion})` : ''}${logFromReport ? ', the report\'s own' : ''}`);
   if (input.layers) sources.push('engine layer information');
+  if (layersFromLog) sources.push('the log\'s layer information');
   if (profile) sources.push('per-layer profile');
 
   const eligibleList: string[] = [];

@@ -95,7 +95,9 @@ function classify(path: string, bytes: Buffer, inputs: AnalysisInputs): string {
   const text = bytes.subarray(0, 4096).toString('utf8');
   const trimmed = text.trimStart();
   // trtexec log lines start with '[08/05/2024-12:06:54]', which also looks like the start of a JSON array.
-  const looksLikeLog = /^\[\d\d\/\d\d\/\d{4}-/.test(trimmed) || text.includes('[TRT]');
+  // So do TensorRT's own messages without a logger prefix (`[MemUsageChange] Init CUDA: …`, our report's log).
+  const notJsonArray = trimmed.startsWith('[') && !/^\[\s*(?:[{["\d\-\]]|true\b|false\b|null\b)/.test(trimmed);
+  const looksLikeLog = /^\[\d\d\/\d\d\/\d{4}-/.test(trimmed) || text.includes('[TRT]') || notJsonArray;
   if ((trimmed.startsWith('{') || trimmed.startsWith('[')) && !looksLikeLog) {
     let json: unknown;
     try {

@@ -89,4 +89,19 @@ describe('trtn explain on the real TensorRT 10.6 / H200 build reports', () => {
     expect(printed.efficiency).toBeUndefined();
     expect(printed.warnings.join(' ')).toMatch(/No efficiency figures: No built-in device profile matches the GPU "Mystery GPU"/);
   });
+
+  it('the verbose log alone (as text, TensorRT\'s messages one per line) gives the report\'s answer: 19 eligible, 1 chosen, same times and reasons', async () => {
+    const report = JSON.parse(gunzipSync(readFileSync(join(corpus, 'resnet18-2of4', 'trtn-report.json.gz'))).toString('utf8'));
+    const logPath = join(work, 'resnet18-build.log');
+    writeFileSync(logPath, report.log.map((line: { message: string }) => line.message).join('\n'));
+    const fromLog = JSON.parse((await runCli(['explain', logPath, '--json'])).stdout);
+    expect(fromLog.inputs).toEqual([{ path: logPath, kind: 'TensorRT build log' }]);
+    const fromReport = JSON.parse(readFileSync(join(corpus, 'resnet18-2of4', 'explain-trtn-report.json'), 'utf8'));
+    const digest = (explanation: { sparsity: { counts: unknown; layers: { layer: string; reason: string; picked: boolean; chosen?: { kernelName?: string; timeMs?: number }; overall?: { bestSparse?: { timeMs: number }; bestDense?: { timeMs: number } } }[] } }) => ({
+      counts: explanation.sparsity.counts,
+      layers: explanation.sparsity.layers.map((entry) => [entry.layer, entry.reason, entry.picked, entry.chosen?.kernelName, entry.chosen?.timeMs, entry.overall?.bestSparse?.timeMs, entry.overall?.bestDense?.timeMs]),
+    });
+    expect(digest(fromLog)).toEqual(digest(fromReport));
+    expect(fromLog.sparsity.counts).toMatchObject({ eligible: 19, picked: 1 });
+  });
 });

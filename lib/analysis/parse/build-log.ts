@@ -5,7 +5,7 @@
  * long lines that a terminal or a forum post wrapped.
  */
 import { TensorRTError } from '../../errors.js';
-import type { LayerTactics, LayerTensor, SparsitySummary, TacticCandidate } from '../../types.js';
+import type { LayerInfo, LayerTactics, LayerTensor, SparsitySummary, TacticCandidate } from '../../types.js';
 import { dataTypeFromWord, parseBracketTensor, splitTopLevel } from './tensor-format.js';
 
 /**
@@ -20,6 +20,10 @@ export interface EngineLayerLine {
   tactic?: string;
   /** 10.x `TacticName`, when the line has one. */
   kernelName?: string;
+  /** 10.x `ParameterType` (`Convolution`, `Reformat`, …). */
+  parameterType?: string;
+  /** 10.x convolution parameters, as the inspector gives them. */
+  convolution?: LayerInfo['convolution'];
   inputs: LayerTensor[];
   outputs: LayerTensor[];
 }
@@ -251,14 +255,72 @@ function engineInfoLine(name: string, layerType: string, line: string): EngineLa
   const outputText = outputsEnd >= 0 ? rest.slice(0, outputsEnd + 2) : rest;
   const tactic = /, TacticValue: (0x[0-9a-fA-F]+)/.exec(line)?.[1];
   const kernelName = /, TacticName: ([^,\s]+),/.exec(line)?.[1];
+  const parameterType = /\], ParameterType: ([A-Za-z]+)/.exec(line)?.[1];
+  const list = (key: string) => (new RegExp(`, ${key}: \\[([-\\d,]*)\\]`).exec(line)?.[1] ?? '').split(',').filter((part) => part !== '').map(Number);
+  const integer = (key: string) => {
+    const match = new RegExp(`, ${key}: (-?\\d+)`).exec(line);
+    return match ? Number(match[1]) : undefined;
+  };
+  const constant = (key: string) => {
+    const match = new RegExp(`, ${key}: \\{"Type": "([A-Za-z0-9]+)", "Count": (\\d+)\\}`).exec(line);
+    return match ? { type: match[1], count: Number(match[2]) } : undefined;
+  };
+  const outMaps = integer('OutMaps');
+  const weights = constant('Weights');
+  const bias = constant('Bias');
+  const activation = /, Activation: ([A-Z_]+)/.exec(line)?.[1];
+  const convolution: LayerInfo['convolution'] | undefined =
+    outMaps !== undefined && (parameterType === 'Convolution' || parameterType === 'Deconvolution')
+      ? {
+          kernel: list('Kernel'),
+          stride: list('Stride'),
+          prePadding: list('PrePadding'),
+          postPadding: list('PostPadding'),
+          dilation: list('Dilation'),
+          groups: integer('Groups') ?? 1,
+          outMaps,
+          ...(weights ? { weights } : {}),
+          ...(bias ? { bias } : {}),
+          hasSparseWeights: integer('HasSparseWeights') === 1,
+          hasResidual: integer('HasResidual') === 1,
+          ...(activation ? { activation } : {}),
+        }
+      : undefined;
   return {
     name,
     layerType,
     ...(tactic ? { tactic: normalizeTactic(tactic) } : {}),
     ...(kernelName ? { kernelName } : {}),
+    ...(parameterType ? { parameterType } : {}),
+    ...(convolution ? { convolution } : {}),
     inputs: infoTensors(inputText),
     outputs: infoTensors(outputText),
   };
+}
+
+/**
+ * The engine layers a 10.x verbose log lists after `Layers:`, as {@link LayerInfo} (types but no layouts, as the
+ * log prints them), for analyses given a log without the inspector JSON. The last listing wins for a repeated name.
+ */
+export function layerInfoFromLog(log: ParsedBuildLog): LayerInfo[] {
+  const byName = new Map<string, EngineLayerLine>();
+  for (const line of log.engineLayers) byName.set(line.name, line);
+  return [...byName.values()].map((line) => {
+    const types = new Set([...line.inputs, ...line.outputs].map((tensor) => tensor.dataType).filter((type) => type !== 'unknown'));
+    return {
+      name: line.name,
+      layerType: line.layerType,
+      ...(line.parameterType ? { parameterType: line.parameterType } : {}),
+      onnxNodes: /^Reformatting CopyNode/.test(line.name) ? [] : line.name.split(/ \+ | \|\| /),
+      inputs: line.inputs,
+      outputs: line.outputs,
+      ...(line.kernelName ? { tacticName: line.kernelName } : {}),
+      ...(line.tactic ? { tacticValue: line.tactic } : {}),
+      isReformat: line.layerType === 'Reformat' || line.parameterType === 'Reformat' || /^Reformatting CopyNode/.test(line.name),
+      precision: types.size === 0 ? 'unknown' : types.size === 1 ? [...types][0] : 'mixed',
+      ...(line.convolution ? { convolution: line.convolution } : {}),
+    };
+  });
 }
 
 const TIME_TOLERANCE = 1e-6;
