@@ -57,6 +57,25 @@ export const deviceProfiles: readonly DeviceProfile[] = Object.freeze([
     measured: false,
   },
   {
+    id: 'h200-sxm',
+    name: 'NVIDIA H200 SXM 141GB',
+    computeCapability: '9.0',
+    smCount: 132,
+    clockMHz: 1980,
+    fp16DenseTflops: 989.4,
+    fp16SparseTflops: 1978.9,
+    fp32Tflops: 66.9,
+    memoryBandwidthGBs: 4800,
+    kernelOverheadUs: 2.5,
+    sources: [
+      'NVIDIA H200 Tensor Core GPU datasheet (2024), H200 SXM column: FP16 Tensor Core 1,979 TFLOPS with sparsity, FP32 67 TFLOPS, 141 GB HBM3e at 4.8 TB/s',
+      'Same GH100 compute configuration as H100 SXM5 (132 SMs); the lent H200 reports 132 SMs and a 1980 MHz maximum SM clock',
+    ],
+    notes:
+      'Spec-sheet figures, not measured. Dense is half of the sparse datasheet figure. On the lent H200 a plain FP16 8192^3 GEMM reached about 790 TFLOP/s and `trtn calibrate` measured 584 TFLOP/s dense (issue 8, 2026-12-02).',
+    measured: false,
+  },
+  {
     id: 'a100-sxm-80gb',
     name: 'NVIDIA A100 SXM4 80GB',
     computeCapability: '8.0',
@@ -133,6 +152,8 @@ export function findDeviceProfile(id: string): DeviceProfile | undefined {
  */
 export function matchDeviceProfile(gpuName: string): DeviceProfile | undefined {
   const name = gpuName.toLowerCase();
+  // H200 NVL runs at a lower power limit and clock than the SXM part: no built-in figures for it.
+  if (name.includes('h200')) return name.includes('nvl') ? undefined : findDeviceProfile('h200-sxm');
   if (name.includes('h100')) return findDeviceProfile('h100-sxm');
   if (name.includes('a100')) return findDeviceProfile('a100-sxm-80gb');
   if (name.includes('3080')) return findDeviceProfile('rtx-3080');
@@ -144,4 +165,63 @@ export function matchDeviceProfile(gpuName: string): DeviceProfile | undefined {
 export function ridgePoint(profile: DeviceProfile, sparse = false): number {
   const tflops = sparse ? profile.fp16SparseTflops : profile.fp16DenseTflops;
   return (tflops * 1e12) / (profile.memoryBandwidthGBs * 1e9);
+}
+
+/**
+ * Tensor Core FP16 (FP16-accumulate) and FP32 FLOPs per SM per clock, dense, by compute capability, from NVIDIA's
+ * architecture whitepapers (V100, T4, A100, GA102, AD102, Orin, H100): they reproduce each built-in datasheet
+ * peak as SMs × clock × rate.
+ */
+const PER_SM_PER_CLOCK: Record<string, { fp16Dense: number; fp32: number }> = {
+  '7.0': { fp16Dense: 1024, fp32: 128 },
+  '7.2': { fp16Dense: 1024, fp32: 128 },
+  '7.5': { fp16Dense: 1024, fp32: 128 },
+  '8.0': { fp16Dense: 2048, fp32: 128 },
+  '8.6': { fp16Dense: 1024, fp32: 256 },
+  '8.7': { fp16Dense: 2048, fp32: 256 },
+  '8.9': { fp16Dense: 1024, fp32: 256 },
+  '9.0': { fp16Dense: 4096, fp32: 256 },
+};
+
+/** What {@link approximateDeviceProfile} needs to know about a GPU (the driver's own figures). */
+export interface GpuFacts {
+  name: string;
+  computeCapability?: string;
+  smCount?: number;
+  /** Maximum (else current) SM clock, MHz. */
+  smClockMHz?: number;
+  /** Maximum (else current) memory clock as the driver reports it, MHz (data moves twice per clock). */
+  memoryClockMHz?: number;
+  memoryBusWidthBits?: number;
+}
+
+/**
+ * An approximate profile for a GPU without a built-in one, computed from its SM count, clocks and memory bus
+ * (peak = SMs × clock × per-SM rate of its architecture; bandwidth = 2 × memory clock × bus width). Labelled
+ * approximate in its id, name and notes; `undefined` when the driver's figures are missing or the architecture
+ * is not in the table.
+ */
+export function approximateDeviceProfile(gpu: GpuFacts): DeviceProfile | undefined {
+  const rates = gpu.computeCapability ? PER_SM_PER_CLOCK[gpu.computeCapability] : undefined;
+  if (!rates || !gpu.smCount || !gpu.smClockMHz || !gpu.memoryClockMHz || !gpu.memoryBusWidthBits) return undefined;
+  const dense = (gpu.smCount * gpu.smClockMHz * 1e6 * rates.fp16Dense) / 1e12;
+  const bandwidth = (2 * gpu.memoryClockMHz * 1e6 * (gpu.memoryBusWidthBits / 8)) / 1e9;
+  const slug = gpu.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'gpu';
+  return {
+    id: `approximate-${slug}`,
+    name: `${gpu.name} (approximate)`,
+    computeCapability: gpu.computeCapability!,
+    smCount: gpu.smCount,
+    clockMHz: gpu.smClockMHz,
+    fp16DenseTflops: Math.round(dense * 10) / 10,
+    fp16SparseTflops: Math.round(dense * 20) / 10,
+    fp32Tflops: Math.round(((gpu.smCount * gpu.smClockMHz * 1e6 * rates.fp32) / 1e12) * 10) / 10,
+    memoryBandwidthGBs: Math.round(bandwidth),
+    kernelOverheadUs: 5,
+    sources: [
+      `Approximate, not a datasheet: ${gpu.smCount} SMs × ${gpu.smClockMHz} MHz × ${rates.fp16Dense} FP16 Tensor Core FLOPs/clock/SM (compute capability ${gpu.computeCapability}); sparse = 2 × dense; bandwidth 2 × ${gpu.memoryClockMHz} MHz × ${gpu.memoryBusWidthBits}-bit bus`,
+    ],
+    notes: 'No built-in profile matches this GPU; figures derived from the driver-reported configuration. Run `trtn calibrate` for measured ceilings.',
+    measured: false,
+  };
 }

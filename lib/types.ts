@@ -217,6 +217,11 @@ export interface TacticCandidate {
   formats?: string;
   /** True when the time is a cost-model estimate. */
   estimated?: boolean;
+  /**
+   * Set when this layer was not timed itself but got a timing-cache hit (`got cached result`): the layer whose
+   * timing was reused, or `unknown` when the log does not show it.
+   */
+  cachedFrom?: string;
 }
 
 /** Tactics for one layer: the choice and everything the builder timed. */

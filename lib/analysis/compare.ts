@@ -93,7 +93,8 @@ export interface Comparison {
     changed: number;
     added: number;
     removed: number;
-    reformats: { a: { count: number; ms: number }; b: { count: number; ms: number } };
+    /** Reformat layers, their summed time and how many of them have no time. */
+    reformats: { a: { count: number; ms: number; untimed: number }; b: { count: number; ms: number; untimed: number } };
     sparseLayers: { a: number; b: number };
   };
   endToEnd: EndToEndVerdict;
@@ -192,9 +193,13 @@ export function compareBuilds(a: BuildReport | ComparableBuild, b: BuildReport |
     rows.push({ status: 'added', nameB: layer.name, isReformat: layer.isReformat, changes: [], timeB, deltaMs: timeB?.ms });
   }
 
-  const reformatTotals = (build: ComparableBuild, times: Map<string, LayerTiming>): { count: number; ms: number } => {
+  const reformatTotals = (build: ComparableBuild, times: Map<string, LayerTiming>): { count: number; ms: number; untimed: number } => {
     const reformats = build.layers.filter((layer) => layer.isReformat);
-    return { count: reformats.length, ms: reformats.reduce((sum, layer) => sum + (times.get(layer.name)?.ms ?? 0), 0) };
+    return {
+      count: reformats.length,
+      ms: reformats.reduce((sum, layer) => sum + (times.get(layer.name)?.ms ?? 0), 0),
+      untimed: reformats.filter((layer) => times.get(layer.name) === undefined).length,
+    };
   };
   const sparseCount = (build: ComparableBuild, chosen: Map<string, LayerTactics['chosen']>): number =>
     build.layers.filter((layer) => isSparse(layer, chosen.get(layer.name))).length;
@@ -220,8 +225,14 @@ function layerTimes(build: ComparableBuild): Map<string, LayerTiming> {
   const times = new Map<string, LayerTiming>();
   const estimated = build.estimated === true;
   for (const record of build.tactics ?? []) {
-    if (record.chosen?.timeMs !== null && record.chosen?.timeMs !== undefined) {
-      times.set(record.layer, { ms: record.chosen.timeMs, source: 'builder-timing', estimated: estimated || record.chosen.estimated === true });
+    let chosen = record.chosen;
+    // TensorRT 10.6's algorithm selector reports the chosen algorithm with a 0 ms timing: take the time the same
+    // tactic was timed with under the same formats, or call it missing.
+    if (chosen && chosen.timeMs === 0 && record.source === 'algorithm-selector') {
+      chosen = record.candidates.find((candidate) => candidate.tactic === chosen!.tactic && candidate.formats === chosen!.formats && typeof candidate.timeMs === 'number' && candidate.timeMs > 0);
+    }
+    if (chosen?.timeMs !== null && chosen?.timeMs !== undefined) {
+      times.set(record.layer, { ms: chosen.timeMs, source: 'builder-timing', estimated: estimated || chosen.estimated === true });
     }
   }
   for (const estimate of build.estimates ?? []) times.set(estimate.layer, { ms: estimate.chosenTimeMs, source: 'estimate', estimated: true });
@@ -315,6 +326,12 @@ function verdict(a: ComparableBuild, b: ComparableBuild, timesA: Map<string, Lay
   };
 }
 
+function reformatText(totals: { count: number; ms: number; untimed: number }): string {
+  if (totals.count === 0) return fmtMs(0);
+  if (totals.untimed === totals.count) return 'no times';
+  return `${fmtMs(totals.ms)}${totals.untimed > 0 ? `, ${totals.untimed} without a time` : ''}`;
+}
+
 /** Plain-text rendering of a {@link Comparison}: verdict, summary, then every layer that differs. */
 export function formatComparison(comparison: Comparison): string {
   const { a, b } = comparison.labels;
@@ -340,7 +357,7 @@ export function formatComparison(comparison: Comparison): string {
   const summary = comparison.summary;
   lines.push(
     `Layers: ${summary.matched} matched (${summary.changed} changed), ${summary.removed} only in ${a}, ${summary.added} only in ${b}. ` +
-      `Reformats: ${a} ${summary.reformats.a.count} (${fmtMs(summary.reformats.a.ms)}), ${b} ${summary.reformats.b.count} (${fmtMs(summary.reformats.b.ms)}). ` +
+      `Reformats: ${a} ${summary.reformats.a.count} (${reformatText(summary.reformats.a)}), ${b} ${summary.reformats.b.count} (${reformatText(summary.reformats.b)}). ` +
       `Sparse layers: ${a} ${summary.sparseLayers.a}, ${b} ${summary.sparseLayers.b}.`,
   );
   const interesting = comparison.layers.filter((row) => row.status !== 'matched' || row.changes.length > 0 || (row.deltaMs !== undefined && row.deltaMs !== 0));

@@ -194,7 +194,7 @@ export function analyzeEfficiency(input: EfficiencyInput): EfficiencyReport {
   const conventions = [
     'FLOPs count a multiply-add as 2 (the datasheet convention); bias additions and activations are not counted.',
     'Bytes: each input and output activation once at its actual type, channels padded to the format vector (hwc8 to 8, chw16 to 16, chw32 to 32), plus weights at the compute precision. 1 GB = 10^9 B.',
-    `Roofline: bound time = max(FLOPs / peak, bytes / ${fmt(bandwidthGBs, 4)} GB/s); peaks are ${input.peaks.source === 'calibrated' ? 'measured on this GPU (calibration)' : 'datasheet figures (real kernels reach less)'}.`,
+    `Roofline: bound time = max(FLOPs / peak, bytes / ${fmt(bandwidthGBs, 4)} GB/s); peaks are ${input.peaks.source === 'calibrated' ? 'measured on this GPU (calibration)' : input.peaks.source === 'approximate' ? 'APPROXIMATE figures computed from the GPU configuration (no built-in profile; real kernels reach less)' : 'datasheet figures (real kernels reach less)'}.`,
   ];
   if (totals.endToEndMs !== undefined && totals.layerTimeSumMs > 0) {
     const gap = totals.endToEndMs - totals.layerTimeSumMs;

@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { deviceProfiles, findDeviceProfile, matchDeviceProfile, type DeviceProfile } from '../devices.js';
+import { approximateDeviceProfile, deviceProfiles, findDeviceProfile, matchDeviceProfile, type DeviceProfile } from '../devices.js';
 import { TensorRTError } from '../errors.js';
 import type { EnvironmentInfo } from '../types.js';
 
@@ -37,13 +37,16 @@ export interface CalibrationResult {
 export interface ResolvedPeaks {
   /** The figures. `profile.measured` is true exactly when `source` is `'calibrated'`. */
   profile: DeviceProfile;
-  /** `calibrated`: this GPU's measured ceilings; `datasheet`: the built-in profile's published peaks. */
-  source: 'calibrated' | 'datasheet';
+  /**
+   * `calibrated`: this GPU's measured ceilings; `datasheet`: the built-in profile's published peaks;
+   * `approximate`: no profile matches, so the peaks are computed from the GPU's SM count, clocks and bus.
+   */
+  source: 'calibrated' | 'datasheet' | 'approximate';
   /** Why these figures, and their caveats, in plain words. */
   notes: string[];
   /**
-   * Problems with the choice itself, e.g. a `deviceProfileId` that differs from the device the times were
-   * estimated for or measured on: percentages then compare one GPU's times with another GPU's peaks.
+   * Reasons to distrust the figures: an approximate profile, or a `deviceProfileId` that differs from the device
+   * the times were estimated for or measured on (percentages then compare one GPU's times with another's peaks).
    */
   warnings: string[];
 }
@@ -134,11 +137,27 @@ export function resolvePeaks(options: ResolvePeaksOptions = {}): ResolvedPeaks {
     }
   }
 
+  if (!base && gpuName) {
+    const gpu = environment?.gpu;
+    const approximate = approximateDeviceProfile({
+      name: gpuName,
+      computeCapability: gpu?.computeCapability,
+      smCount: gpu?.smCount,
+      smClockMHz: gpu?.clocks?.maxSmMHz ?? gpu?.clocks?.smMHz,
+      memoryClockMHz: gpu?.clocks?.maxMemoryMHz ?? gpu?.clocks?.memoryMHz,
+      memoryBusWidthBits: gpu?.memoryBusWidthBits,
+    });
+    if (approximate) {
+      const warning = `No built-in device profile matches the GPU "${gpuName}": using approximate peaks computed from its configuration (FP16 dense ${approximate.fp16DenseTflops} TFLOP/s, ${approximate.memoryBandwidthGBs} GB/s). Pass \`deviceProfileId\` or run \`trtn calibrate\` for firmer figures.`;
+      notes.push(warning, ...approximate.sources);
+      return { profile: approximate, source: 'approximate', notes, warnings: [...warnings, warning] };
+    }
+  }
   if (!base) {
     throw new TensorRTError(
       'ERR_INVALID_ARGUMENT',
       gpuName
-        ? `No built-in device profile matches the GPU "${gpuName}". Pass \`deviceProfileId\` (one of ${knownIds()}) or run \`trtn calibrate\` on this GPU to measure its peaks.`
+        ? `No built-in device profile matches the GPU "${gpuName}" and the report lacks the SM count, clocks or memory bus to approximate one. Pass \`deviceProfileId\` (one of ${knownIds()}) or run \`trtn calibrate\` on this GPU to measure its peaks.`
         : `Cannot tell which GPU to normalise against: pass \`deviceProfileId\` (one of ${knownIds()}), an environment with a GPU name, or a calibration.`,
     );
   }

@@ -7,13 +7,15 @@
  * is missing, the explanation says so and names the capture that would supply it.
  */
 import type { BuildReport, LayerInfo, LayerProfile, LayerTactics, LayerTensor, TacticCandidate } from '../types.js';
-import { kernelIsSparse, sameTactic, type ParsedBuildLog } from './parse/build-log.js';
+import { kernelIsSparse, layerInfoFromLog, readBuildLog, sameTactic, type ParsedBuildLog } from './parse/build-log.js';
+import { inferLayerFormats } from './parse/layer-formats.js';
+import { parseStrideTensor, splitTopLevel } from './parse/tensor-format.js';
 
 /** Input to {@link explainSparsity}; give whatever you have, more sources give firmer answers. */
 export interface SparsityExplainInput {
   /** This package's build report (sparsity lists, tactics, layers). */
   report?: BuildReport;
-  /** A parsed TensorRT verbose build log. */
+  /** A parsed TensorRT verbose build log. Defaults to reading the report's own `log`, when it has one. */
   log?: ParsedBuildLog;
   /** Engine layers (inspector JSON, normalised). Defaults to the report's layers. */
   layers?: LayerInfo[];
@@ -103,6 +105,12 @@ export interface LayerSparsityExplanation {
   rulesOfThumb: string[];
   /** Measured average time per run, ms. */
   measuredMs?: number;
+  /**
+   * For `sparse-faster-elsewhere`: what TensorRT timed for the reformat copies the faster sparse kernel's formats
+   * would need (each input from the chosen layout into the sparse one, each output back), from the log's reformat
+   * timings. `missing` counts copies the log has no time for.
+   */
+  sparseReformatCost?: { totalMs: number; copies: { from: string; to: string; timeMs: number }[]; missing: number };
   reason: SparsityReason;
   /** One plain sentence. */
   sentence: string;
@@ -161,7 +169,9 @@ function summarize(tensor: LayerTensor): TensorFormatSummary {
   };
 }
 
-function alignmentText(tensors: TensorFormatSummary[]): string | undefined {
+function alignmentText(all: TensorFormatSummary[]): string | undefined {
+  // Activations only: a convolution's bias and scale inputs are 1-D and always linear.
+  const tensors = all.filter((tensor) => tensor.dimensions.length >= 3);
   if (tensors.length === 0) return undefined;
   const widths = [...new Set(tensors.map((tensor) => tensor.channelAlignment))];
   if (widths.length === 1) return widths[0] > 1 ? `channel % ${widths[0]}` : 'unvectorised channels';
@@ -238,14 +248,41 @@ function kernelText(kernel: number[] | undefined): string {
  * @returns per-layer explanations with one sentence each, verdicts, time saved and what to capture next
  */
 export function explainSparsity(input: SparsityExplainInput): SparsityExplanation {
-  const { report, log, profile } = input;
-  const layers = input.layers ?? report?.layers ?? [];
+  const { report, profile } = input;
+  const warnings: string[] = [];
+  let log = input.log;
+  let logFromReport = false;
+  if (!log && report && Array.isArray(report.log) && report.log.length > 0) {
+    const reading = readBuildLog(report.log.map((line) => line.message));
+    if (reading.result.recognisedLines > 0) {
+      log = reading.result;
+      logFromReport = true;
+      // The mock's log prints its cost-model estimates as times; keep them labelled.
+      if (report.estimated) {
+        for (const record of log.tactics) {
+          record.candidates = record.candidates.map((candidate) => ({ ...candidate, estimated: true }));
+          if (record.chosen) record.chosen = { ...record.chosen, estimated: true };
+        }
+      }
+    }
+  }
+  let layers = input.layers ?? report?.layers ?? [];
+  // A 10.x log alone still lists the engine's layers (kernels, convolution parameters) after `Layers:`.
+  const layersFromLog = layers.length === 0 && log !== undefined && log.engineLayers.some((line) => line.kernelName !== undefined || line.convolution !== undefined);
+  if (layersFromLog) layers = layerInfoFromLog(log!);
+  // The engine tactic's format combination per layer, and layouts the 10.x inspector leaves out.
+  let chosenFormats: Record<string, string> = {};
+  if (log && layers.length > 0) {
+    const inference = inferLayerFormats(layers, log);
+    chosenFormats = inference.chosenFormats;
+    layers = inference.layers;
+  }
   const sources: string[] = [];
   if (report) sources.push(`build report (${report.backend}${report.estimated ? ', estimated' : ''})`);
-  if (log) sources.push(`verbose build log${log.tensorrtVersion ? ` (TensorRT ${log.tensorrtVersion})` : ''}`);
+  if (log) sources.push(`verbose build log${log.tensorrtVersion ? ` (TensorRT ${log.tensorrtVersion})` : ''}${logFromReport ? ', the report\'s own' : ''}`);
   if (input.layers) sources.push('engine layer information');
+  if (layersFromLog) sources.push('the log\'s layer information');
   if (profile) sources.push('per-layer profile');
-  const warnings: string[] = [];
 
   const eligibleList: string[] = [];
   const pickedList: string[] = [];
@@ -264,7 +301,32 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
   const pickedListKnown = Boolean((log && (log.sparsityListsFound.picked || log.sparsityListsFound.eligible)) || report);
 
   const layerByName = new Map(layers.map((layer) => [layer.name, layer]));
+  // Fastest timed reformat per `from -> to` pair (stride notation fixes the shape too), from the log.
+  const reformatTimes = new Map<string, number>();
+  const noteReformat = (formats: string | undefined, timeMs: number | null | undefined) => {
+    if (!formats || typeof timeMs !== 'number' || splitTopLevel(formats.split(' -> ')[0]).length !== 1) return;
+    reformatTimes.set(formats, Math.min(reformatTimes.get(formats) ?? Infinity, timeMs));
+  };
+  for (const entry of log?.fastest ?? []) if (/Reformat/.test(entry.implementation)) noteReformat(entry.formats, entry.timeMs);
+  for (const record of log?.tactics ?? []) for (const candidate of record.candidates) if (/Reformat/.test(candidate.implementation ?? '')) noteReformat(candidate.formats, candidate.timeMs);
   const tacticRecords = [...(report?.tactics ?? []), ...(log?.tactics ?? [])];
+  // Kernel names by tactic id, for records that carry ids only (the algorithm selector's): from the log's named
+  // candidates and the inspector's chosen kernels; an id seen with two names is left out.
+  const nameByTactic = new Map<string, string | null>();
+  const noteName = (tactic: string | undefined, kernelName: string | undefined) => {
+    if (!tactic || !kernelName) return;
+    const key = tactic.toLowerCase();
+    const previous = nameByTactic.get(key);
+    if (previous === undefined) nameByTactic.set(key, kernelName);
+    else if (previous !== null && previous !== kernelName) nameByTactic.set(key, null);
+  };
+  for (const record of log?.tactics ?? []) for (const candidate of record.candidates) noteName(candidate.tactic, candidate.kernelName);
+  for (const layer of layers) noteName(layer.tacticValue, layer.tacticName);
+  const withName = (candidate: TacticCandidate): TacticCandidate => {
+    if (candidate.kernelName) return candidate;
+    const kernelName = nameByTactic.get(candidate.tactic.toLowerCase());
+    return kernelName ? { ...candidate, kernelName, sparse: kernelIsSparse(kernelName) } : candidate;
+  };
   const profileByName = new Map((profile ?? []).map((entry) => [entry.name, entry]));
 
   const names: string[] = [...eligibleList];
@@ -293,8 +355,15 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
     }
     if (eligible === undefined && listsKnown) eligible = false;
 
-    // The chosen kernel, from every source that names it.
-    const records = tacticsFor(tacticRecords, name);
+    // The chosen kernel, from every source that names it. The log's own timings win when it has named ones: the
+    // report's algorithm-selector records repeat them with ids only.
+    const logRecords = log ? tacticsFor(log.tactics, name) : [];
+    const logNamed = logRecords.some((record) => record.candidates.some((candidate) => candidate.kernelName));
+    const records = (logNamed ? logRecords : tacticsFor(tacticRecords, name)).map((record) => ({
+      ...record,
+      candidates: record.candidates.map(withName),
+      ...(record.chosen ? { chosen: withName(record.chosen) } : {}),
+    }));
     const candidates = records.flatMap((record) => record.candidates);
     const recordChoice = records.map((record) => record.chosen).find((choice) => choice !== undefined);
     const logLine = log?.engineLayers.find((line) => line.name === name);
@@ -330,16 +399,26 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
     }
     if (kernelSparse !== undefined) {
       evidence.push(`chosen kernel ${kernelSparse ? 'is' : 'is not'} a sparse kernel (its name ${kernelSparse ? 'contains' : 'lacks'} "sparse"/"sptensor")`);
-      if (picked === undefined) picked = kernelSparse;
-      else if (picked !== kernelSparse) warnings.push(`${name}: the sparsity list says ${picked ? 'picked' : 'not picked'} but the chosen kernel ${chosen.kernelName} says ${kernelSparse ? 'sparse' : 'dense'}; the sources probably come from different builds.`);
+      // The engine's kernel is what runs: it decides over a list that may describe another build (or be empty
+      // because an older reader missed TensorRT's wording).
+      if (picked !== undefined && picked !== kernelSparse) {
+        warnings.push(`${name}: the sparsity list says ${picked ? 'picked' : 'not picked'} but the chosen kernel ${chosen.kernelName} is ${kernelSparse ? 'sparse' : 'dense'}; going by the kernel. The sources probably come from different builds.`);
+      }
+      picked = kernelSparse;
     }
     if (Object.keys(chosen).length === 0) missing.push('which kernel the engine uses (layer information with detailed profiling verbosity)');
 
     // Timings.
     const overall = candidates.length > 0 ? timing(candidates) : undefined;
-    const chosenCandidate = chosen.tactic ? candidates.find((candidate) => sameTactic(candidate.tactic, chosen.tactic) && candidate.formats) : undefined;
+    // The combination the engine runs under, when the log pins it down; else the first one its tactic was timed in.
+    const pinned = chosenFormats[name];
+    const chosenCandidate = chosen.tactic
+      ? ((pinned ? candidates.find((candidate) => sameTactic(candidate.tactic, chosen.tactic) && candidate.formats === pinned) : undefined) ??
+        candidates.find((candidate) => sameTactic(candidate.tactic, chosen.tactic) && candidate.formats))
+      : undefined;
     const underChosenFormats = chosenCandidate?.formats ? { ...timing(candidates.filter((candidate) => candidate.formats === chosenCandidate.formats)), formats: chosenCandidate.formats } : undefined;
-    if (chosen.timeMs === undefined && chosenCandidate) chosen.timeMs = chosenCandidate.timeMs;
+    if (chosenCandidate && (chosen.timeMs === undefined || chosen.timeMs === null || (pinned !== undefined && chosenCandidate.formats === pinned))) chosen.timeMs = chosenCandidate.timeMs;
+    if (chosenCandidate?.cachedFrom) evidence.push(`timings reused from ${chosenCandidate.cachedFrom} (TensorRT's timing cache: "got cached result")`);
     if (chosenCandidate?.formats) chosen.formats = chosenCandidate.formats;
 
     // Formats.
@@ -377,6 +456,7 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
       missing.push('channel counts (layer information with detailed verbosity, or the log\'s engine layer lines)');
     }
 
+    const sparseReformatCost = reformatCostFor(chosenCandidate?.formats, overall?.bestSparse?.formats, reformatTimes);
     const measured = profileByName.get(name);
     const measuredMs = measured?.averageMs;
 
@@ -413,6 +493,7 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
       ...(channels ? { channels } : {}),
       rulesOfThumb,
       ...(measuredMs !== undefined ? { measuredMs } : {}),
+      ...(reason === 'sparse-faster-elsewhere' && sparseReformatCost ? { sparseReformatCost } : {}),
       reason,
       sentence: '',
       missing,
@@ -449,7 +530,9 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
   const nextSteps = nextStepsFor(explanations, { log, report, layers: input.layers ?? report?.layers, profile });
   if (names.length === 0) {
     warnings.push(
-      listsKnown
+      report?.options?.sparsity === 'disable' && !log?.sparsityListsFound.eligible
+        ? 'This build did not enable sparsity (sparsity: "disable"), so TensorRT considered no sparse kernels; build with `--sparsity enable` (trtexec --sparsity=enable) to see which layers are eligible and why they went sparse or not.'
+        : listsKnown
         ? 'TensorRT reported no layer eligible for sparse math: weights must be 2:4 sparse (two non-zeros in every four along the input channels), the build must allow FP16 or INT8, and sparsity must be enabled.'
         : 'No sparsity information in the inputs: the "(Sparsity)" lines appear in a build log only when sparsity is enabled (trtexec --sparsity=enable).',
     );
@@ -465,6 +548,33 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
     sources,
     estimated,
   };
+}
+
+/** Reformats between two format combinations of one layer: inputs from `chosen` to `other`, outputs back. */
+function reformatCostFor(chosen: string | undefined, other: string | undefined, times: Map<string, number>): LayerSparsityExplanation['sparseReformatCost'] {
+  if (!chosen || !other || chosen === other) return undefined;
+  const [chosenIn, chosenOut = ''] = chosen.split(' -> ');
+  const [otherIn, otherOut = ''] = other.split(' -> ');
+  const a = [splitTopLevel(chosenIn), splitTopLevel(chosenOut)];
+  const b = [splitTopLevel(otherIn), splitTopLevel(otherOut)];
+  if (a[0].length !== b[0].length || a[1].length !== b[1].length) return undefined;
+  const pairs = [...a[0].map((from, index) => [from, b[0][index]]), ...a[1].map((to, index) => [b[1][index], to])].filter(([from, to]) => from !== to);
+  const copies: { from: string; to: string; timeMs: number }[] = [];
+  let missing = 0;
+  for (const [from, to] of pairs) {
+    const time = times.get(`${from} -> ${to}`);
+    if (time === undefined) missing += 1;
+    else copies.push({ from, to, timeMs: time });
+  }
+  return { totalMs: copies.reduce((sum, copy) => sum + copy.timeMs, 0), copies, missing };
+}
+
+/** The first input's layout of a format combination (`hwc8`, `channel % 4`), for sentences. */
+function layoutOf(combination: string | undefined): string | undefined {
+  const first = combination ? splitTopLevel(combination.split(' -> ')[0])[0] : undefined;
+  const facts = first ? parseStrideTensor(first) : undefined;
+  if (!facts) return undefined;
+  return facts.format !== 'unknown' ? facts.format : facts.channelAlignment > 1 ? `channel % ${facts.channelAlignment}` : undefined;
 }
 
 function candidateText(candidate: TacticCandidate): string {
@@ -494,28 +604,42 @@ function sentenceFor(entry: LayerSparsityExplanation, candidates: TacticCandidat
     case 'dense-faster': {
       const scope = entry.underChosenFormats?.bestDense && entry.underChosenFormats.bestSparse ? entry.underChosenFormats : entry.overall!;
       const where = scope === entry.underChosenFormats ? ' under the format combination it ended up with' : '';
+      if (scope !== entry.underChosenFormats && entry.underChosenFormats && !entry.underChosenFormats.bestSparse) {
+        const chosenLayout = layoutOf(entry.underChosenFormats.formats);
+        const sparseLayout = layoutOf(scope.bestSparse!.formats);
+        return `${name}${channelText} stayed dense: no sparse kernel was timed under the formats it runs in${chosenLayout ? ` (${chosenLayout})` : ''}, and where one was${sparseLayout ? ` (${sparseLayout})` : ''} the best sparse ${candidateText(scope.bestSparse!)} lost to the best dense ${candidateText(scope.bestDense!)} by ${percent(scope.sparseSlowerByPercent!)}${reformatText}.`;
+      }
       return `${name}${channelText} stayed dense because the dense kernel was faster when TensorRT timed both${where}: dense ${candidateText(scope.bestDense!)} beat the best sparse ${candidateText(scope.bestSparse!)} by ${percent(scope.sparseSlowerByPercent!)}${reformatText}.`;
     }
     case 'sparse-faster-elsewhere': {
       const best = entry.overall!.bestSparse!;
       const chosenMs = entry.chosen!.timeMs as number;
       const gain = ((chosenMs - (best.timeMs as number)) / chosenMs) * 100;
-      return `${name}${channelText} stayed dense although a sparse kernel timed ${percent(gain)} faster in isolation (${candidateText(best)}${best.formats ? ` with formats ${best.formats}` : ''} vs the chosen dense ${fmt(chosenMs)} ms${entry.chosen!.formats ? ` with ${entry.chosen!.formats}` : ''}): TensorRT picks formats for the whole graph, reformat copies included, and kept the combination where it runs dense${onFormats}${reformatText}.`;
+      const cost = entry.sparseReformatCost;
+      const saved = chosenMs - (best.timeMs as number);
+      const costText =
+        cost && cost.missing === 0 && cost.copies.length > 0
+          ? ` The ${cost.copies.length} reformat cop${cost.copies.length === 1 ? 'y' : 'ies'} into and out of the sparse kernel's formats timed ${fmt(cost.totalMs)} ms in this build, ${cost.totalMs > saved ? `more than the ${fmt(saved)} ms the sparse kernel saves` : `less than the ${fmt(saved)} ms it saves, so neighbouring layers' formats decided`}.`
+          : '';
+      return `${name}${channelText} stayed dense although a sparse kernel timed ${percent(gain)} faster in isolation (${candidateText(best)}${best.formats ? ` with formats ${best.formats}` : ''} vs the chosen dense ${fmt(chosenMs)} ms${entry.chosen!.formats ? ` with ${entry.chosen!.formats}` : ''}): TensorRT picks formats for the whole graph, reformat copies included, and kept the combination where it runs dense${onFormats}${reformatText}.${costText}`;
     }
     case 'no-sparse-timed':
       return `${name}${channelText} stayed dense because no sparse kernel was timed for this layer's shape and format (${entry.overall!.denseTimed} dense tactics timed, fastest ${candidateText(entry.overall!.bestDense!)}): TensorRT had nothing sparse to pick${reformatText}.`;
     case 'tactics-unnamed': {
       const timed = candidates.filter((candidate) => typeof candidate.timeMs === 'number');
-      const runners = [...new Set(timed.map((candidate) => candidate.implementation ?? 'unknown runner'))];
+      const unnamed = timed.filter((candidate) => candidate.sparse === undefined);
+      const runners = [...new Set(unnamed.map((candidate) => candidate.implementation ?? 'unknown runner'))];
       const fastest = timed.slice().sort((a, b) => (a.timeMs as number) - (b.timeMs as number))[0];
       const chosenTimed = entry.chosen?.tactic ? timed.some((candidate) => sameTactic(candidate.tactic, entry.chosen?.tactic)) : false;
       const chosenNote = entry.chosen?.tactic && !chosenTimed ? ', and the chosen kernel is not among them' : '';
       const types = [...new Set(timed.flatMap((candidate) => [...(candidate.formats ?? '').matchAll(/\b([A-Za-z0-9]+)\(/g)].map((match) => match[1])))];
       const typeNote = types.length > 0 ? ` under ${types.join('/')} format combinations` : '';
-      return `${name}${channelText} is eligible but runs dense${kernel}${onFormats}${reformatText}; the log times ${timed.length} tactic(s) from ${runners.join(', ')}${typeNote} without kernel names (fastest ${fmt(fastest.timeMs as number)} ms)${chosenNote}, so how a sparse kernel compared cannot be read from it.`;
+      // Only a kernel known to be dense is called dense.
+      const runs = entry.chosen?.sparse === false ? `runs dense${kernel}` : `did not go sparse${kernel ? ` (engine kernel${kernel})` : ''}`;
+      return `${name}${channelText} is eligible but ${runs}${onFormats}${reformatText}; ${unnamed.length} of its ${timed.length} timed tactic(s) (${runners.join(', ')}${typeNote}) have no kernel name that says sparse or dense (fastest ${fmt(fastest.timeMs as number)} ms)${chosenNote}, so how a sparse kernel compared cannot be read from them.`;
     }
     case 'no-timings':
-      return `${name}${channelText} is eligible but did not go sparse${kernel ? `; it runs dense${kernel}` : ''}${onFormats}${reformatText}; the inputs have no per-tactic times for it, so whether a sparse kernel was slower or was never timed is unknown.`;
+      return `${name}${channelText} is eligible but did not go sparse${kernel ? `; it runs${entry.chosen?.sparse === false ? ' dense' : ''}${kernel}` : ''}${onFormats}${reformatText}; the inputs have no per-tactic times for it, so whether a sparse kernel was slower or was never timed is unknown.`;
     default:
       return `${name}${channelText}: whether it went sparse is unknown from these inputs.`;
   }

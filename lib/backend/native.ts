@@ -4,7 +4,9 @@
  * tables, tactic tables) is computed here with the same pure-TS code that analyses files from elsewhere.
  */
 import os from 'node:os';
-import { normalizeInspectorJson, parseBuildLog } from '../analysis/index.js';
+import { normalizeInspectorJson } from '../analysis/index.js';
+import { readBuildLog } from '../analysis/parse/build-log.js';
+import { inferLayerFormats } from '../analysis/parse/layer-formats.js';
 import { TensorRTError } from '../errors.js';
 import { isMockPlan } from '../mock/container.js';
 import type { BackendAddon, NativeAlgorithmRecord, NativeBenchmarkOptions, NativeBuildOptions, NativeEngine, NativeInputs, NativeIOTensor, NativeOutputs } from '../native.js';
@@ -385,18 +387,16 @@ export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
     }
     const logText = result.log.map((line) => line.message);
     const warnings = [...result.warnings];
-    // The log is read for tactic tables and sparsity lists; a log it cannot read (non-verbose, or a wording it
-    // does not know) costs those tables, never the build.
-    let parsedLog: Pick<ReturnType<typeof parseBuildLog>, 'tactics' | 'sparsity'>;
-    try {
-      parsedLog = parseBuildLog(logText);
-    } catch (error) {
-      parsedLog = { tactics: [], sparsity: { eligible: [], picked: [] } };
-      // A default (non-verbose) build of a dense model prints nothing the reader looks for; that is not news.
-      if (options.recordTactics || options.sparsity !== 'disable') warnings.push(`The build log could not be read for tactics and sparsity lists (${(error as Error).message.split('\n')[0]}); report.tactics and report.sparsity are empty.`);
-    }
+    // The log is read for tactic tables, sparsity lists and tensor layouts; a log it cannot read (non-verbose, or a
+    // wording it does not know) costs those tables, never the build.
+    const reading = readBuildLog(logText);
+    const parsedLog = reading.result;
+    // A default (non-verbose) build of a dense model prints nothing the reader looks for; that is not news.
+    if (options.recordTactics || options.sparsity !== 'disable') warnings.push(...reading.warnings);
     const tactics = result.tacticRecording === 'algorithm-selector' ? tacticsFromAlgorithms(result.algorithms) : parsedLog.tactics;
-    const layers = result.inspectorJson ? normalizeInspectorJson(JSON.parse(result.inspectorJson)) : [];
+    const inspected = result.inspectorJson ? normalizeInspectorJson(JSON.parse(result.inspectorJson)) : [];
+    // 10.x's inspector gives types but no layouts; the verbose log of the same build pins most of them down.
+    const layers = parsedLog.tactics.length > 0 ? inferLayerFormats(inspected, parsedLog).layers : inspected;
     if (result.logTruncated) warnings.push('The verbose build log exceeded 256 MB; later verbose lines were dropped, so tactic tables may be incomplete.');
     if (!result.inspectorJson) warnings.push('The engine inspector returned nothing; the layer table is empty.');
     const env = environment(options.device);

@@ -53,7 +53,16 @@ function peaksFor(inputs: AnalysisInputs, flags: Record<string, unknown>): Retur
   const estimatedFor = inputs.estimated ? inputs.estimatedFor : undefined;
   if (!gpuName && !deviceProfileId && !environment?.deviceProfile && !estimatedFor) return undefined;
   const calibration = gpuName ? loadCalibration(defaultCalibrationDir(), gpuName) : undefined;
-  return resolvePeaks({ environment, deviceProfileId, deviceProfileOption: '--gpu', estimatedFor, calibration });
+  try {
+    const peaks = resolvePeaks({ environment, deviceProfileId, deviceProfileOption: '--gpu', estimatedFor, calibration });
+    inputs.warnings.push(...peaks.warnings);
+    return peaks;
+  } catch (error) {
+    // No peaks is no reason to refuse the rest of the explanation; an unknown --gpu id still is.
+    if (!(error instanceof TensorRTError) || error.code !== 'ERR_INVALID_ARGUMENT') throw error;
+    inputs.warnings.push(`No efficiency figures: ${error.message}`);
+    return undefined;
+  }
 }
 
 function efficiencyFor(inputs: AnalysisInputs, flags: Record<string, unknown>): ReturnType<typeof analyzeEfficiency> | undefined {
@@ -187,10 +196,11 @@ export async function runAnalysisCommand(command: 'explain' | 'report' | 'compar
   }
 
   if (json) {
-    print(JSON.stringify({ estimated: inputs.estimated ?? false, inputs: inputs.recognised, sparsity, efficiency }, null, 2));
+    print(JSON.stringify({ estimated: inputs.estimated ?? false, inputs: inputs.recognised, warnings: inputs.warnings, sparsity, efficiency }, null, 2));
     return;
   }
   for (const item of inputs.recognised) print(`read ${item.path}: ${item.kind}`);
+  for (const warning of inputs.warnings) print(`note: ${warning}`);
   if (inputs.estimated) print('MOCK BACKEND: times in this report are ESTIMATES from a cost model, not measurements.');
   print('');
   if (sparsity) print(formatSparsityExplanation(sparsity));

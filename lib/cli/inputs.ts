@@ -5,8 +5,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import {
+  inferLayerFormats,
   normalizeInspectorJson,
+  reformatTimings,
   parseBuildLog,
+  readBuildLog,
   parseBuildReport,
   parseTrtexecProfile,
   parseTrtexecTimes,
@@ -42,6 +45,8 @@ export interface AnalysisInputs {
   estimatedFor?: string;
   /** What each file was recognised as. */
   recognised: { path: string; kind: string }[];
+  /** What the readers could not use (a build report's log that is not verbose, layouts left unknown). */
+  warnings: string[];
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -50,7 +55,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** Reads and classifies each file. Unrecognisable content is ERR_ANALYSIS_INPUT naming the file. */
 export async function loadAnalysisInputs(paths: string[]): Promise<AnalysisInputs> {
-  const inputs: AnalysisInputs = { recognised: [] };
+  const inputs: AnalysisInputs = { recognised: [], warnings: [] };
   for (const path of paths) {
     let bytes: Buffer;
     try {
@@ -61,7 +66,32 @@ export async function loadAnalysisInputs(paths: string[]): Promise<AnalysisInput
     const kind = classify(path, bytes, inputs);
     inputs.recognised.push({ path, kind });
   }
+  // A build report carries TensorRT's own log of the build: read it as if it had been passed (never fatal).
+  if (inputs.report && !inputs.log && Array.isArray(inputs.report.log) && inputs.report.log.length > 0) {
+    const reading = readBuildLog(inputs.report.log.map((line) => line.message));
+    if (reading.result.recognisedLines > 0) inputs.log = reading.result;
+    inputs.warnings.push(...reading.warnings.map((warning) => `build report log: ${warning}`));
+  }
   if (!inputs.layers && inputs.report) inputs.layers = inputs.report.layers;
+  // TensorRT 10.x's inspector gives tensor types but not layouts; the log of the same build pins most of them down.
+  if (inputs.log && inputs.layers && inputs.layers.some((layer) => [...layer.inputs, ...layer.outputs].some((tensor) => tensor.format === 'unknown'))) {
+    const fromReport = inputs.report !== undefined && inputs.layers === inputs.report.layers;
+    const inference = inferLayerFormats(inputs.layers, inputs.log);
+    inputs.layers = inference.layers;
+    // The engine's choice runs under one combination; its time is the one timed there, not the fastest elsewhere.
+    for (const record of inputs.log.tactics) {
+      const pinned = inference.chosenFormats[record.layer];
+      const timed = pinned && record.chosen ? record.candidates.find((candidate) => candidate.formats === pinned && candidate.tactic === record.chosen!.tactic) : undefined;
+      if (timed) record.chosen = { ...timed };
+    }
+    if (fromReport) {
+      // The log's records name every kernel and carry real times; the algorithm selector's repeat them by id only.
+      const named = inputs.log.tactics.some((record) => record.candidates.some((candidate) => candidate.kernelName));
+      const tactics = named ? [...inputs.log.tactics, ...reformatTimings(inference.layers, inputs.log)] : undefined;
+      inputs.report = { ...inputs.report!, layers: inference.layers, ...(tactics ? { tactics } : {}) };
+    }
+    inputs.warnings.push(...inference.warnings);
+  }
   if (inputs.profile && (inputs.layersEstimated || inputs.report?.estimated)) inputs.profileEstimated = true;
   if (inputs.report?.estimated || inputs.benchmark?.estimated || inputs.layersEstimated || inputs.profileEstimated || inputs.timesEstimated) inputs.estimated = true;
   if (inputs.model && !inputs.costs) {
@@ -78,7 +108,9 @@ function classify(path: string, bytes: Buffer, inputs: AnalysisInputs): string {
   const text = bytes.subarray(0, 4096).toString('utf8');
   const trimmed = text.trimStart();
   // trtexec log lines start with '[08/05/2024-12:06:54]', which also looks like the start of a JSON array.
-  const looksLikeLog = /^\[\d\d\/\d\d\/\d{4}-/.test(trimmed) || text.includes('[TRT]');
+  // So do TensorRT's own messages without a logger prefix (`[MemUsageChange] Init CUDA: …`, our report's log).
+  const notJsonArray = trimmed.startsWith('[') && !/^\[\s*(?:[{["\d\-\]]|true\b|false\b|null\b)/.test(trimmed);
+  const looksLikeLog = /^\[\d\d\/\d\d\/\d{4}-/.test(trimmed) || text.includes('[TRT]') || notJsonArray;
   if ((trimmed.startsWith('{') || trimmed.startsWith('[')) && !looksLikeLog) {
     let json: unknown;
     try {

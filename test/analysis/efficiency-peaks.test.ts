@@ -97,6 +97,20 @@ describe('resolvePeaks', () => {
     expect(() => resolvePeaks({ deviceProfileId: 'h200' })).toThrow(/Known ids/);
     expect(() => resolvePeaks({ environment: { host, gpu: { index: 0, name: 'Tesla T4' } } })).toThrow(/trtn calibrate/);
   });
+
+  it('approximates a GPU without a profile from what the driver reports, with a warning, instead of refusing', () => {
+    // Tesla T4 as the CUDA runtime describes it: 40 SMs, 1590 MHz max SM clock, 5001 MHz memory clock, 256-bit bus.
+    const gpu = { index: 0, name: 'Tesla T4', computeCapability: '7.5', smCount: 40, memoryBusWidthBits: 256, clocks: { maxSmMHz: 1590, maxMemoryMHz: 5001 } };
+    const peaks = resolvePeaks({ environment: { host, gpu } });
+    expect(peaks.source).toBe('approximate');
+    expect(peaks.profile.measured).toBe(false);
+    expect(peaks.warnings).toHaveLength(1);
+    expect(peaks.warnings[0]).toMatch(/No built-in device profile matches the GPU "Tesla T4": using approximate peaks/);
+    // NVIDIA's T4 datasheet: 65 TFLOPS mixed-precision FP16/FP32, 320 GB/s.
+    expect(peaks.profile.fp16DenseTflops).toBeCloseTo(65.1, 0);
+    expect(peaks.profile.memoryBandwidthGBs).toBe(320);
+    expect(peaks.profile.sources[0]).toMatch(/^Approximate, not a datasheet/);
+  });
 });
 
 describe('calibration cache', () => {

@@ -61,30 +61,6 @@ describe('parseBuildLog on the seed-000 lines (TensorRT 8.5.2)', () => {
   });
 });
 
-describe('parseBuildLog on a TensorRT 10.x log (synthetic, CRLF)', () => {
-  const log = parseBuildLog(fixture('trt10-verbose.log'));
-
-  test('finds the version and every candidate with kernel names and sparse flags', () => {
-    expect(log.tensorrtVersion).toBe('10.3.0');
-    const counts = Object.fromEntries(log.tactics.map((entry) => [entry.layer, entry.candidates.length]));
-    expect(counts).toEqual({ 'conv1 + relu1': 6, 'conv2 + relu2': 6, conv3: 2, 'conv4 + add4 + relu4': 4 });
-    const conv2 = log.tactics.find((entry) => entry.layer === 'conv2 + relu2')!;
-    expect(conv2.candidates.filter((candidate) => candidate.sparse === true)).toHaveLength(2);
-    // "Skipping tactic …" names no kernel: recorded untimed, kind unknown.
-    const skipped = conv2.candidates.find((candidate) => candidate.tactic === '0x6e6f7a8b9c0d1003')!;
-    expect(skipped).toMatchObject({ timeMs: null, sparse: undefined });
-    expect(conv2.candidates.every((candidate) => candidate.kernelName !== undefined || candidate.timeMs === null)).toBe(true);
-  });
-
-  test('takes the choice from the engine line and matches it to its timed candidate', () => {
-    const conv1 = log.tactics.find((entry) => entry.layer === 'conv1 + relu1')!;
-    expect(conv1.chosen).toMatchObject({ tactic: '0x5e6f7a8b9c0d1002', timeMs: 0.1288, sparse: true });
-    expect(conv1.chosen!.formats).toContain('1:16');
-    const conv4 = log.tactics.find((entry) => entry.layer === 'conv4 + add4 + relu4')!;
-    expect(conv4.chosen).toMatchObject({ tactic: '0x4a2b3c4d5e6f7001', timeMs: 0.0612, sparse: false });
-  });
-});
-
 describe('parseBuildLog on TensorRT 10.8+/11 editable-timing-cache tables (synthetic)', () => {
   const log = parseBuildLog(fixture('trt11-editable-cache.log'));
 

@@ -80,37 +80,6 @@ describe('explainSparsity on the seed-000 data (TensorRT 8.5.2, Orin)', () => {
   });
 });
 
-describe('explainSparsity with per-tactic timings (TensorRT 10.x log)', () => {
-  const explanation = explainSparsity({ log: parseBuildLog(text('logs/trt10-verbose.log')) });
-  const entry = (name: string) => explanation.layers.find((layer) => layer.layer === name)!;
-
-  test('picked layer: time saved against the best dense kernel', () => {
-    expect(entry('conv1 + relu1').reason).toBe('picked');
-    // Best dense 0.1765 (hwc8) minus chosen sparse 0.1288.
-    expect(explanation.savedMs?.totalMs).toBeCloseTo(0.1765 - 0.1288, 6);
-    expect(explanation.savedMs?.layers).toBe(1);
-  });
-
-  test('dense faster under the chosen formats, with the margin', () => {
-    const conv2 = entry('conv2 + relu2');
-    expect(conv2.reason).toBe('dense-faster');
-    expect(conv2.underChosenFormats?.bestDense?.timeMs).toBe(0.0351);
-    expect(conv2.underChosenFormats?.bestSparse?.timeMs).toBe(0.0421);
-    expect(conv2.underChosenFormats?.sparseSlowerByPercent).toBeCloseTo(((0.0421 - 0.0351) / 0.0351) * 100, 6);
-    expect(conv2.sentence).toContain('dense 0.0351 ms beat the best sparse 0.0421 ms by 20%');
-    expect(conv2.reformats).toHaveLength(1);
-  });
-
-  test('no sparse kernel timed, and sparse faster only under other formats', () => {
-    expect(entry('conv3').reason).toBe('no-sparse-timed');
-    expect(entry('conv3').sentence).toMatch(/no sparse kernel was timed .* nothing sparse to pick/);
-    const conv4 = entry('conv4 + add4 + relu4');
-    expect(conv4.reason).toBe('sparse-faster-elsewhere');
-    expect(conv4.overall?.bestSparse?.timeMs).toBe(0.0571);
-    expect(conv4.sentence).toMatch(/7% faster in isolation/);
-  });
-});
-
 describe('explainSparsity on TensorRT 11 editable-cache tables and inspector JSON', () => {
   const log = parseBuildLog(text('logs/trt11-editable-cache.log'));
   const layers = normalizeInspectorJson(JSON.parse(text('trtexec/trt11-layerinfo.json')));

@@ -5,16 +5,59 @@
  * long lines that a terminal or a forum post wrapped.
  */
 import { TensorRTError } from '../../errors.js';
-import type { LayerTactics, LayerTensor, SparsitySummary, TacticCandidate } from '../../types.js';
-import { parseBracketTensor, splitTopLevel } from './tensor-format.js';
+import type { LayerInfo, LayerTactics, LayerTensor, SparsitySummary, TacticCandidate } from '../../types.js';
+import { dataTypeFromWord, parseBracketTensor, splitTopLevel } from './tensor-format.js';
 
-/** A layer as the log's engine summary prints it: `Layer(CaskConvolution): name, Tactic: 0x…, in (Half[…]) -> out (…)`. */
+/**
+ * A layer as the log's engine summary prints it: 8.x `Layer(CaskConvolution): name, Tactic: 0x…, in (Half[…]) -> out
+ * (…)`, or 10.x's one-line layer information after `Layers:` (`Name: …, LayerType: …, Inputs: [ { … } ], …,
+ * TacticName: …, TacticValue: 0x…`), whose tensors carry only a type word (`Half`), no layout.
+ */
 export interface EngineLayerLine {
   name: string;
   layerType: string;
-  tactic: string;
+  /** `undefined` for 10.x layers without a `TacticValue` (Myelin kernels). */
+  tactic?: string;
+  /** 10.x `TacticName`, when the line has one. */
+  kernelName?: string;
+  /** 10.x `ParameterType` (`Convolution`, `Reformat`, …). */
+  parameterType?: string;
+  /** 10.x convolution parameters, as the inspector gives them. */
+  convolution?: LayerInfo['convolution'];
   inputs: LayerTensor[];
   outputs: LayerTensor[];
+}
+
+/**
+ * A timing-cache hit: a layer identical to one already timed prints `<layer> [<formats>] got cached result:
+ * <runner>, tactic 0x…, <ms> ms` instead of its candidates. {@link CachedResult.source} is the layer whose timing
+ * was reused, found as the earlier candidate with the same runner, tactic, format combination and time.
+ */
+export interface CachedResult {
+  layer: string;
+  /** Format combination, TensorRT's stride notation (`Half(…) -> Half(…)`). */
+  formats: string;
+  implementation: string;
+  tactic: string;
+  timeMs: number | null;
+  /** The layer (or reformat runner) that was timed, when found. */
+  source?: string;
+  /**
+   * False when the source was matched on runner, tactic and formats but timed differently (TensorRT prints 0 ms
+   * for some hits of same-format reformats); absent when no source was found.
+   */
+  timeMatches?: boolean;
+}
+
+/** A reformat layer TensorRT added to the graph (`Adding reformat layer: Reformatted Input Tensor 0 to L (t) from A to B`). */
+export interface AddedReformat {
+  /** The reformat layer's own name (`Reformatted Input Tensor 0 to <layer>`). */
+  name: string;
+  /** The network tensor on the far side (the input that is copied, or the output that is written). */
+  tensor: string;
+  /** Format before and after, stride notation. */
+  from: string;
+  to: string;
 }
 
 /** An implementation the autotuner tried and found nothing for (`X has no valid tactics for this config, skipping`). */
@@ -51,6 +94,10 @@ export interface ParsedBuildLog {
   formatsByLayer: Record<string, { inputs: LayerTensor[]; outputs: LayerTensor[] }>;
   /** Runners that had no valid tactic for a format combination. */
   skippedRunners: SkippedRunner[];
+  /** Timing-cache hits, each followed to the layer whose timing was reused where the log shows it. */
+  cachedResults: CachedResult[];
+  /** Reformat layers the builder added, with both formats (10.x prints these before the layer information). */
+  addedReformats: AddedReformat[];
   /** Per-runner fastest tactics as the log states them. */
   fastest: RunnerFastest[];
   /** Reasons the log (the mock's, or TensorRT's own) gives for a layer not being eligible for sparse math. */
@@ -78,8 +125,21 @@ const ELIGIBLE_10 = /^\(Sparsity\) Found \d+ layer\(s\) eligible to use sparse t
 const PICKED_10 = /^\(Sparsity\) Chose \d+ layer\(s\) using sparse tactics:\s*(.*)$/;
 const COMPUTING = /^=+ Computing costs for\s*(.*)$/;
 const FORMAT_COMBO = /^\*+ Autotuning format combination:\s*(.*?)\s*\*+$/;
-const RUNNER = /^-+ Timing Runner:\s*(.*) \(([A-Za-z0-9_]+)\)\s*$/;
-const TACTIC = /^(?:Tactic Name:\s*(\S+)\s+)?Tactic:?\s*(0x[0-9a-fA-F]+|-?\d+)\s+[Tt]ime:?\s*([0-9.eE+-]+|inf|nan)(?:\s.*)?$/;
+// 10.x appends the runner's id: `Timing Runner: /conv1/Conv (CaskConvolution[0x80000009])`; 8.x does not.
+const RUNNER = /^-+ Timing Runner:\s*(.*) \(([A-Za-z0-9_]+)(?:\[(0x[0-9a-fA-F]+)\])?\)\s*$/;
+// 10.x: `Tactic Name: <kernel> Tactic: 0x… Time: 0.01 AlgorithmIndex: 3`; GEMM runners put `numSplitK: -1
+// numBuffers: 0 numKernels: 1` between the name and the id; reformat runners print no name.
+const TACTIC = /^(?:Tactic Name:\s*(\S+)\s+(?:[A-Za-z]+:\s*-?\d+\s+)*)?Tactic:?\s*(0x[0-9a-fA-F]+|-?\d+)\s+[Tt]ime:?\s*([0-9.eE+-]+|inf|nan)(?:\s.*)?$/;
+// 10.x closes each runner with one line: `<layer> (Reformat[0x80000006]) profiling completed in 0.005 seconds. Fastest Tactic: 0x… Time: 0.007`.
+const PROFILING_DONE = /^(.*) \(([A-Za-z0-9_]+)(?:\[0x[0-9a-fA-F]+\])?\) profiling completed in [0-9.eE+-]+ seconds\. Fastest Tactic:\s*(0x[0-9a-fA-F]+|-?\d+)\s+Time:\s*([0-9.eE+-]+|inf|nan)/;
+const CACHED = /^(.*?) \[(.*)\] got cached result: ([A-Za-z0-9_]+), tactic (0x[0-9a-fA-F]+|-?\d+), ([0-9.eE+-]+|inf|nan) ms\s*$/;
+// 10.x: `Skipping CaskFlattenConvolution: No valid tactics for /conv1/Conv`.
+const SKIPPING_RUNNER = /^Skipping ([A-Za-z0-9_]+): No valid tactics for (.*)$/;
+const AUTOTUNING_REFORMAT = /^\*+ Autotuning Reformat:\s*(.*?)\s*\*+$/;
+const ADDING_REFORMAT = /^Adding reformat layer: (Reformatted (?:Input|Output) Tensor \d+ to .*) \((.*)\) from ([A-Za-z0-9]+\([^)]*\)) to ([A-Za-z0-9]+\([^)]*\))\s*$/;
+// 10.x layer information, one line per engine layer after `Layers:`.
+const ENGINE_INFO = /^Name: (.*?), LayerType: ([^,]*), Inputs: \[/;
+const INFO_TENSOR = /\{ Name: (.*?), (?:Location: ([A-Za-z]+), )?Dimensions: \[([^\]]*)\], Format\/Datatype: ([^}]*?) \}/g;
 // 8.x names a tactic on its own line before timing it: `<layer> Set Tactic Name: <kernel> Tactic: 0x…`.
 const SET_TACTIC_NAME = /^(.*?)\s*Set Tactic Name:\s*(\S+)(?:\s+Tactic:\s*(0x[0-9a-fA-F]+|-?\d+))?\s*$/;
 const TACTIC_SKIPPED = /^(?:Tactic Name:\s*(\S+)\s+)?Tactic:\s*(0x[0-9a-fA-F]+|-?\d+)\s+(?:skipped|failed|Skipping)\b(.*)$/i;
@@ -115,10 +175,33 @@ export function sameTactic(a: string | undefined, b: string | undefined): boolea
   }
 }
 
-/** Whether a kernel name says it uses 2:4 sparse math; `undefined` when there is no name to judge. */
+/** What a kernel name says about 2:4 sparse math. */
+export type KernelKind = 'sparse' | 'dense' | 'unknown';
+
+// Sparse kernels carry the word in their name: Hopper `sm90_xmma_sparse_fprop_implicit_gemm_…`, Ampere
+// `sm80_xmma_fprop_sparse_conv_…_sptensor16x8x32…`, CUTLASS `…_sparse_…`. Requiring `_` (or the start) before
+// `sparse` keeps a word such as `nonsparse` from counting.
+const SPARSE_KERNEL = /(?:^|_)sparse|sptensor/i;
+// Families whose names state the sparse variant when there is one (cask/xmma, CUTLASS, cuDNN/cuBLAS, TensorRT's
+// own `trt_` kernels, the generic gemm/conv/pooling/reformat names of 8.x-10.x logs, and this package's mock).
+const NAMED_KERNEL_FAMILY = /^(?:sm\d{2,3}[a-z]?_|ampere_|volta_|turing_|hopper_|maxwell_|cutlass|cudnn|cublas|trt_|cask_|mock_)|xmma|_gemm|gemm_|conv|fprop|dgrad|pooling|reformat|copy/i;
+
+/**
+ * Classifies a kernel (tactic) name: `sparse` when the name marks 2:4 sparse math, `dense` when it is a kernel of a
+ * family that names its sparse variants and this one is not marked, `unknown` otherwise (no name, or Myelin's
+ * generated `__myl_…` kernels, whose names say nothing either way).
+ */
+export function classifyKernel(kernelName: string | undefined): KernelKind {
+  if (!kernelName || kernelName.trim() === '') return 'unknown';
+  if (SPARSE_KERNEL.test(kernelName)) return 'sparse';
+  if (/^__myl_/.test(kernelName)) return 'unknown';
+  return NAMED_KERNEL_FAMILY.test(kernelName) ? 'dense' : 'unknown';
+}
+
+/** {@link classifyKernel} as a flag: `true` sparse, `false` dense, `undefined` when the name does not say. */
 export function kernelIsSparse(kernelName: string | undefined): boolean | undefined {
-  if (!kernelName) return undefined;
-  return /sparse|sptensor/i.test(kernelName);
+  const kind = classifyKernel(kernelName);
+  return kind === 'unknown' ? undefined : kind === 'sparse';
 }
 
 function parseTime(text: string): number | null {
@@ -151,6 +234,167 @@ function parseTensorList(text: string): LayerTensor[] {
   return tensors;
 }
 
+/** Tensors of a 10.x layer-information line: name, dimensions and the type word (the line gives no layout). */
+function infoTensors(section: string): LayerTensor[] {
+  return [...section.matchAll(INFO_TENSOR)].map((match) => ({
+    name: match[1],
+    ...(match[2] ? { location: match[2] } : {}),
+    dimensions: match[3].split(',').filter((part) => part.trim() !== '').map(Number),
+    formatText: match[4].trim(),
+    dataType: dataTypeFromWord(match[4]),
+    format: 'unknown' as const,
+    channelAlignment: 1,
+  }));
+}
+
+function engineInfoLine(name: string, layerType: string, line: string): EngineLayerLine {
+  const outputsAt = line.indexOf('], Outputs: [');
+  const inputText = outputsAt >= 0 ? line.slice(0, outputsAt) : line;
+  const rest = outputsAt >= 0 ? line.slice(outputsAt + '], Outputs: ['.length) : '';
+  const outputsEnd = rest.search(/\}\]|\[\]/);
+  const outputText = outputsEnd >= 0 ? rest.slice(0, outputsEnd + 2) : rest;
+  const tactic = /, TacticValue: (0x[0-9a-fA-F]+)/.exec(line)?.[1];
+  const kernelName = /, TacticName: ([^,\s]+),/.exec(line)?.[1];
+  const parameterType = /\], ParameterType: ([A-Za-z]+)/.exec(line)?.[1];
+  const list = (key: string) => (new RegExp(`, ${key}: \\[([-\\d,]*)\\]`).exec(line)?.[1] ?? '').split(',').filter((part) => part !== '').map(Number);
+  const integer = (key: string) => {
+    const match = new RegExp(`, ${key}: (-?\\d+)`).exec(line);
+    return match ? Number(match[1]) : undefined;
+  };
+  const constant = (key: string) => {
+    const match = new RegExp(`, ${key}: \\{"Type": "([A-Za-z0-9]+)", "Count": (\\d+)\\}`).exec(line);
+    return match ? { type: match[1], count: Number(match[2]) } : undefined;
+  };
+  const outMaps = integer('OutMaps');
+  const weights = constant('Weights');
+  const bias = constant('Bias');
+  const activation = /, Activation: ([A-Z_]+)/.exec(line)?.[1];
+  const convolution: LayerInfo['convolution'] | undefined =
+    outMaps !== undefined && (parameterType === 'Convolution' || parameterType === 'Deconvolution')
+      ? {
+          kernel: list('Kernel'),
+          stride: list('Stride'),
+          prePadding: list('PrePadding'),
+          postPadding: list('PostPadding'),
+          dilation: list('Dilation'),
+          groups: integer('Groups') ?? 1,
+          outMaps,
+          ...(weights ? { weights } : {}),
+          ...(bias ? { bias } : {}),
+          hasSparseWeights: integer('HasSparseWeights') === 1,
+          hasResidual: integer('HasResidual') === 1,
+          ...(activation ? { activation } : {}),
+        }
+      : undefined;
+  return {
+    name,
+    layerType,
+    ...(tactic ? { tactic: normalizeTactic(tactic) } : {}),
+    ...(kernelName ? { kernelName } : {}),
+    ...(parameterType ? { parameterType } : {}),
+    ...(convolution ? { convolution } : {}),
+    inputs: infoTensors(inputText),
+    outputs: infoTensors(outputText),
+  };
+}
+
+/**
+ * The engine layers a 10.x verbose log lists after `Layers:`, as {@link LayerInfo} (types but no layouts, as the
+ * log prints them), for analyses given a log without the inspector JSON. The last listing wins for a repeated name.
+ */
+export function layerInfoFromLog(log: ParsedBuildLog): LayerInfo[] {
+  const byName = new Map<string, EngineLayerLine>();
+  for (const line of log.engineLayers) byName.set(line.name, line);
+  return [...byName.values()].map((line) => {
+    const types = new Set([...line.inputs, ...line.outputs].map((tensor) => tensor.dataType).filter((type) => type !== 'unknown'));
+    return {
+      name: line.name,
+      layerType: line.layerType,
+      ...(line.parameterType ? { parameterType: line.parameterType } : {}),
+      onnxNodes: /^Reformatting CopyNode/.test(line.name) ? [] : line.name.split(/ \+ | \|\| /),
+      inputs: line.inputs,
+      outputs: line.outputs,
+      ...(line.kernelName ? { tacticName: line.kernelName } : {}),
+      ...(line.tactic ? { tacticValue: line.tactic } : {}),
+      isReformat: line.layerType === 'Reformat' || line.parameterType === 'Reformat' || /^Reformatting CopyNode/.test(line.name),
+      precision: types.size === 0 ? 'unknown' : types.size === 1 ? [...types][0] : 'mixed',
+      ...(line.convolution ? { convolution: line.convolution } : {}),
+    };
+  });
+}
+
+const TIME_TOLERANCE = 1e-6;
+
+function sameTime(a: number | null, b: number | null): boolean {
+  if (a === null || b === null) return a === b;
+  return Math.abs(a - b) <= TIME_TOLERANCE * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+/**
+ * Follows each timing-cache hit to the earlier timed candidate with the same runner, tactic, format combination
+ * and time, and gives the hit's layer a copy of that layer's candidates under the combination (marked
+ * `cachedFrom`), so that best sparse and best dense can be read for it as for the layer that was timed.
+ */
+function followCachedResults(result: ParsedBuildLog, record: (layer: string, source: LayerTactics['source']) => LayerTactics): void {
+  const timedByKey = new Map<string, { layer: string; candidates: TacticCandidate[] }[]>();
+  for (const entry of result.tactics) {
+    if (entry.source !== 'verbose-log') continue;
+    for (const candidate of entry.candidates) {
+      if (candidate.cachedFrom !== undefined || !candidate.formats) continue;
+      const key = `${candidate.implementation}|${candidate.formats}`;
+      let groups = timedByKey.get(key);
+      if (!groups) timedByKey.set(key, (groups = []));
+      let group = groups.find((item) => item.layer === entry.layer);
+      if (!group) groups.push((group = { layer: entry.layer, candidates: [] }));
+      group.candidates.push(candidate);
+    }
+  }
+  const unresolved: CachedResult[] = [];
+  for (const hit of result.cachedResults) {
+    const groups = timedByKey.get(`${hit.implementation}|${hit.formats}`) ?? [];
+    const hasTactic = (group: { candidates: TacticCandidate[] }, timeToo: boolean) =>
+      group.candidates.some((candidate) => sameTactic(candidate.tactic, hit.tactic) && (!timeToo || sameTime(candidate.timeMs, hit.timeMs)));
+    // Another layer first (the usual reuse of an identical layer), then the same name timed earlier, then a
+    // match on everything but the time.
+    const source =
+      groups.find((group) => group.layer !== hit.layer && hasTactic(group, true)) ??
+      groups.find((group) => hasTactic(group, true)) ??
+      groups.find((group) => group.layer !== hit.layer && hasTactic(group, false)) ??
+      groups.find((group) => hasTactic(group, false));
+    // Reformat runners of 10.x log their fastest tactic on the closing line; look there too.
+    const closing = result.fastest.filter((entry) => entry.implementation === hit.implementation && entry.formats === hit.formats && sameTactic(entry.tactic, hit.tactic));
+    const fastest = closing.find((entry) => sameTime(entry.timeMs, hit.timeMs)) ?? closing[0];
+    if (source) {
+      hit.source = source.layer;
+      hit.timeMatches = hasTactic(source, true);
+    } else if (fastest) {
+      hit.source = fastest.layer;
+      hit.timeMatches = sameTime(fastest.timeMs, hit.timeMs);
+    } else unresolved.push(hit);
+    const target = record(hit.layer, 'verbose-log');
+    if (source) {
+      for (const candidate of source.candidates) target.candidates.push({ ...candidate, cachedFrom: source.layer });
+    } else {
+      const named = result.tactics.flatMap((entry) => entry.candidates).find((candidate) => sameTactic(candidate.tactic, hit.tactic) && candidate.kernelName);
+      target.candidates.push({
+        tactic: hit.tactic,
+        implementation: hit.implementation,
+        timeMs: hit.timeMs,
+        ...(named?.kernelName ? { kernelName: named.kernelName } : {}),
+        sparse: kernelIsSparse(named?.kernelName),
+        formats: hit.formats,
+        cachedFrom: hit.source ?? 'unknown',
+      });
+    }
+  }
+  if (unresolved.length > 0) {
+    const layers = [...new Set(unresolved.map((hit) => hit.layer))];
+    result.warnings.push(
+      `${unresolved.length} timing-cache hit(s) (${layers.slice(0, 3).join(', ')}${layers.length > 3 ? ` and ${layers.length - 3} more layer(s)` : ''}) reuse a timing that this log does not show being measured (a timing cache from an earlier build?), so only the cached best tactic is known for them.`,
+    );
+  }
+}
+
 function toLines(text: string | string[]): string[] {
   if (Array.isArray(text)) {
     if (!text.every((line) => typeof line === 'string')) {
@@ -165,7 +409,7 @@ function toLines(text: string | string[]): string[] {
 }
 
 function startsKnownLine(message: string): boolean {
-  return [ELIGIBLE, PICKED, SET_TACTIC_NAME, COMPUTING, FORMAT_COMBO, RUNNER, TACTIC, TACTIC_SKIPPED, SKIPPING_TACTIC, NO_VALID, FASTEST, CHOSE, ENGINE_LAYER, AUTOTUNING_OP, TABLE_ROW, SELECTED].some((pattern) => pattern.test(message));
+  return [ELIGIBLE, PICKED, SET_TACTIC_NAME, COMPUTING, FORMAT_COMBO, RUNNER, TACTIC, TACTIC_SKIPPED, SKIPPING_TACTIC, NO_VALID, FASTEST, CHOSE, ENGINE_LAYER, AUTOTUNING_OP, TABLE_ROW, SELECTED, PROFILING_DONE, CACHED, SKIPPING_RUNNER, AUTOTUNING_REFORMAT, ADDING_REFORMAT, ENGINE_INFO].some((pattern) => pattern.test(message));
 }
 
 /**
@@ -195,16 +439,8 @@ function logicalLines(raw: string[], joinWrapped: boolean): string[] {
   return out;
 }
 
-/**
- * Parses a TensorRT verbose build log.
- *
- * @param text - the whole log, or its messages one per element (never re-joined)
- * @returns the sparsity lists, per-layer tactic candidates and choices, and engine layer formats
- * @throws TensorRTError ERR_ANALYSIS_INPUT when `text` is not text, or when nothing in it is from TensorRT's builder
- */
-export function parseBuildLog(text: string | string[]): ParsedBuildLog {
-  // Lines handed over one by one (a logger's records) are whole messages; only text can have been wrapped.
-  const lines = logicalLines(toLines(text), !Array.isArray(text));
+/** The lines of one log, scanned; never throws (anything odd becomes a warning). */
+function scanBuildLog(lines: string[]): ParsedBuildLog {
   const result: ParsedBuildLog = {
     sparsity: { eligible: [], picked: [] },
     sparsityListsFound: { eligible: false, picked: false },
@@ -212,6 +448,8 @@ export function parseBuildLog(text: string | string[]): ParsedBuildLog {
     engineLayers: [],
     formatsByLayer: {},
     skippedRunners: [],
+    cachedResults: [],
+    addedReformats: [],
     fastest: [],
     ineligible: {},
     warnings: [],
@@ -263,7 +501,7 @@ export function parseBuildLog(text: string | string[]): ParsedBuildLog {
       formats = undefined;
       runner = undefined;
       op = undefined;
-    } else if ((match = FORMAT_COMBO.exec(line))) {
+    } else if ((match = FORMAT_COMBO.exec(line) ?? AUTOTUNING_REFORMAT.exec(line))) {
       formats = match[1];
       runner = undefined;
     } else if ((match = RUNNER.exec(line))) {
@@ -294,6 +532,18 @@ export function parseBuildLog(text: string | string[]): ParsedBuildLog {
         sparse: kernelIsSparse(kernelName),
         ...(formats ? { formats } : {}),
       });
+    } else if ((match = PROFILING_DONE.exec(line))) {
+      result.fastest.push({ layer: match[1].trim(), implementation: match[2], ...(formats ? { formats } : {}), tactic: normalizeTactic(match[3]), timeMs: parseTime(match[4]) });
+    } else if ((match = CACHED.exec(line))) {
+      result.cachedResults.push({ layer: match[1].trim(), formats: match[2].trim(), implementation: match[3], tactic: normalizeTactic(match[4]), timeMs: parseTime(match[5]) });
+    } else if ((match = SKIPPING_RUNNER.exec(line))) {
+      result.skippedRunners.push({ layer: match[2].trim(), implementation: match[1], ...(formats ? { formats } : {}), reason: 'no valid tactics for this config' });
+    } else if ((match = ADDING_REFORMAT.exec(line))) {
+      result.addedReformats.push({ name: match[1], tensor: match[2], from: match[3], to: match[4] });
+    } else if ((match = ENGINE_INFO.exec(line))) {
+      const engineLayer = engineInfoLine(match[1], match[2].trim(), line);
+      result.engineLayers.push(engineLayer);
+      result.formatsByLayer[engineLayer.name] = { inputs: engineLayer.inputs, outputs: engineLayer.outputs };
     } else if ((match = NO_VALID.exec(line))) {
       const layer = runner?.layer ?? costsLayer;
       if (layer) result.skippedRunners.push({ layer, implementation: match[1], ...(formats ? { formats } : {}), reason: 'no valid tactics for this config' });
@@ -332,6 +582,8 @@ export function parseBuildLog(text: string | string[]): ParsedBuildLog {
     else result.unparsedLines += 1;
   }
 
+  followCachedResults(result, record);
+
   // The choice: the engine's own layer line is final; "Chose Runner Type" is what the autotuner settled on.
   for (const entry of result.tactics) {
     if (entry.source !== 'verbose-log') continue;
@@ -343,19 +595,69 @@ export function parseBuildLog(text: string | string[]): ParsedBuildLog {
     const timed = entry.candidates.filter((candidate) => sameTactic(candidate.tactic, tactic) && (!implementation || candidate.implementation === implementation));
     const best = timed.filter((candidate) => candidate.timeMs !== null).sort((a, b) => (a.timeMs as number) - (b.timeMs as number))[0] ?? timed[0];
     entry.chosen = best ? { ...best } : { tactic, ...(implementation ? { implementation } : {}), timeMs: null };
+    if (!entry.chosen.kernelName && engineLayer?.kernelName) entry.chosen = { ...entry.chosen, kernelName: engineLayer.kernelName, sparse: kernelIsSparse(engineLayer.kernelName) };
   }
   // Engine layers the autotuner never logged still have a choice worth recording.
   for (const engineLayer of result.engineLayers) {
-    if (byLayer.has(engineLayer.name) || !/^Cask|Convolution|Gemm|MatrixMultiply/i.test(engineLayer.layerType)) continue;
-    result.tactics.push({ layer: engineLayer.name, candidates: [], chosen: { tactic: engineLayer.tactic, implementation: engineLayer.layerType, timeMs: null }, source: 'verbose-log' });
+    if (byLayer.has(engineLayer.name) || !engineLayer.tactic || !/^Cask|Convolution|Gemm|MatrixMultiply/i.test(engineLayer.layerType)) continue;
+    const kernel = engineLayer.kernelName ? { kernelName: engineLayer.kernelName, sparse: kernelIsSparse(engineLayer.kernelName) } : {};
+    result.tactics.push({ layer: engineLayer.name, candidates: [], chosen: { tactic: engineLayer.tactic, implementation: engineLayer.layerType, timeMs: null, ...kernel }, source: 'verbose-log' });
   }
 
+  return result;
+}
+
+const NOT_A_BUILD_LOG =
+  'This does not look like a TensorRT build log: no sparsity report, autotuning lines or engine layer lines were found. Capture one with `trtexec --verbose …` or buildEngine({ … }) with a verbose logger.';
+
+function emptyLog(): ParsedBuildLog {
+  return scanBuildLog([]);
+}
+
+/**
+ * Parses a TensorRT verbose build log that a user handed over (a file for `trtn explain`).
+ *
+ * @param text - the whole log, or its messages one per element (never re-joined)
+ * @returns the sparsity lists, per-layer tactic candidates and choices, timing-cache hits and engine layers
+ * @throws TensorRTError ERR_ANALYSIS_INPUT when `text` is not text, or when nothing in it is from TensorRT's builder
+ */
+export function parseBuildLog(text: string | string[]): ParsedBuildLog {
+  // Lines handed over one by one (a logger's records) are whole messages; only text can have been wrapped.
+  const result = scanBuildLog(logicalLines(toLines(text), !Array.isArray(text)));
   if (result.recognisedLines === 0 && result.tensorrtVersion === undefined) {
-    throw new TensorRTError(
-      'ERR_ANALYSIS_INPUT',
-      'This does not look like a TensorRT build log: no sparsity report, autotuning lines or engine layer lines were found. Capture one with `trtexec --verbose …` or buildEngine({ … }) with a verbose logger.',
-      { lines: result.lineCount },
-    );
+    throw new TensorRTError('ERR_ANALYSIS_INPUT', NOT_A_BUILD_LOG, { lines: result.lineCount });
   }
   return result;
+}
+
+/** What {@link readBuildLog} returns: whatever could be read, and why anything could not. */
+export interface BuildLogReading {
+  result: ParsedBuildLog;
+  /** Why the result is partial or empty (not verbose, not a log, an internal reader failure); empty when all went well. */
+  warnings: string[];
+}
+
+/**
+ * Reads the log of a build this package just ran. Unlike {@link parseBuildLog} it never throws: a build must
+ * not fail because its log is not verbose or holds something the reader does not know; the result is then
+ * partial (possibly empty) and `warnings` say why.
+ *
+ * @param text - the log as text or as the logger's messages, one per element
+ */
+export function readBuildLog(text: unknown): BuildLogReading {
+  if (!(typeof text === 'string' || (Array.isArray(text) && text.every((line) => typeof line === 'string')))) {
+    return { result: emptyLog(), warnings: [`The build log was not read: expected text or an array of lines, got ${text === null ? 'null' : Array.isArray(text) ? 'an array holding non-strings' : typeof text}.`] };
+  }
+  try {
+    const result = scanBuildLog(logicalLines(toLines(text), !Array.isArray(text)));
+    const warnings = [...result.warnings];
+    if (result.recognisedLines === 0) {
+      warnings.unshift(
+        `The build log holds no autotuning, sparsity or engine layer lines (${result.lineCount} line(s) read): build with a kVERBOSE logger for per-tactic times, kernel names and the sparsity lists.`,
+      );
+    }
+    return { result, warnings };
+  } catch (error) {
+    return { result: emptyLog(), warnings: [`The build log reader failed (${(error as Error).message}); the report has no log analysis. Please report this with the log.`] };
+  }
 }

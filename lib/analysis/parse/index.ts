@@ -5,3 +5,4 @@ export * from './build-log.js';
 export * from './inspector.js';
 export * from './tensor-format.js';
 export * from './trtexec.js';
+export * from './layer-formats.js';

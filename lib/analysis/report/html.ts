@@ -202,7 +202,7 @@ function rooflineSection(efficiency: EfficiencyReport): string {
     ],
   };
   const caption =
-    `<p>Peaks: ${escapeHtml(efficiency.peaks.source === 'calibrated' ? 'measured on this GPU (calibration)' : `datasheet figures of ${profile.name}`)}. ` +
+    `<p>Peaks: ${escapeHtml(efficiency.peaks.source === 'calibrated' ? 'measured on this GPU (calibration)' : efficiency.peaks.source === 'approximate' ? `approximate figures for ${profile.name}, computed from its configuration` : `datasheet figures of ${profile.name}`)}. ` +
     `Ridge point (FP16 dense): ${fmt((profile.fp16DenseTflops * 1e12) / (efficiency.bandwidthGBs * 1e9), 3)} FLOP/B. Dots left of it are memory-bound: judge them by % of roofline, not % of peak. ` +
     `${left > 0 ? `${left} layer(s) without FLOPs or time (reformats, unknown FLOPs) are not plotted.` : ''}</p>`;
   return section('roofline', 'Roofline', caption + `<div class="scroll">${rooflineSvg(points, roofs)}</div>`);
