@@ -2,8 +2,9 @@
 // warm-up, minimum iterations and duration, optional CUDA graph and spin-wait. Returns raw per-iteration records;
 // statistics are computed in TypeScript (lib/timing).
 //
-// Unlike trtexec, iterations are not double-buffered (each one is synchronised before the next starts). This
-// keeps the code simple and the numbers per-iteration exact; throughput is therefore a lower bound.
+// As trtexec (--overlap, its default): input copies, compute and output copies on three streams linked by events,
+// two inferences in flight, page-locked host buffers.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -30,6 +31,7 @@ struct BenchmarkSettings {
 
 struct Record {
   double startEnq, endEnq, startH2d, endH2d, startCompute, endCompute, startD2h, endD2h;
+  double hostDone;  // host ms (from the loop's start) when this inference was seen complete
 };
 
 BenchmarkSettings ReadBenchmarkSettings(Napi::Object options) {
@@ -96,6 +98,7 @@ class BenchmarkWorker : public ContextWorker {
       o.Set("computeMs", r.endCompute - r.startCompute);
       o.Set("d2hMs", r.endD2h - r.startD2h);
       o.Set("latencyMs", (r.endH2d - r.startH2d) + (r.endCompute - r.startCompute) + (r.endD2h - r.startD2h));
+      o.Set("hostDoneMs", r.hostDone);
       records.Set(static_cast<uint32_t>(i), o);
     }
     result.Set("records", records);
@@ -143,77 +146,120 @@ class BenchmarkWorker : public ContextWorker {
     usedGraph_ = true;
   }
 
+  /** One in-flight inference: its events and host enqueue times (trtexec's Iteration at one depth). */
+  struct Slot {
+    explicit Slot(bool blocking)
+        : inputStart(blocking), inputEnd(blocking), computeStart(blocking), computeEnd(blocking), outputStart(blocking), outputEnd(blocking) {}
+    Event inputStart, inputEnd, computeStart, computeEnd, outputStart, outputEnd;
+    std::chrono::steady_clock::time_point enqueueStart, enqueueEnd;
+    bool active = false;
+  };
+
   void Run() override {
     ContextCore& core = *core_;
     PrepareRun(core, inputs_);
     const CudaDriverApi& api = RequireLibrary().cuda;
-    CUstream stream = core.stream->get();
+    CUstream compute = core.stream->get();
     Graph graph;
-    if (settings_.useCudaGraph) CaptureGraph(stream, graph);
+    if (settings_.useCudaGraph) CaptureGraph(compute, graph);
 
+    // trtexec's overlapped loop (--overlap, its default): copies in, compute and copies out on three streams linked
+    // by events, two inferences in flight; inference k+1 is enqueued before waiting for inference k. Copies go
+    // through the context's page-locked staging buffers, as trtexec's host buffers are page-locked.
+    const bool transfers = !settings_.noDataTransfers;
     const bool blocking = !settings_.useSpinWait;
-    Event origin(blocking), h2dStart(blocking), computeStart(blocking), computeEnd(blocking), d2hEnd(blocking);
-    std::vector<std::pair<std::string, std::vector<uint8_t>>> downloads;
+    Stream inputStream, outputStream;
+    std::vector<std::pair<CUdeviceptr, std::pair<uint8_t*, size_t>>> downloads;
     nvinfer1::ICudaEngine& engine = *core.engine->engine;
     for (int32_t i = 0; i < engine.getNbIOTensors(); ++i) {
       const char* name = engine.getIOTensorName(i);
-      if (engine.getTensorIOMode(name) == nvinfer1::TensorIOMode::kOUTPUT) {
-        downloads.emplace_back(name, std::vector<uint8_t>(core.TensorBytes(name)));
-      }
+      if (engine.getTensorIOMode(name) != nvinfer1::TensorIOMode::kOUTPUT) continue;
+      const size_t bytes = core.TensorBytes(name);
+      core.staging[name].Reserve(bytes);
+      downloads.push_back({core.buffers[name].get(), {core.staging[name].data(), bytes}});
     }
+    Slot slots[2] = {Slot(blocking), Slot(blocking)};
 
     using Clock = std::chrono::steady_clock;
-    origin.Record(stream);
+    Event origin(blocking);
+    origin.Record(compute);
+    // Nothing on the copy streams may start before the origin, or its times would come out negative.
+    CheckCuda(api.cuStreamWaitEvent(inputStream.get(), origin.get(), 0), "cuStreamWaitEvent");
+    CheckCuda(api.cuStreamWaitEvent(outputStream.get(), origin.get(), 0), "cuStreamWaitEvent");
     const Clock::time_point hostOrigin = Clock::now();
+    const auto sinceOrigin = [&](Clock::time_point at) { return std::chrono::duration<double, std::milli>(at - hostOrigin).count(); };
+
+    auto enqueue = [&](Slot& slot) {
+      if (transfers) {
+        slot.inputStart.Record(inputStream.get());
+        core.Upload(inputs_, inputStream.get());
+        slot.inputEnd.Record(inputStream.get());
+        CheckCuda(api.cuStreamWaitEvent(compute, slot.inputEnd.get(), 0), "cuStreamWaitEvent");
+      }
+      slot.computeStart.Record(compute);
+      // Enqueue time is the enqueueV3 / graph launch alone, as trtexec measures it.
+      slot.enqueueStart = Clock::now();
+      Enqueue(compute, graph);
+      slot.enqueueEnd = Clock::now();
+      slot.computeEnd.Record(compute);
+      if (transfers) {
+        CheckCuda(api.cuStreamWaitEvent(outputStream.get(), slot.computeEnd.get(), 0), "cuStreamWaitEvent");
+        slot.outputStart.Record(outputStream.get());
+        for (const auto& download : downloads) {
+          CheckCuda(api.cuMemcpyDtoHAsync(download.second.first, download.first, download.second.second, outputStream.get()), "cuMemcpyDtoHAsync");
+        }
+        slot.outputEnd.Record(outputStream.get());
+      }
+      slot.active = true;
+    };
+    auto complete = [&](Slot& slot) {
+      (transfers ? slot.outputEnd : slot.computeEnd).Wait(settings_.useSpinWait);
+      Record record{};
+      record.hostDone = sinceOrigin(Clock::now());
+      record.startEnq = sinceOrigin(slot.enqueueStart);
+      record.endEnq = sinceOrigin(slot.enqueueEnd);
+      record.startCompute = slot.computeStart.ElapsedSince(origin);
+      record.endCompute = slot.computeEnd.ElapsedSince(origin);
+      // Without transfers there is nothing to time around the compute: H2D and D2H are zero, as in trtexec.
+      record.startH2d = transfers ? slot.inputStart.ElapsedSince(origin) : record.startCompute;
+      record.endH2d = transfers ? slot.inputEnd.ElapsedSince(origin) : record.startCompute;
+      record.startD2h = transfers ? slot.outputStart.ElapsedSince(origin) : record.endCompute;
+      record.endD2h = transfers ? slot.outputEnd.ElapsedSince(origin) : record.endCompute;
+      records_.push_back(record);
+      slot.active = false;
+    };
+
+    // trtexec's stop rule: at least minIterations and at least durationMs after the warm-up, where the warm-up
+    // ends at the first inference whose compute starts warmUpMs after the first one's start.
     int kept = 0;
     double firstKeptStart = -1;
-    for (int iteration = 0; iteration < settings_.maxIterations; ++iteration) {
-      Record record{};
-      const Clock::time_point enqueueStart = Clock::now();
-      // Without transfers there is nothing to time before the compute: as in trtexec, H2D and D2H are zero rather
-      // than the host's gap between two back-to-back event records.
-      if (!settings_.noDataTransfers) {
-        h2dStart.Record(stream);
-        core.Upload(inputs_, stream);
-      }
-      computeStart.Record(stream);
-      Enqueue(stream, graph);
-      computeEnd.Record(stream);
-      const Clock::time_point enqueueEnd = Clock::now();
-      if (!settings_.noDataTransfers) {
-        for (auto& download : downloads) {
-          CheckCuda(api.cuMemcpyDtoHAsync(download.second.data(), core.buffers[download.first].get(), download.second.size(), stream),
-                    "cuMemcpyDtoHAsync");
+    bool done = false;
+    int next = 0;
+    for (int iteration = 0; iteration < settings_.maxIterations && !done; ++iteration) {
+      enqueue(slots[next]);
+      Slot& previous = slots[1 - next];
+      if (previous.active) {
+        complete(previous);
+        const Record& record = records_.back();
+        const double sinceStart = record.startCompute - std::min(records_.front().startH2d, records_.front().startCompute);
+        if (sinceStart >= settings_.warmUpMs) {
+          if (firstKeptStart < 0) firstKeptStart = std::min(record.startH2d, record.startCompute);
+          ++kept;
+          if (kept >= settings_.minIterations && record.endD2h - firstKeptStart >= settings_.durationMs) done = true;
+        }
+        if (!done && sinceOrigin(Clock::now()) > settings_.maxWallMs) {
+          warnings_.push_back("The benchmark stopped at the wall-time safety limit before reaching its iteration/duration targets.");
+          done = true;
         }
       }
-      Event& last = settings_.noDataTransfers ? computeEnd : d2hEnd;
-      if (!settings_.noDataTransfers) d2hEnd.Record(stream);
-      last.Wait(settings_.useSpinWait);
-
-      record.startEnq = std::chrono::duration<double, std::milli>(enqueueStart - hostOrigin).count();
-      record.endEnq = std::chrono::duration<double, std::milli>(enqueueEnd - hostOrigin).count();
-      record.endH2d = computeStart.ElapsedSince(origin);
-      record.startH2d = settings_.noDataTransfers ? record.endH2d : h2dStart.ElapsedSince(origin);
-      record.startCompute = record.endH2d;
-      record.endCompute = computeEnd.ElapsedSince(origin);
-      record.startD2h = record.endCompute;
-      record.endD2h = settings_.noDataTransfers ? record.endCompute : d2hEnd.ElapsedSince(origin);
-      records_.push_back(record);
-
-      const double sinceStart = record.startCompute - records_.front().startH2d;
-      if (sinceStart >= settings_.warmUpMs) {
-        if (firstKeptStart < 0) firstKeptStart = record.startH2d;
-        ++kept;
-        const double keptSpan = record.endD2h - firstKeptStart;
-        if (kept >= settings_.minIterations && keptSpan >= settings_.durationMs) break;
-      }
-      const double wall = std::chrono::duration<double, std::milli>(Clock::now() - hostOrigin).count();
-      if (wall > settings_.maxWallMs) {
-        warnings_.push_back("The benchmark stopped at the wall-time safety limit before reaching its iteration/duration targets.");
-        break;
-      }
+      next = 1 - next;
     }
-    hostWallMs_ = std::chrono::duration<double, std::milli>(Clock::now() - hostOrigin).count();
+    // Drain: the inference still in flight is timed too (trtexec keeps it).
+    for (int i = 0; i < 2; ++i) {
+      Slot& slot = slots[(next + i) % 2];
+      if (slot.active) complete(slot);
+    }
+    hostWallMs_ = sinceOrigin(Clock::now());
     graph.Reset();
   }
 
@@ -295,7 +341,66 @@ class ProfileWorker : public ContextWorker {
   int warmUpIterations_ = 0;
 };
 
+/**
+ * The floor under infer(): `iterations` of what one infer() does on the GPU side (copies in from the staging
+ * buffers, enqueueV3, copies out, synchronize) in a tight C++ loop on one thread, with no JS, no N-API and no
+ * worker hand-off. infer()'s per-call time minus this is the binding's host overhead.
+ */
+class RawLoopWorker : public ContextWorker {
+ public:
+  RawLoopWorker(Napi::Env env, std::shared_ptr<ContextCore> core, int iterations, std::vector<HostTensor> inputs, Napi::Object self)
+      : ContextWorker(env, "trtn:rawLoop", std::move(core), std::move(inputs), self), iterations_(iterations) {}
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::Object result = Napi::Object::New(env);
+    result.Set("iterations", iterations_);
+    result.Set("totalMs", totalMs_);
+    result.Set("perIterationUs", iterations_ > 0 ? totalMs_ * 1000.0 / iterations_ : 0.0);
+    deferred_.Resolve(result);
+  }
+
+ private:
+  void Run() override {
+    ContextCore& core = *core_;
+    PrepareRun(core, inputs_);
+    const CudaDriverApi& api = RequireLibrary().cuda;
+    CUstream stream = core.stream->get();
+    std::vector<std::pair<CUdeviceptr, std::pair<uint8_t*, size_t>>> downloads;
+    nvinfer1::ICudaEngine& engine = *core.engine->engine;
+    for (int32_t i = 0; i < engine.getNbIOTensors(); ++i) {
+      const char* name = engine.getIOTensorName(i);
+      if (engine.getTensorIOMode(name) != nvinfer1::TensorIOMode::kOUTPUT) continue;
+      const size_t bytes = core.TensorBytes(name);
+      core.staging[name].Reserve(bytes);
+      downloads.push_back({core.buffers[name].get(), {core.staging[name].data(), bytes}});
+    }
+    const auto started = std::chrono::steady_clock::now();
+    for (int i = 0; i < iterations_; ++i) {
+      core.Upload(inputs_, stream);
+      if (!core.context->enqueueV3(stream)) throw NativeError("ERR_INFERENCE", "enqueueV3 failed in the raw loop.", core.engine->logger->Recent());
+      for (const auto& download : downloads) {
+        CheckCuda(api.cuMemcpyDtoHAsync(download.second.first, download.first, download.second.second, stream), "cuMemcpyDtoHAsync");
+      }
+      core.stream->Synchronize("cuStreamSynchronize in the raw loop");
+    }
+    totalMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  }
+
+  int iterations_;
+  double totalMs_ = 0;
+};
+
 }  // namespace
+
+Napi::Value StartRawLoop(Napi::Env env, std::shared_ptr<ContextCore> core, int iterations, std::vector<HostTensor> inputs, Napi::Object self) {
+  if (iterations < 1 || iterations > 10000000) throw NativeError("ERR_INVALID_ARGUMENT", "measureRaw needs 1 to 10,000,000 iterations, got " + std::to_string(iterations) + ".");
+  ClaimContext(*core);
+  auto* worker = new RawLoopWorker(env, core, iterations, std::move(inputs), self);
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
 
 Napi::Value StartBenchmark(Napi::Env env, std::shared_ptr<ContextCore> core, Napi::Object options, std::vector<HostTensor> inputs,
                            Napi::Object self) {

@@ -248,6 +248,7 @@ Napi::Function ContextObject::Define(Napi::Env env) {
                          InstanceMethod("infer", &ContextObject::Infer),
                          InstanceMethod("benchmark", &ContextObject::Benchmark),
                          InstanceMethod("profile", &ContextObject::Profile),
+                         InstanceMethod("measureRaw", &ContextObject::MeasureRaw),
                          InstanceMethod("dispose", &ContextObject::Dispose),
                          InstanceMethod("isDisposed", &ContextObject::IsDisposed),
                      });
@@ -327,6 +328,17 @@ Napi::Value ContextObject::Profile(const Napi::CallbackInfo& info) {
     Napi::Object options = info.Length() > 0 && info[0].IsObject() ? info[0].As<Napi::Object>() : Napi::Object::New(env);
     std::vector<HostTensor> inputs = ReadInputs(info.Length() > 1 ? info[1] : env.Undefined());
     return StartProfile(env, core, options, std::move(inputs), Value());
+  });
+}
+
+Napi::Value ContextObject::MeasureRaw(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Guard(env, [&]() -> Napi::Value {
+    std::shared_ptr<ContextCore> core = EnsureAlive();
+    if (info.Length() < 1 || !info[0].IsNumber()) throw NativeError("ERR_INVALID_ARGUMENT", "measureRaw(iterations, inputs) needs a number of iterations.");
+    const int iterations = info[0].As<Napi::Number>().Int32Value();
+    std::vector<HostTensor> inputs = ReadInputs(info.Length() > 1 ? info[1] : env.Undefined());
+    return StartRawLoop(env, core, iterations, std::move(inputs), Value());
   });
 }
 

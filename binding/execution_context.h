@@ -100,6 +100,8 @@ class ContextObject : public Napi::ObjectWrap<ContextObject> {
   Napi::Value Infer(const Napi::CallbackInfo& info);
   Napi::Value Benchmark(const Napi::CallbackInfo& info);
   Napi::Value Profile(const Napi::CallbackInfo& info);
+  /** measureRaw(iterations, inputs) → { iterations, totalMs, perIterationUs }: infer()'s GPU work in a C++ loop. */
+  Napi::Value MeasureRaw(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
   Napi::Value IsDisposed(const Napi::CallbackInfo& info);
 
@@ -120,6 +122,7 @@ void ClaimContext(ContextCore& core);
 /** Starts the benchmark / profile workers (benchmark.cc). */
 Napi::Value StartBenchmark(Napi::Env env, std::shared_ptr<ContextCore> core, Napi::Object options, std::vector<HostTensor> inputs,
                            Napi::Object self);
+Napi::Value StartRawLoop(Napi::Env env, std::shared_ptr<ContextCore> core, int iterations, std::vector<HostTensor> inputs, Napi::Object self);
 Napi::Value StartProfile(Napi::Env env, std::shared_ptr<ContextCore> core, Napi::Object options, std::vector<HostTensor> inputs,
                          Napi::Object self);
 

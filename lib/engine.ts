@@ -7,7 +7,7 @@ import type { ContextHandle, EngineHandle, InferInputs, InferOutputs } from './b
 import { TensorRTError, withCallerStack } from './errors.js';
 import { float32ToFloat16 } from './onnx/fp16.js';
 import { resolveBenchmarkOptions } from './options.js';
-import type { BackendKind, BenchmarkOptions, BenchmarkResult, IOTensorInfo, LayerInfo, ProfileResult } from './types.js';
+import type { BackendKind, BenchmarkOptions, BenchmarkResult, InferOverhead, IOTensorInfo, LayerInfo, ProfileResult } from './types.js';
 
 /** Safety net: a handle whose wrapper was garbage-collected without dispose() is released here. */
 const finalizer = new FinalizationRegistry<{ dispose(): void }>((handle) => {
@@ -178,8 +178,9 @@ export class Engine implements Disposable, AsyncDisposable {
    * and says so (`estimated: true`).
    */
   async benchmark(options?: BenchmarkOptions): Promise<BenchmarkResult> {
-    const resolved = resolveBenchmarkOptions(options);
     const handle = this.#ensureAlive();
+    // trtexec's defaults of the runtime's major: 11.x times with CUDA graphs and spin-wait and without copies.
+    const resolved = resolveBenchmarkOptions(options, handle.tensorrtMajor);
     return withCallerStack(() => handle.benchmark(resolved));
   }
 
@@ -188,6 +189,23 @@ export class Engine implements Disposable, AsyncDisposable {
     const resolved = resolveBenchmarkOptions(options);
     const handle = this.#ensureAlive();
     return withCallerStack(() => handle.profile(resolved));
+  }
+
+  /**
+   * Measures what `infer()` costs on the host beyond the GPU work: `iterations` awaited `infer()` calls against a
+   * C++ loop doing the same copies, enqueue and synchronize. TensorRT backend only: the mock cannot measure it
+   * and refuses (ERR_UNSUPPORTED) rather than estimate.
+   */
+  async measureInferOverhead(options: { iterations?: number } = {}): Promise<InferOverhead> {
+    const iterations = options.iterations ?? 1000;
+    if (!Number.isInteger(iterations) || iterations < 1 || iterations > 1_000_000) {
+      throw new TensorRTError('ERR_INVALID_OPTION', `Expected an integer from 1 to 1,000,000 for \`iterations\`, got ${String(iterations)}.`);
+    }
+    const handle = this.#ensureAlive();
+    if (!handle.measureInferOverhead) {
+      throw new TensorRTError('ERR_UNSUPPORTED', `measureInferOverhead() needs the TensorRT backend on a GPU; this engine runs on the ${handle.backend} backend, which has no host overhead to measure.`);
+    }
+    return withCallerStack(() => handle.measureInferOverhead!(iterations));
   }
 
   /** Releases the engine and all its contexts. Idempotent. */

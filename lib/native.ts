@@ -193,7 +193,8 @@ export interface NativeBenchmarkOptions {
 
 /** Raw benchmark output: every iteration including warm-up (drop it with lib/timing dropWarmUp). */
 export interface NativeBenchmarkResult {
-  records: TimeRecord[];
+  /** Per inference; `hostDoneMs` is the host time (ms from the loop's start) it was seen complete (addons since 0.1). */
+  records: Array<TimeRecord & { hostDoneMs?: number }>;
   usedCudaGraph: boolean;
   totalHostWalltimeMs: number;
   warnings: string[];
@@ -209,6 +210,8 @@ export interface NativeExecutionContext {
   infer(inputs: NativeInputs): Promise<NativeOutputs>;
   benchmark(options: NativeBenchmarkOptions, inputs: NativeInputs): Promise<NativeBenchmarkResult>;
   profile(options: NativeBenchmarkOptions, inputs: NativeInputs): Promise<NativeProfileResult>;
+  /** infer()'s GPU work (copies in, enqueueV3, copies out, sync) `iterations` times in a C++ loop. */
+  measureRaw(iterations: number, inputs: NativeInputs): Promise<{ iterations: number; totalMs: number; perIterationUs: number }>;
   /** Idempotent. */
   dispose(): void;
   isDisposed(): boolean;

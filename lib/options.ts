@@ -287,7 +287,11 @@ const benchmarkOptionsSchema = z.strictObject({
 export const benchmarkOptionNames: readonly string[] = Object.keys(benchmarkOptionsSchema.shape);
 
 /** Validates and defaults {@link BenchmarkOptions} with trtexec's defaults. */
-export function resolveBenchmarkOptions(options: BenchmarkOptions | undefined): Required<Omit<BenchmarkOptions, 'shapes'>> & { shapes: Record<string, number[]> } {
+/**
+ * Validates benchmark options and fills trtexec's defaults. `tensorrtMajor` picks the defaults of that trtexec:
+ * 11.x turns CUDA graphs and spin-wait on and data transfers off by default; 10.x and older do not.
+ */
+export function resolveBenchmarkOptions(options: BenchmarkOptions | undefined, tensorrtMajor?: number): Required<Omit<BenchmarkOptions, 'shapes'>> & { shapes: Record<string, number[]> } {
   const parsed = benchmarkOptionsSchema.safeParse(options ?? {}, { reportInput: true });
   if (!parsed.success) raiseFromZod(parsed.error.issues, benchmarkOptionNames, 'benchmark option');
   const value = parsed.data;
@@ -295,9 +299,9 @@ export function resolveBenchmarkOptions(options: BenchmarkOptions | undefined): 
     iterations: value.iterations ?? 10,
     duration: value.duration ?? 3,
     warmUp: value.warmUp ?? 200,
-    useCudaGraph: value.useCudaGraph ?? false,
-    useSpinWait: value.useSpinWait ?? false,
-    noDataTransfers: value.noDataTransfers ?? false,
+    useCudaGraph: value.useCudaGraph ?? (tensorrtMajor ?? 0) >= 11,
+    useSpinWait: value.useSpinWait ?? (tensorrtMajor ?? 0) >= 11,
+    noDataTransfers: value.noDataTransfers ?? (tensorrtMajor ?? 0) >= 11,
     shapes: value.shapes ?? {},
     exportTimes: value.exportTimes ?? false,
     covThresholdPercent: value.covThresholdPercent ?? 2.5,

@@ -435,6 +435,20 @@ export interface TimeRecord {
   latencyMs: number;
 }
 
+/** Result of `Engine.measureInferOverhead()`: what `infer()` costs on the host beyond the GPU work itself. */
+export interface InferOverhead {
+  /** Always false: this is measured on the GPU (the mock backend refuses to estimate it). */
+  estimated: false;
+  /** Calls timed in each loop (after a warm-up of the same work). */
+  iterations: number;
+  /** Per call of a C++ loop doing infer()'s GPU work (copies in, enqueue, copies out, synchronize), µs. */
+  rawUs: number;
+  /** Per call of `context.infer()` from JavaScript, awaited one after another, same inputs, µs. */
+  inferUs: number;
+  /** `inferUs - rawUs`: the binding's host overhead per call (validation, re-layout, N-API, worker hand-off), µs. */
+  overheadUs: number;
+}
+
 /** Result of `Engine.benchmark()`. */
 export interface BenchmarkResult {
   backend: BackendKind;
@@ -442,6 +456,11 @@ export interface BenchmarkResult {
   estimated: boolean;
   environment: EnvironmentInfo;
   options: Required<Omit<BenchmarkOptions, 'shapes'>> & { shapes: Record<string, number[]> };
+  /**
+   * The timing mode in words, e.g. `transfers, no CUDA graph, blocking sync (trtexec 10 defaults)`, so that a
+   * figure is never read without knowing whether copies and graphs were in it.
+   */
+  mode: string;
   iterations: number;
   totalHostWalltimeMs: number;
   totalGpuComputeMs: number;

@@ -13,7 +13,7 @@ import type { BackendAddon, NativeAlgorithmRecord, NativeBenchmarkOptions, Nativ
 import { readOnnx } from '../onnx/codec.js';
 import { looksLikeTensorRTPlan } from '../plan.js';
 import { summarizeModel } from '../onnx/costs.js';
-import { aggregateLayerProfile, dropWarmUp, summarizeIterations } from '../timing/index.js';
+import { aggregateLayerProfile, describeTimingMode, dropWarmUp, summarizeIterations } from '../timing/index.js';
 import type {
   BackendInfo,
   BenchmarkOptions,
@@ -21,12 +21,14 @@ import type {
   BuildReport,
   DataTypeName,
   EnvironmentInfo,
+  InferOverhead,
   IOTensorInfo,
   LayerTactics,
   ModelSummary,
   ProfileResult,
   ResolvedBuildOptions,
   TensorData,
+  TimeRecord,
 } from '../types.js';
 import { packageVersion } from '../version.js';
 import type { Backend, BackendBuildOutput, BuildHooks, ContextHandle, EngineHandle, InferInputs, InferOutputs } from './types.js';
@@ -202,12 +204,14 @@ class NativeContext implements ContextHandle {
 class NativeEngineHandle implements EngineHandle {
   readonly backend = 'tensorrt' as const;
   readonly io: IOTensorInfo[];
+  readonly tensorrtMajor: number | undefined;
   readonly #engine: NativeEngine;
   readonly #plan: Uint8Array;
   readonly #nativeIo: NativeIOTensor[];
   readonly #environment: () => EnvironmentInfo;
 
-  constructor(engine: NativeEngine, plan: Uint8Array, environment: () => EnvironmentInfo) {
+  constructor(engine: NativeEngine, plan: Uint8Array, environment: () => EnvironmentInfo, tensorrtVersion?: string) {
+    this.tensorrtMajor = tensorrtVersion ? Number.parseInt(tensorrtVersion, 10) : undefined;
     this.#engine = engine;
     this.#plan = plan;
     this.#nativeIo = engine.io();
@@ -237,6 +241,32 @@ class NativeEngineHandle implements EngineHandle {
     return new NativeContext(this.#engine.createContext(), this.#nativeIo);
   }
 
+  async measureInferOverhead(iterations: number): Promise<InferOverhead> {
+    const native = this.#engine.createContext();
+    const context = new NativeContext(native, this.#nativeIo);
+    try {
+      const raw = syntheticInputs(this.#nativeIo, {});
+      // The same bytes as public typed arrays in logical order, as a caller would pass them.
+      const inputs: InferInputs = {};
+      for (const tensor of this.#nativeIo) {
+        if (tensor.mode !== 'input') continue;
+        const bytes = raw[tensor.name].data as Uint8Array;
+        const typed = typedArrayFor(tensor.dataType, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+        inputs[tensor.name] = { data: fromPhysicalLayout(typed, raw[tensor.name].shape, tensor.format), shape: raw[tensor.name].shape };
+      }
+      const warmUp = Math.min(50, iterations);
+      await native.measureRaw(warmUp, raw);
+      const measured = await native.measureRaw(iterations, raw);
+      for (let index = 0; index < warmUp; index++) await context.infer(inputs);
+      const started = process.hrtime.bigint();
+      for (let index = 0; index < iterations; index++) await context.infer(inputs);
+      const inferUs = Number(process.hrtime.bigint() - started) / 1000 / iterations;
+      return { estimated: false, iterations, rawUs: measured.perIterationUs, inferUs, overheadUs: inferUs - measured.perIterationUs };
+    } finally {
+      context.dispose();
+    }
+  }
+
   #nativeOptions(options: BenchmarkOptions): NativeBenchmarkOptions {
     return {
       iterations: options.iterations ?? 10,
@@ -254,7 +284,12 @@ class NativeEngineHandle implements EngineHandle {
     const context = this.#engine.createContext();
     try {
       const raw = await context.benchmark(native, syntheticInputs(this.#nativeIo, shapes));
-      const kept = dropWarmUp(raw.records, native.warmUp);
+      const keptRaw = dropWarmUp(raw.records, native.warmUp);
+      // Host-clock span of the kept inferences (trtexec's "Total Host Walltime"), when the addon reports it.
+      const first = keptRaw[0];
+      const last = keptRaw[keptRaw.length - 1];
+      const keptHostWalltimeMs = first && last?.hostDoneMs !== undefined ? last.hostDoneMs - first.startEnqMs : undefined;
+      const kept: TimeRecord[] = keptRaw.map(({ hostDoneMs: _hostDoneMs, ...record }) => record);
       if (kept.length === 0) {
         throw new TensorRTError('ERR_INFERENCE', `No iteration finished after the ${native.warmUp} ms warm-up; lower warmUp or raise duration.`);
       }
@@ -265,8 +300,9 @@ class NativeEngineHandle implements EngineHandle {
         estimated: false,
         environment: this.#environment(),
         options: { ...native, exportTimes: options.exportTimes ?? false, covThresholdPercent, shapes },
+        mode: describeTimingMode(native, this.tensorrtMajor),
         iterations: kept.length,
-        totalHostWalltimeMs: raw.totalHostWalltimeMs,
+        totalHostWalltimeMs: keptHostWalltimeMs ?? raw.totalHostWalltimeMs,
         totalGpuComputeMs: summary.totalGpuComputeMs,
         throughput: summary.throughput,
         gpuCompute: summary.gpuCompute,
@@ -433,7 +469,7 @@ export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
     build,
     async deserialize(plan: Uint8Array, device: number): Promise<EngineHandle> {
       const engine = await addon.deserializeEngine(plan, device);
-      return new NativeEngineHandle(engine, plan, () => environment(device));
+      return new NativeEngineHandle(engine, plan, () => environment(device), loaded.tensorrtVersion);
     },
     deviceMemory(device: number) {
       return addon.deviceMemory(device);

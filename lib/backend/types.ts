@@ -10,6 +10,7 @@ import type {
   BuildProgress,
   BuildReport,
   EnvironmentInfo,
+  InferOverhead,
   IOTensorInfo,
   LayerInfo,
   LayerTactics,
@@ -53,6 +54,8 @@ export interface ContextHandle {
 /** A deserialized engine. */
 export interface EngineHandle {
   readonly backend: BackendKind;
+  /** Major version of the TensorRT runtime running it (benchmark defaults follow it); undefined on the mock. */
+  readonly tensorrtMajor?: number;
   readonly io: IOTensorInfo[];
   serialize(): Uint8Array;
   /** Normalised inspector output. */
@@ -62,6 +65,8 @@ export interface EngineHandle {
   createContext(): ContextHandle;
   benchmark(options: BenchmarkOptions): Promise<BenchmarkResult>;
   profile(options: BenchmarkOptions): Promise<ProfileResult>;
+  /** infer()'s host overhead over a raw C++ loop of the same GPU work; only backends on a real GPU have it. */
+  measureInferOverhead?(iterations: number): Promise<InferOverhead>;
   dispose(): void;
 }
 

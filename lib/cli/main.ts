@@ -279,6 +279,7 @@ async function commandBench(file: string, flags: Record<string, unknown>): Promi
     }
     if (result.estimated) print(MOCK_BANNER);
     print(`backend: ${result.backend}   iterations: ${result.iterations}   throughput: ${result.throughput.toFixed(2)} qps${result.estimated ? ' (estimated)' : ''}`);
+    print(`mode: ${result.mode}`);
     const rows = [
       ['GPU compute', result.gpuCompute],
       ['Latency', result.latency],

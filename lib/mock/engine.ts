@@ -6,7 +6,7 @@
 import type { ContextHandle, EngineHandle, InferInputs, InferOutputs } from '../backend/types.js';
 import { TensorRTError } from '../errors.js';
 import { float16ToFloat32, float32ToFloat16, readOnnx } from '../onnx/index.js';
-import { aggregateLayerProfile, summarizeIterations } from '../timing/index.js';
+import { aggregateLayerProfile, describeTimingMode, summarizeIterations } from '../timing/index.js';
 import type {
   BenchmarkOptions,
   BenchmarkResult,
@@ -251,6 +251,7 @@ export class MockEngine implements EngineHandle {
       estimated: true,
       environment: this.#environment,
       options: resolved,
+      mode: `${describeTimingMode(resolved)}; estimated by the mock cost model, not timed`,
       iterations,
       totalHostWalltimeMs: walltimeMs,
       totalGpuComputeMs: iterations * computeMs,

@@ -143,7 +143,7 @@ export function summarizeIterations(records: readonly TimeRecord[], options: Sum
  * least `warmUpMs` after the first iteration's start (`startH2dMs`, or `startComputeMs` when copies are off
  * and both are equal). Times are GPU-clock ms.
  */
-export function dropWarmUp(records: readonly TimeRecord[], warmUpMs: number): TimeRecord[] {
+export function dropWarmUp<T extends TimeRecord>(records: readonly T[], warmUpMs: number): T[] {
   if (records.length === 0) return [];
   const origin = Math.min(records[0].startH2dMs, records[0].startComputeMs);
   const firstKept = records.findIndex((record) => record.startComputeMs >= origin + warmUpMs);
@@ -185,4 +185,18 @@ export function aggregateLayerProfile(perIteration: readonly (readonly { name: s
       percentage: grandTotal > 0 ? (totals[index] / grandTotal) * 100 : 0,
     };
   });
+}
+
+/**
+ * The timing mode in words for {@link BenchmarkResult.mode}: copies, CUDA graph and sync style, and which
+ * trtexec's defaults applied (11.x: graph, spin-wait and no copies unless asked; older: the opposite).
+ */
+export function describeTimingMode(options: Pick<Required<BenchmarkOptions>, 'noDataTransfers' | 'useCudaGraph' | 'useSpinWait'>, tensorrtMajor?: number): string {
+  const parts = [
+    options.noDataTransfers ? 'no transfers' : 'transfers',
+    options.useCudaGraph ? 'CUDA graph' : 'no CUDA graph',
+    options.useSpinWait ? 'spin-wait' : 'blocking sync',
+  ];
+  const defaults = tensorrtMajor === undefined ? '' : ` (unset options follow trtexec ${tensorrtMajor >= 11 ? '11' : '10 and older'})`;
+  return `${parts.join(', ')}${defaults}`;
 }

@@ -210,3 +210,15 @@ describe('the shipped example model', () => {
 afterAll(async () => {
   await writeFile(join(dir, 'done'), '');
 });
+
+describe('measureInferOverhead', () => {
+  it('is refused on the mock backend with ERR_UNSUPPORTED (a host overhead cannot be estimated)', async () => {
+    const { engine } = await buildEngine(writeOnnx(buildSeed003Model({ channels: 4, height: 8, width: 8, layers: 1 })), { backend: 'mock' });
+    try {
+      await expect(engine.measureInferOverhead()).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED' });
+      await expect(engine.measureInferOverhead({ iterations: 0 })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
+    } finally {
+      engine.dispose();
+    }
+  });
+});

@@ -208,3 +208,43 @@ describe.skipIf(!ready)('native runtime on the GPU', () => {
     expect(loading!.warnings).toEqual([]);
   });
 });
+
+describe.skipIf(!ready)('native benchmark loop on the GPU (trtexec semantics)', () => {
+  it('overlaps: copies in, compute and copies out are ordered per inference, and inference k+1 starts before k ends', async () => {
+    const { engine } = await buildEngine(smallOnnx, { backend: 'tensorrt' });
+    try {
+      const result = await engine.benchmark({ iterations: 50, duration: 0.2, warmUp: 20, exportTimes: true });
+      const times = result.times!;
+      expect(times.length).toBeGreaterThanOrEqual(50);
+      for (const record of times) {
+        expect(record.endH2dMs).toBeLessThanOrEqual(record.startComputeMs + 1e-3);
+        expect(record.endComputeMs).toBeLessThanOrEqual(record.startD2hMs + 1e-3);
+      }
+      const overlapped = times.slice(1).filter((record, index) => record.startH2dMs < times[index].endD2hMs).length;
+      figure('bench.overlapped_fraction', overlapped / (times.length - 1));
+      expect(overlapped).toBeGreaterThan(0);
+      expect(result.totalHostWalltimeMs).toBeGreaterThan(0);
+      const noCopies = await engine.benchmark({ iterations: 20, duration: 0.2, warmUp: 20, noDataTransfers: true });
+      expect(noCopies.h2d.max).toBe(0);
+      expect(noCopies.d2h.max).toBe(0);
+    } finally {
+      engine.dispose();
+    }
+  });
+
+  it('measureInferOverhead: infer() against a raw C++ loop of the same work', async () => {
+    const { engine } = await buildEngine(smallOnnx, { backend: 'tensorrt' });
+    try {
+      const overhead = await engine.measureInferOverhead({ iterations: 500 });
+      expect(overhead.estimated).toBe(false);
+      expect(overhead.rawUs).toBeGreaterThan(0);
+      expect(overhead.inferUs).toBeGreaterThan(0);
+      expect(overhead.overheadUs).toBeCloseTo(overhead.inferUs - overhead.rawUs, 6);
+      figure('bench.infer_us', overhead.inferUs, 'us');
+      figure('bench.raw_loop_us', overhead.rawUs, 'us');
+      figure('bench.infer_overhead_us', overhead.overheadUs, 'us');
+    } finally {
+      engine.dispose();
+    }
+  });
+});

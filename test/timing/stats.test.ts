@@ -195,3 +195,18 @@ describe('--exportTimes JSON', () => {
     expect(() => parseTrtexecTimesJson('[{"startEnqMs": 1}]')).toThrow(/computeMs|endEnqMs/);
   });
 });
+
+describe('benchmark defaults follow the runtime major (trtexec 10 vs 11)', () => {
+  it('10.x: transfers, no graph, blocking sync; 11.x: no transfers, graph, spin-wait; explicit options win', async () => {
+    const { resolveBenchmarkOptions } = await import('../../lib/options.js');
+    const { describeTimingMode } = await import('../../lib/timing/index.js');
+    const ten = resolveBenchmarkOptions({}, 10);
+    expect([ten.noDataTransfers, ten.useCudaGraph, ten.useSpinWait]).toEqual([false, false, false]);
+    const eleven = resolveBenchmarkOptions({}, 11);
+    expect([eleven.noDataTransfers, eleven.useCudaGraph, eleven.useSpinWait]).toEqual([true, true, true]);
+    const explicit = resolveBenchmarkOptions({ noDataTransfers: false, useCudaGraph: false }, 11);
+    expect([explicit.noDataTransfers, explicit.useCudaGraph, explicit.useSpinWait]).toEqual([false, false, true]);
+    expect(describeTimingMode(eleven, 11)).toBe('no transfers, CUDA graph, spin-wait (unset options follow trtexec 11)');
+    expect(describeTimingMode(ten)).toBe('transfers, no CUDA graph, blocking sync');
+  });
+});
