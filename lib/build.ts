@@ -11,7 +11,7 @@ import { TensorRTError, withCallerStack } from './errors.js';
 import { readOnnx, sparsify, toFp16, writeOnnx } from './onnx/index.js';
 import { resolveBuildOptions } from './options.js';
 import { looksLikeTensorRTPlan } from './plan.js';
-import type { BackendKind, BuildOptions, BuildReport } from './types.js';
+import type { BackendKind, BuildOptions, BuildReport, ResolvedBuildOptions } from './types.js';
 
 /** Result of {@link buildEngine}. */
 export interface BuildResult {
@@ -95,9 +95,24 @@ export async function buildEngine(onnx: string | Uint8Array, options?: BuildOpti
       }
     }
     const handle = await backend.deserialize(output.plan, resolved.device);
-    const report = notes.length ? { ...output.report, warnings: [...notes, ...output.report.warnings] } : output.report;
-    return { engine: new Engine(handle), report };
+    let report = notes.length ? { ...output.report, warnings: [...notes, ...output.report.warnings] } : output.report;
+    const engine = new Engine(handle);
+    if (resolved.profileLayers && handle.backend === 'tensorrt') {
+      // trtexec --separateProfileRun: a short IProfiler run, so that the report carries measured layer times.
+      try {
+        const profile = await engine.profile({ iterations: 10, duration: 0.1, warmUp: 20, shapes: optShapes(resolved) });
+        report = { ...report, layerTimes: { measured: true, iterations: profile.iterations, layers: profile.layers } };
+      } catch (error) {
+        report = { ...report, warnings: [...report.warnings, `Layer times were not measured after the build (${(error as Error).message}); profile the engine with engine.profile() or trtn bench --exportProfile.`] };
+      }
+    }
+    return { engine, report };
   });
+}
+
+/** The opt shape of every profiled input, for timing a dynamic engine after its build. */
+function optShapes(options: ResolvedBuildOptions): Record<string, number[]> {
+  return Object.fromEntries(Object.entries(options.shapes).map(([name, range]) => [name, [...range.opt]]));
 }
 
 /** Options for {@link loadEngine}. */

@@ -126,6 +126,7 @@ const buildOptionsSchema = z.strictObject({
   device: z.number().int().min(0).optional(),
   avgTiming: z.number().int().min(1).max(1000).optional(),
   recordTactics: z.boolean().optional(),
+  profileLayers: z.boolean().optional(),
   replayTactics: z.array(z.any()).optional(),
   errorOnTimingCacheMiss: z.boolean().optional(),
   backend: z.enum(['auto', 'tensorrt', 'mock']).optional(),
@@ -264,6 +265,7 @@ export function resolveBuildOptions(options: BuildOptions | undefined): Resolved
     // Off by default: recording (algorithm selector on <= 10.7, editable cache + kVERBOSE log on 10.8+/11) made a
     // seed-003 fp16 build 5x slower than trtexec's on the H200 (27.6 s vs 5.3 s, issue 9).
     recordTactics: value.recordTactics ?? false,
+    profileLayers: value.profileLayers ?? true,
     replay: (value.replayTactics?.length ?? 0) > 0,
     errorOnTimingCacheMiss: value.errorOnTimingCacheMiss ?? false,
     backend: value.backend ?? 'auto',

@@ -106,6 +106,13 @@ export interface BuildOptions {
    * and 11) — several times trtexec's build time on small models. Turn it on for `trtn explain` / replay.
    */
   recordTactics?: boolean;
+  /**
+   * After a TensorRT build, time every layer of the new engine (IProfiler over a short run, as trtexec's
+   * `--separateProfileRun`) into `report.layerTimes`, so that explain, compare and the HTML report have measured
+   * layer times. Defaults to `true`; costs well under a second on small models. The mock's layer times are its
+   * estimates and are not affected.
+   */
+  profileLayers?: boolean;
   /** Replay: pin these per-layer tactics (from an earlier report's `tactics`). */
   replayTactics?: LayerTactics[];
   /** Fail when a timing-cache entry is missing (trtexec `--errorOnTimingCacheMiss`). Defaults to `false`. */
@@ -139,6 +146,7 @@ export interface ResolvedBuildOptions {
   device: number;
   avgTiming: number;
   recordTactics: boolean;
+  profileLayers: boolean;
   replay: boolean;
   errorOnTimingCacheMiss: boolean;
   backend: 'auto' | BackendKind;
@@ -343,6 +351,11 @@ export interface BuildReport {
    * getters (so a report shows what reached TensorRT, not only what was asked).
    */
   builderConfig?: BuilderConfigReadBack;
+  /**
+   * TensorRT only: per-layer times measured on this GPU right after the build (see `BuildOptions.profileLayers`),
+   * trtexec `--exportProfile` fields; absent when profiling was off or failed (a warning says why).
+   */
+  layerTimes?: { measured: true; iterations: number; layers: LayerProfile[] };
   log: LogLine[];
   warnings: string[];
 }

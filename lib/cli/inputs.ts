@@ -92,6 +92,11 @@ export async function loadAnalysisInputs(paths: string[]): Promise<AnalysisInput
     }
     inputs.warnings.push(...inference.warnings);
   }
+  // A TensorRT build report carries the layer times measured right after its build (BuildOptions.profileLayers).
+  if (!inputs.profile && inputs.report?.layerTimes?.measured && inputs.report.layerTimes.layers.length > 0) {
+    inputs.profile = inputs.report.layerTimes.layers;
+    inputs.warnings.push(`Layer times: measured on ${inputs.report.environment.gpu?.name ?? 'the build GPU'} right after the build (${inputs.report.layerTimes.iterations} profiled iterations).`);
+  }
   if (inputs.profile && (inputs.layersEstimated || inputs.report?.estimated)) inputs.profileEstimated = true;
   if (inputs.report?.estimated || inputs.benchmark?.estimated || inputs.layersEstimated || inputs.profileEstimated || inputs.timesEstimated) inputs.estimated = true;
   if (inputs.model && !inputs.costs) {

@@ -164,6 +164,7 @@ async function commandBuild(model: string, flags: Record<string, unknown>): Prom
     device: numberFlag('--device', flags.device, { integer: true }),
     avgTiming: numberFlag('--avgTiming', flags.avgTiming, { integer: true }),
     recordTactics: flags.recordTactics === true ? true : undefined,
+    profileLayers: flags.noLayerProfile === true ? false : undefined,
     errorOnTimingCacheMiss: flags.errorOnTimingCacheMiss === true ? true : undefined,
     backend: flags.backend as BuildOptions['backend'],
     mockDevice: flags.mockDevice as string | undefined,
@@ -397,6 +398,7 @@ export function createProgram(): Command {
     .addOption(new Option('--profilingVerbosity <level>', 'inspector detail').choices(['layer_names_only', 'detailed', 'none']))
     .option('--avgTiming <n>', 'timing iterations per tactic (default 8)')
     .option('--recordTactics', "record every layer's timed tactic candidates for `trtn explain` (dense vs sparse times) and replay; the build takes longer")
+    .option('--noLayerProfile', 'skip the short per-layer profiling run after the build (report.layerTimes; trtexec --separateProfileRun)')
     .option('--errorOnTimingCacheMiss', 'fail on a timing-cache miss (with --timingCacheFile)')
     .option('--device <index>', 'CUDA device (default 0)')
     .option('--saveEngine <path>', 'write the engine here')

@@ -37,6 +37,15 @@ describe.skipIf(!ready)('BuildOptions reach TensorRT (read back from TensorRT)',
     expect(config!.tacticSources).toContain('EDGE_MASK_CONVOLUTIONS');
     expect(report.tactics).toEqual([]);
     figure('options.default_build_ms', report.buildTimeMs, 'ms');
+    // Measured layer times right after the build (profileLayers defaults to true), named as the inspector names them.
+    expect(report.layerTimes?.measured).toBe(true);
+    expect(report.layerTimes!.layers.length).toBeGreaterThan(0);
+    const inspected = new Set(report.layers.map((layer) => layer.name));
+    expect(report.layerTimes!.layers.filter((layer) => inspected.has(layer.name)).length).toBeGreaterThan(0);
+    expect(report.layerTimes!.layers.every((layer) => layer.medianMs >= 0)).toBe(true);
+    const skipped = await buildEngine(smallOnnx, { backend: 'tensorrt', profileLayers: false });
+    skipped.engine.dispose();
+    expect(skipped.report.layerTimes).toBeUndefined();
   });
 
   it('fp16: the FP16 flag is set and, where FP16 wins, the inspector shows half-precision layers', async () => {
