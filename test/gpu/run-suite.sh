@@ -91,7 +91,11 @@ clocks="SM $(field sm) (max $(field sm_max)), memory $(field mem) (max $(field m
 # One run per TensorRT library folder: the caller's TRTN_TENSORRT_LIB_DIR, then each bundled version.
 trt_version_of() {
   # libnvinfer.so.10.13.3 -> 10.13.3 (the longest versioned name is the full version).
-  ls "$1" 2>/dev/null | sed -n 's/^libnvinfer\.so\.\([0-9][0-9.]*\)$/\1/p' | awk '{ print length($0), $0 }' | sort -n | tail -n 1 | cut -d' ' -f2
+  v=$(ls "$1" 2>/dev/null | sed -n 's/^libnvinfer\.so\.\([0-9][0-9.]*\)$/\1/p' | awk '{ print length($0), $0 }' | sort -n | tail -n 1 | cut -d' ' -f2)
+  # Maven's redist jars ship only libnvinfer.so.<major>; a folder named after the full version says more.
+  parent=$(basename "$(dirname "$1")")
+  case $v in *.*) ;; *) case $parent in "$v".*) v=$parent ;; esac ;; esac
+  printf '%s\n' "$v"
 }
 runs=()
 if [ -n "${TRTN_TENSORRT_LIB_DIR:-}" ]; then
