@@ -298,6 +298,8 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
     addAll(pickedList, report.sparsity.picked);
   }
   const listsKnown = Boolean((log && log.sparsityListsFound.eligible) || (report && report.options?.sparsity !== 'disable' && report.sparsity));
+  // TensorRT printed its eligible list (in the log, or carried into a report): it outranks HasSparseWeights.
+  const tensorrtListed = Boolean(log?.sparsityListsFound.eligible) || (report?.sparsity?.eligible?.length ?? 0) > 0;
   const pickedListKnown = Boolean((log && (log.sparsityListsFound.picked || log.sparsityListsFound.eligible)) || report);
 
   const layerByName = new Map(layers.map((layer) => [layer.name, layer]));
@@ -350,8 +352,13 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
     let eligible: boolean | undefined = inEligible ? true : undefined;
     if (inEligible) evidence.push('in TensorRT\'s "eligible for sparse math" list');
     if (info?.convolution?.hasSparseWeights) {
-      eligible = true;
-      evidence.push('inspector: HasSparseWeights = 1');
+      // TensorRT's own list is the answer when the log has it: on 10.6 a layer can report 2:4 weights and still
+      // be left out of it (resnet-like's /b2/conv on the H200: HasSparseWeights 1, no sparse tactic timed).
+      if (tensorrtListed && !inEligible) evidence.push('inspector: HasSparseWeights = 1, but TensorRT did not list the layer as eligible');
+      else {
+        eligible = true;
+        evidence.push('inspector: HasSparseWeights = 1');
+      }
     }
     if (eligible === undefined && listsKnown) eligible = false;
 
