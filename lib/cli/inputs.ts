@@ -114,13 +114,22 @@ export async function loadAnalysisInputs(paths: string[]): Promise<AnalysisInput
       const tactics = named ? [...inputs.log.tactics, ...reformatTimings(inference.layers, inputs.log)] : undefined;
       inputs.report = { ...inputs.report!, layers: inference.layers, ...(tactics ? { tactics } : {}) };
     }
-    inputs.warnings.push(...inference.warnings);
+    // Its count of unknown layouts is restated below, after the tensors shared between layers are matched.
+    inputs.warnings.push(...inference.warnings.filter((warning) => !/keep an unknown layout/.test(warning)));
   }
   if (inputs.layers && inputs.layers.some((layer) => [...layer.inputs, ...layer.outputs].some((tensor) => tensor.format === 'unknown'))) {
     const shared = shareTensorFormats(inputs.layers);
     if (shared.filled > 0) {
       if (inputs.report && inputs.report.layers === inputs.layers) inputs.report = { ...inputs.report, layers: shared.layers };
       inputs.layers = shared.layers;
+    }
+    // A layout known only by its alignment (channel % 4, no TensorRT format name) is known enough to keep quiet.
+    const unknown = inputs.layers.flatMap((layer) => [...layer.inputs, ...layer.outputs].filter((tensor) => tensor.format === 'unknown' && tensor.channelAlignment <= 1).map((tensor) => `${tensor.name} (${tensor.formatText || 'no format text'})`));
+    const names = [...new Set(unknown)];
+    if (names.length > 0) {
+      inputs.warnings.push(
+        `${names.length} tensor(s) keep an unknown layout: ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}. The inspector gives only their type word, and neither the log nor a neighbouring layer pins the layout down.`,
+      );
     }
   }
   if (inputs.profile && (inputs.layersEstimated || inputs.report?.estimated)) inputs.profileEstimated = true;
