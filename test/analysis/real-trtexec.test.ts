@@ -112,6 +112,30 @@ describe('trtexec --verbose logs of TensorRT 10.6 and 8.6', () => {
         for (const line of expected) expect(keys.has(`${line.layer}|${line.kernel}|${line.tactic}|${line.timeMs}`)).toBe(true);
       });
 
+      it('every unnamed "Tactic: 0x… Time: …" line (reformat runners) is a timed candidate too', () => {
+        let runner = false;
+        let expected = 0;
+        for (const line of lines) {
+          if (/^-+ Timing Runner: /.test(line)) runner = true;
+          if (/^Tactic: 0x[0-9a-f]+ Time: [0-9.e+-]+/.test(line) && runner) expected += 1;
+        }
+        const unnamed = parsed.tactics.flatMap((record) => record.candidates.filter((candidate) => !candidate.kernelName && !candidate.cachedFrom && candidate.timeMs !== null));
+        expect(unnamed).toHaveLength(expected);
+        expect(expected).toBeGreaterThan(0);
+      });
+
+      it('each runner\'s "Chose Runner Type" / "Fastest Tactic" agrees with the engine\'s kernel of that layer', () => {
+        // 8.6 and 10.6 both close a layer's format combination with `>>>>>>>>>>>>>>> Chose Runner Type: <runner> Tactic: 0x…`.
+        const chose = lines.filter((line) => line.startsWith('>>>>>>>>>>>>>>> Chose Runner Type: '));
+        expect(chose.length).toBeGreaterThan(0);
+        const layers = normalizeInspectorJson(json(version, name, 'trtexec-layerinfo.json'));
+        for (const layer of layers.filter((item) => item.layerType === 'CaskConvolution')) {
+          const record = parsed.tactics.find((item) => item.layer === layer.name)!;
+          expect(record.chosen?.tactic, layer.name).toBe(layer.tacticValue);
+          expect(record.chosen?.kernelName, layer.name).toBe(layer.tacticName);
+        }
+      });
+
       it('each candidate carries the format combination of the header above it', () => {
         const headers = new Set(lines.map((line) => /^\*+ Autotuning (?:format combination|Reformat): (.*?) \*+$/.exec(line)?.[1]).filter((text) => text !== undefined));
         const used = new Set(parsed.tactics.flatMap((record) => record.candidates.map((candidate) => candidate.formats)));
@@ -319,6 +343,22 @@ describe('why-not-sparse on the trtexec logs of the 2:4 builds', () => {
         checked += 1;
       }
       expect(checked).toBeGreaterThan(0);
+      // Layers TensorRT did not time itself (identical to one already timed: `got cached result`) get the times of
+      // the layer they reuse; resnet18's layer1.1 convolutions reuse layer1.0's.
+      for (const layerName of explanation.eligibleNotPicked.filter((item) => !tactics.some((line) => line.layer === item))) {
+        const hits = lines.filter((line) => line.startsWith(`${layerName} [`) && line.includes('] got cached result: '));
+        expect(hits.length, layerName).toBeGreaterThan(0);
+        const entry = explanation.layers.find((layer) => layer.layer === layerName)!;
+        const source = parseBuildLog(logText('trt10.6-h200', name)).tactics.find((record) => record.layer === layerName)!.candidates[0].cachedFrom!;
+        const own = tactics.filter((line) => line.layer === source);
+        expect(own.length, source).toBeGreaterThan(0);
+        expect(entry.overall?.bestDense?.timeMs).toBe(Math.min(...own.filter((line) => !/sparse|sptensor/.test(line.kernel)).map((line) => line.timeMs)));
+        expect(entry.overall?.bestSparse?.timeMs).toBe(Math.min(...own.filter((line) => /sparse|sptensor/.test(line.kernel)).map((line) => line.timeMs)));
+      }
+      if (name === 'resnet18-2of4') {
+        const cachedLayers = explanation.eligibleNotPicked.filter((item) => !tactics.some((line) => line.layer === item));
+        expect(cachedLayers).toEqual(['/layer1/layer1.1/conv1/Conv + /layer1/layer1.1/relu/Relu', '/layer1/layer1.1/conv2/Conv + /layer1/layer1.1/Add + /layer1/layer1.1/relu_1/Relu']);
+      }
     });
   }
 });
