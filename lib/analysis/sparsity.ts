@@ -537,8 +537,8 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
   const nextSteps = nextStepsFor(explanations, { log, report, layers: input.layers ?? report?.layers, profile });
   if (names.length === 0) {
     warnings.push(
-      report?.options?.sparsity === 'disable' && !log?.sparsityListsFound.eligible
-        ? 'This build did not enable sparsity (sparsity: "disable"), so TensorRT considered no sparse kernels; build with `--sparsity enable` (trtexec --sparsity=enable) to see which layers are eligible and why they went sparse or not.'
+      (report?.options?.sparsity === 'disable' || log?.trtexec?.sparsity === 'Disabled') && !log?.sparsityListsFound.eligible
+        ? `This build did not enable sparsity (${log?.trtexec?.sparsity === 'Disabled' ? 'trtexec printed "Sparsity: Disabled"' : 'sparsity: "disable"'}), so TensorRT considered no sparse kernels; build with \`--sparsity enable\` (trtexec --sparsity=enable) to see which layers are eligible and why they went sparse or not.`
         : listsKnown
         ? 'TensorRT reported no layer eligible for sparse math: weights must be 2:4 sparse (two non-zeros in every four along the input channels), the build must allow FP16 or INT8, and sparsity must be enabled.'
         : 'No sparsity information in the inputs: the "(Sparsity)" lines appear in a build log only when sparsity is enabled (trtexec --sparsity=enable).',
