@@ -137,6 +137,25 @@ describe('trtn compare on the seed-003 default and hwc8 trtexec exports', () => 
   });
 });
 
+describe('trtn compare on the two seed-003 trtexec logs of 8.6 (layers and --dumpProfile from the logs themselves)', () => {
+  it('the two IO reformats only in the default build, with the times of its --dumpProfile table', async () => {
+    const run = await runCli(['compare', file('trt8.6-h200', 'seed003-default', 'trtexec-verbose.log.gz'), file('trt8.6-h200', 'seed003-hwc8', 'trtexec-verbose.log.gz'), '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout);
+    const table = gunzipSync(readFileSync(file('trt8.6-h200', 'seed003-default', 'trtexec-verbose.log.gz')))
+      .toString('utf8')
+      .split('\n')
+      .map((line) => /\[I\]\s+[0-9.]+\s+([0-9.]+)\s+[0-9.]+\s+[0-9.]+\s+(Reformatting CopyNode.*)$/.exec(line))
+      .filter((match) => match !== null)
+      .map((match) => [match![2], Number(match![1])]);
+    expect(table).toHaveLength(2);
+    const removed = result.layers.filter((layer: { status: string }) => layer.status === 'removed').map((layer: { nameA: string; timeA: { ms: number; source: string } }) => [layer.nameA, layer.timeA.ms]);
+    expect(removed).toEqual(table);
+    expect(result.layers.filter((layer: { status: string }) => layer.status === 'added')).toEqual([]);
+    expect(result.endToEnd.verdict).toBe('faster');
+  });
+});
+
 describe('trtn inspect <--exportLayerInfo>', () => {
   for (const version of ['trt10.6-h200', 'trt8.6-h200']) {
     for (const name of ['seed003-default', 'seed003-hwc8']) {
