@@ -38,6 +38,33 @@ describe('trtn explain <trtexec --verbose log>', () => {
     expect(result.sparsity.layers.filter((layer: { picked: boolean }) => layer.picked).map((layer: { layer: string }) => layer.layer)).toEqual(chosen.names);
     expect(result.sparsity.eligibleNotPicked).toHaveLength(18);
 
+    // Each eligible-not-chosen layer: best sparse and best dense = its fastest sparse and dense `Tactic Name` lines
+    // (over all format combinations); a layer timed through the timing cache takes those of the layer whose
+    // Tactic line its `got cached result: …, tactic 0x…, <ms> ms` repeats.
+    const lines = gunzipSync(readFileSync(file('trt10.6-h200', 'resnet18-2of4', 'trtexec-verbose.log.gz'))).toString('utf8').split('\n').map((line) => line.replace(/^\[[^\]]*\] \[V\] \[TRT\] /, '').trim());
+    const named: { layer: string; kernel: string; tactic: string; time: number }[] = [];
+    let runner = '';
+    for (const line of lines) {
+      const header = /^-+ Timing Runner: (.*) \([A-Za-z]+\[0x[0-9a-f]+\]\)$/.exec(line);
+      if (header) runner = header[1];
+      const tactic = /^Tactic Name: (\S+) .*Tactic: (0x[0-9a-f]+) Time: ([0-9.e+-]+)/.exec(line);
+      if (tactic) named.push({ layer: runner, kernel: tactic[1], tactic: tactic[2], time: Number(tactic[3]) });
+    }
+    for (const layerName of result.sparsity.eligibleNotPicked as string[]) {
+      let own = named.filter((line) => line.layer === layerName);
+      if (own.length === 0) {
+        const hit = lines.find((line) => line.startsWith(`${layerName} [`) && line.includes('] got cached result: CaskConvolution'))!;
+        const [, tactic, time] = /tactic (0x[0-9a-f]+), ([0-9.e+-]+) ms/.exec(hit)!;
+        const source = named.find((line) => line.tactic === tactic && line.time === Number(time))!.layer;
+        own = named.filter((line) => line.layer === source);
+      }
+      const best = (sparse: boolean) => Math.min(...own.filter((line) => /sparse|sptensor/.test(line.kernel) === sparse).map((line) => line.time));
+      const entry = result.sparsity.layers.find((layer: { layer: string }) => layer.layer === layerName);
+      expect(entry.overall.bestSparse.timeMs, layerName).toBe(best(true));
+      expect(entry.overall.bestDense.timeMs, layerName).toBe(best(false));
+      expect(entry.reason).toBe('dense-faster');
+    }
+
     const text = await runCli(['explain', file('trt10.6-h200', 'resnet18-2of4', 'trtexec-verbose.log.gz')]);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('1 of 19 eligible layer(s) went sparse; 18 stayed dense.');
