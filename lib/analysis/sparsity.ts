@@ -535,6 +535,13 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
   const estimated = Boolean(report?.estimated) || explanations.some((entry) => entry.overall?.estimated);
   const verdicts = verdictsFor(explanations, eligibleNotPicked, savedMs, estimated);
   const nextSteps = nextStepsFor(explanations, { log, report, layers: input.layers ?? report?.layers, profile });
+  if (!tensorrtListed && explanations.some((entry) => entry.eligible === true)) {
+    // Only the inspector's flag to go on: TensorRT's own list can be shorter (resnet-like on the H200 with 10.6:
+    // three layers report 2:4 weights, TensorRT listed two).
+    warnings.push(
+      'Without TensorRT\'s "(Sparsity)" lines, "eligible" here means the layer information reports 2:4 weights (HasSparseWeights = 1); TensorRT\'s own eligible list can be shorter. Add the verbose build log (trtexec --verbose) for TensorRT\'s list.',
+    );
+  }
   if (names.length === 0) {
     warnings.push(
       (report?.options?.sparsity === 'disable' || log?.trtexec?.sparsity === 'Disabled') && !log?.sparsityListsFound.eligible

@@ -134,6 +134,19 @@ describe('trtn explain <--exportLayerInfo> <--exportProfile> (no GPU named)', ()
   });
 });
 
+describe('trtn explain on the resnet-like 2:4 exports without the log', () => {
+  it('says that "eligible" then means HasSparseWeights, which counts one layer more than TensorRT\'s list', async () => {
+    const run = await runCli(['explain', file('trt10.6-h200', 'resnet-like-2of4', 'trtexec-layerinfo.json'), file('trt10.6-h200', 'resnet-like-2of4', 'trtexec-profile.json'), '--json']);
+    const result = JSON.parse(run.stdout);
+    const flagged = exportedJson('trt10.6-h200', 'resnet-like-2of4', 'trtexec-layerinfo.json').Layers.filter((layer: { HasSparseWeights?: number }) => layer.HasSparseWeights === 1).length;
+    expect(result.sparsity.counts.eligible).toBe(flagged);
+    expect(flagged).toBe(tensorrtList('trt10.6-h200', 'resnet-like-2of4', 'Found').count + 1);
+    expect(result.sparsity.warnings.join(' ')).toContain('means the layer information reports 2:4 weights (HasSparseWeights = 1)');
+    // With the log, TensorRT's list decides (see above); the chosen layer is the same either way.
+    expect(result.sparsity.layers.filter((layer: { picked: boolean }) => layer.picked).map((layer: { layer: string }) => layer.layer)).toEqual(tensorrtList('trt10.6-h200', 'resnet-like-2of4', 'Chose').names);
+  });
+});
+
 describe('trtn compare on the seed-003 default and hwc8 trtexec exports', () => {
   it('the reformat layers are the difference, with measured profile times, and hwc8 wins on trtexec\'s own times', async () => {
     const side = (name: string) => `${file('trt10.6-h200', name, 'trtexec-layerinfo.json')},${file('trt10.6-h200', name, 'trtexec-profile.json')}`;
