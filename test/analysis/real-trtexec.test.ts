@@ -15,6 +15,7 @@ import {
   parseBuildLog,
   parseTrtexecProfile,
   parseTrtexecTimes,
+  readBuildLog,
   shareTensorFormats,
 } from '../../lib/analysis/index.js';
 
@@ -155,6 +156,15 @@ describe('trtexec --verbose logs of TensorRT 10.6 and 8.6', () => {
           expect(conv2.length).toBeGreaterThan(0);
           for (const hit of conv2) expect(hit.source).toBe('/conv1/Conv');
         }
+      });
+
+      it('readBuildLog (the never-throwing reader of builds) reads the same from the log\'s lines one by one', () => {
+        const reading = readBuildLog(logText(version, name).split('\n'));
+        expect(reading.warnings).toEqual([]);
+        expect(reading.result.sparsity).toEqual(parsed.sparsity);
+        expect(reading.result.engineLayers.map((layer) => layer.name)).toEqual(parsed.engineLayers.map((layer) => layer.name));
+        expect(reading.result.tactics.reduce((sum, record) => sum + record.candidates.length, 0)).toBe(parsed.tactics.reduce((sum, record) => sum + record.candidates.length, 0));
+        expect(reading.result.trtexec).toEqual(parsed.trtexec);
       });
 
       it('counts 8.6\'s "Fast skip Tactic" lines and does not take them for timed tactics', () => {
