@@ -459,15 +459,32 @@ function buildAdvice(report: EfficiencyReport, input: EfficiencyInput): Efficien
   const ioInputSpecs: string[] = [];
   const ioOutputSpecs: string[] = [];
   const ioLayers: LayerInfo[] = [];
+  const unnamedIo: LayerInfo[] = [];
   const internal: LayerInfo[] = [];
   for (const layer of input.layers.filter((candidate) => candidate.isReformat)) {
     const atInput = layer.inputs.some((tensor) => networkInputs.has(tensor.name));
     const atOutput = layer.outputs.some((tensor) => networkOutputs.has(tensor.name));
-    if (atInput && layer.outputs[0]) ioInputSpecs.push(ioSpec(layer.outputs[0]));
-    if (atOutput && layer.inputs[0]) ioOutputSpecs.push(ioSpec(layer.inputs[0]));
+    // Only a layout with a TensorRT format name can be asked for as an IO format.
+    if (atInput && layer.outputs[0] && layer.outputs[0].format !== 'unknown') ioInputSpecs.push(ioSpec(layer.outputs[0]));
+    if (atOutput && layer.inputs[0] && layer.inputs[0].format !== 'unknown') ioOutputSpecs.push(ioSpec(layer.inputs[0]));
+    if ((atInput && layer.outputs[0]?.format === 'unknown') || (atOutput && layer.inputs[0]?.format === 'unknown')) unnamedIo.push(layer);
     (atInput || atOutput ? ioLayers : internal).push(layer);
   }
-  if (ioLayers.length > 0) {
+  if (ioLayers.length > 0 && ioInputSpecs.length === 0 && ioOutputSpecs.length === 0) {
+    // e.g. resnet18's first convolution (C=3) reads a 4-wide channel-last layout: no IO format names it.
+    const times = ioLayers.map((layer) => byName.get(layer.name)?.timeMs ?? null);
+    const ms = sum(times.map((time) => time ?? 0));
+    const known = times.every((time) => time !== null);
+    advice.push({
+      kind: 'io-reformats',
+      message:
+        `${ioLayers.length} IO reformat layer(s) (${ioLayers.map((layer) => layer.name).join('; ')}) convert into a layout TensorRT has no IO format name for ` +
+        `(${unnamedIo.map((layer) => (layer.outputs[0]?.format === 'unknown' ? layer.outputs[0] : layer.inputs[0])?.formatText).filter(Boolean).join('; ')}), so no --inputIOFormats/--outputIOFormats removes them; they took ${known ? `${fmtMs(ms)} = ${share(ms)}` : 'an unmeasured time'}.`,
+      layers: ioLayers.map((layer) => layer.name),
+      gainIsUpperBound: true,
+      estimated: ioLayers.some((layer) => byName.get(layer.name)?.timeSource === 'estimated'),
+    });
+  } else if (ioLayers.length > 0) {
     const times = ioLayers.map((layer) => byName.get(layer.name)?.timeMs ?? null);
     const known = times.every((time) => time !== null);
     const ms = sum(times.map((time) => time ?? 0));

@@ -6,4 +6,5 @@ export * from './sparsity.js';
 export * from './peaks.js';
 export * from './efficiency.js';
 export * from './compare.js';
+export * from './measured.js';
 export * from './report/index.js';

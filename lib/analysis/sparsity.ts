@@ -298,6 +298,8 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
     addAll(pickedList, report.sparsity.picked);
   }
   const listsKnown = Boolean((log && log.sparsityListsFound.eligible) || (report && report.options?.sparsity !== 'disable' && report.sparsity));
+  // TensorRT printed its eligible list (in the log, or carried into a report): it outranks HasSparseWeights.
+  const tensorrtListed = Boolean(log?.sparsityListsFound.eligible) || (report?.sparsity?.eligible?.length ?? 0) > 0;
   const pickedListKnown = Boolean((log && (log.sparsityListsFound.picked || log.sparsityListsFound.eligible)) || report);
 
   const layerByName = new Map(layers.map((layer) => [layer.name, layer]));
@@ -350,8 +352,13 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
     let eligible: boolean | undefined = inEligible ? true : undefined;
     if (inEligible) evidence.push('in TensorRT\'s "eligible for sparse math" list');
     if (info?.convolution?.hasSparseWeights) {
-      eligible = true;
-      evidence.push('inspector: HasSparseWeights = 1');
+      // TensorRT's own list is the answer when the log has it: on 10.6 a layer can report 2:4 weights and still
+      // be left out of it (resnet-like's /b2/conv on the H200: HasSparseWeights 1, no sparse tactic timed).
+      if (tensorrtListed && !inEligible) evidence.push('inspector: HasSparseWeights = 1, but TensorRT did not list the layer as eligible');
+      else {
+        eligible = true;
+        evidence.push('inspector: HasSparseWeights = 1');
+      }
     }
     if (eligible === undefined && listsKnown) eligible = false;
 
@@ -528,10 +535,17 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
   const estimated = Boolean(report?.estimated) || explanations.some((entry) => entry.overall?.estimated);
   const verdicts = verdictsFor(explanations, eligibleNotPicked, savedMs, estimated);
   const nextSteps = nextStepsFor(explanations, { log, report, layers: input.layers ?? report?.layers, profile });
+  if (!tensorrtListed && explanations.some((entry) => entry.eligible === true)) {
+    // Only the inspector's flag to go on: TensorRT's own list can be shorter (resnet-like on the H200 with 10.6:
+    // three layers report 2:4 weights, TensorRT listed two).
+    warnings.push(
+      'Without TensorRT\'s "(Sparsity)" lines, "eligible" here means the layer information reports 2:4 weights (HasSparseWeights = 1); TensorRT\'s own eligible list can be shorter. Add the verbose build log (trtexec --verbose) for TensorRT\'s list.',
+    );
+  }
   if (names.length === 0) {
     warnings.push(
-      report?.options?.sparsity === 'disable' && !log?.sparsityListsFound.eligible
-        ? 'This build did not enable sparsity (sparsity: "disable"), so TensorRT considered no sparse kernels; build with `--sparsity enable` (trtexec --sparsity=enable) to see which layers are eligible and why they went sparse or not.'
+      (report?.options?.sparsity === 'disable' || log?.trtexec?.sparsity === 'Disabled') && !log?.sparsityListsFound.eligible
+        ? `This build did not enable sparsity (${log?.trtexec?.sparsity === 'Disabled' ? 'trtexec printed "Sparsity: Disabled"' : 'sparsity: "disable"'}), so TensorRT considered no sparse kernels; build with \`--sparsity enable\` (trtexec --sparsity=enable) to see which layers are eligible and why they went sparse or not.`
         : listsKnown
         ? 'TensorRT reported no layer eligible for sparse math: weights must be 2:4 sparse (two non-zeros in every four along the input channels), the build must allow FP16 or INT8, and sparsity must be enabled.'
         : 'No sparsity information in the inputs: the "(Sparsity)" lines appear in a build log only when sparsity is enabled (trtexec --sparsity=enable).',

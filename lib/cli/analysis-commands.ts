@@ -1,8 +1,11 @@
 /**
  * `trtn explain`, `report`, `compare` and `calibrate`: thin glue from files to the pure-TS analyses.
  */
+import { existsSync } from 'node:fs';
 import {
   analyzeEfficiency,
+  formatMeasuredLayerTimes,
+  measuredLayerTimes,
   compareBuilds,
   defaultCalibrationDir,
   explainSparsity,
@@ -20,7 +23,7 @@ import { deviceProfiles, findDeviceProfile } from '../devices.js';
 import { TensorRTError } from '../errors.js';
 import { suggest } from '../options.js';
 import { computeStats } from '../timing/index.js';
-import type { BuildOptions, LayerEstimate, TimingStats } from '../types.js';
+import type { BuildOptions, EnvironmentInfo, LayerEstimate, TimingStats } from '../types.js';
 import { addFlag, withFlagNames, type FlagMap } from './flags.js';
 import { loadAnalysisInputs, type AnalysisInputs } from './inputs.js';
 import { checkOutputFolders, writeOutputFile } from './output.js';
@@ -45,7 +48,9 @@ function checkGpuFlag(flags: Record<string, unknown>): string | undefined {
 }
 
 function peaksFor(inputs: AnalysisInputs, flags: Record<string, unknown>): ReturnType<typeof resolvePeaks> | undefined {
-  const environment = inputs.report?.environment ?? inputs.benchmark?.environment;
+  // A trtexec log names its GPU (`Selected Device: NVIDIA H200`): enough to match a datasheet profile.
+  const fromLog = inputs.gpuName ? ({ gpu: { index: 0, name: inputs.gpuName } } as unknown as EnvironmentInfo) : undefined;
+  const environment = inputs.report?.environment ?? inputs.benchmark?.environment ?? fromLog;
   const gpuName = environment?.gpu?.name;
   // Only --gpu is a choice; the device a mock report was estimated for is found by resolvePeaks itself.
   const deviceProfileId = flags.gpu as string | undefined;
@@ -152,7 +157,10 @@ export async function runAnalysisCommand(command: 'explain' | 'report' | 'compar
   }
 
   if (command === 'compare') {
-    const [a, b] = await Promise.all(files.map((file) => loadAnalysisInputs([file])));
+    // A side may be several files joined by commas (`layers.json,profile.json`): trtexec writes the layer
+    // information and the measured profile separately.
+    const sideFiles = (file: string) => (existsSync(file) || !file.includes(',') ? [file] : file.split(',').filter((part) => part !== ''));
+    const [a, b] = await Promise.all(files.map((file) => loadAnalysisInputs(sideFiles(file))));
     const side = (inputs: AnalysisInputs, file: string) => {
       if (inputs.report) return inputs.report;
       if (inputs.layers) return { layers: inputs.layers, profile: inputs.profile, tactics: inputs.log?.tactics, estimated: inputs.estimated === true };
@@ -174,6 +182,10 @@ export async function runAnalysisCommand(command: 'explain' | 'report' | 'compar
     ? explainSparsity({ report: inputs.report, log: inputs.log, layers: inputs.layers, profile: inputs.profile })
     : undefined;
   const efficiency = efficiencyFor(inputs, flags);
+  const measured =
+    inputs.profile && inputs.profile.length > 0 && !inputs.profileEstimated
+      ? measuredLayerTimes({ profile: inputs.profile, layers: inputs.layers, source: inputs.profileSource ?? 'the per-layer profile (--exportProfile)', computeTime: inputs.log?.trtexec?.gpuCompute })
+      : undefined;
 
   if (command === 'report') {
     const html = renderHtmlReport({
@@ -196,7 +208,7 @@ export async function runAnalysisCommand(command: 'explain' | 'report' | 'compar
   }
 
   if (json) {
-    print(JSON.stringify({ estimated: inputs.estimated ?? false, inputs: inputs.recognised, warnings: inputs.warnings, sparsity, efficiency }, null, 2));
+    print(JSON.stringify({ estimated: inputs.estimated ?? false, inputs: inputs.recognised, warnings: inputs.warnings, sparsity, efficiency, measured }, null, 2));
     return;
   }
   for (const item of inputs.recognised) print(`read ${item.path}: ${item.kind}`);
@@ -204,14 +216,18 @@ export async function runAnalysisCommand(command: 'explain' | 'report' | 'compar
   if (inputs.estimated) print('MOCK BACKEND: times in this report are ESTIMATES from a cost model, not measurements.');
   print('');
   if (sparsity) print(formatSparsityExplanation(sparsity));
+  if (measured) {
+    print('');
+    print(formatMeasuredLayerTimes(measured, { advice: !efficiency }));
+  }
   if (efficiency) {
     print('');
     print(formatEfficiency(efficiency));
   } else if (inputs.layers) {
     print('');
-    print('efficiency: these inputs name no GPU; add --gpu <profile> (or a calibrated GPU report) for FLOPs, bytes and % of peak per layer.');
+    print('efficiency (FLOPs, bytes, % of peak): these inputs name no GPU; add --gpu <profile> (or a calibrated GPU report) for FLOPs, bytes and % of peak per layer.');
   }
-  if (!sparsity && !efficiency) {
+  if (!sparsity && !efficiency && !measured) {
     throw new TensorRTError('ERR_ANALYSIS_INPUT', 'Nothing to explain: pass a trtn build report, a TensorRT verbose build log, or trtexec --exportLayerInfo JSON (with --exportProfile JSON for measured times).');
   }
 }

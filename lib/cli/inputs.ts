@@ -4,8 +4,11 @@
  * the content, not the file name, because users rename these files freely.
  */
 import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import {
   inferLayerFormats,
+  layersFromLog,
+  shareTensorFormats,
   normalizeInspectorJson,
   reformatTimings,
   parseBuildLog,
@@ -43,6 +46,10 @@ export interface AnalysisInputs {
   layersEstimated?: boolean;
   /** The device profile a mock export was estimated for (`"EstimatedFor"` / `"estimatedFor"`), when no report says. */
   estimatedFor?: string;
+  /** The GPU a trtexec log names (`Selected Device: NVIDIA H200`), when no report says. */
+  gpuName?: string;
+  /** Where `profile` came from, when it is the `--dumpProfile` table inside a trtexec log. */
+  profileSource?: string;
   /** What each file was recognised as. */
   recognised: { path: string; kind: string }[];
   /** What the readers could not use (a build report's log that is not verbose, layouts left unknown). */
@@ -63,9 +70,26 @@ export async function loadAnalysisInputs(paths: string[]): Promise<AnalysisInput
     } catch (error) {
       throw new TensorRTError('ERR_IO', `Could not read ${path}: ${(error as Error).message}.`, { path }, { cause: error });
     }
+    // Logs are large and compress well; the real corpus stores them gzip'ed (magic bytes 1f 8b).
+    const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
+    if (gzipped) {
+      try {
+        bytes = gunzipSync(bytes);
+      } catch (error) {
+        throw new TensorRTError('ERR_ANALYSIS_INPUT', `${path} starts like gzip but does not decompress: ${(error as Error).message}.`, { path });
+      }
+    }
     const kind = classify(path, bytes, inputs);
-    inputs.recognised.push({ path, kind });
+    inputs.recognised.push({ path, kind: gzipped ? `${kind} (gzip)` : kind });
   }
+  const trtexec = inputs.log?.trtexec;
+  if (trtexec?.device && !inputs.report) inputs.gpuName = trtexec.device;
+  // trtexec --dumpProfile prints the measured per-layer table into the log; use it when no --exportProfile came.
+  if (!inputs.profile && trtexec?.profile && trtexec.profile.length > 0) {
+    inputs.profile = trtexec.profile;
+    inputs.profileSource = `the log's --dumpProfile table (${trtexec.profileIterations ?? '?'} iterations, measured by trtexec${trtexec.device ? ` on ${trtexec.device}` : ''})`;
+  }
+  if (!inputs.layers && !inputs.report && inputs.log && inputs.log.engineLayers.length > 0) inputs.layers = layersFromLog(inputs.log);
   // A build report carries TensorRT's own log of the build: read it as if it had been passed (never fatal).
   if (inputs.report && !inputs.log && Array.isArray(inputs.report.log) && inputs.report.log.length > 0) {
     const reading = readBuildLog(inputs.report.log.map((line) => line.message));
@@ -90,7 +114,23 @@ export async function loadAnalysisInputs(paths: string[]): Promise<AnalysisInput
       const tactics = named ? [...inputs.log.tactics, ...reformatTimings(inference.layers, inputs.log)] : undefined;
       inputs.report = { ...inputs.report!, layers: inference.layers, ...(tactics ? { tactics } : {}) };
     }
-    inputs.warnings.push(...inference.warnings);
+    // Its count of unknown layouts is restated below, after the tensors shared between layers are matched.
+    inputs.warnings.push(...inference.warnings.filter((warning) => !/keep an unknown layout/.test(warning)));
+  }
+  if (inputs.layers && inputs.layers.some((layer) => [...layer.inputs, ...layer.outputs].some((tensor) => tensor.format === 'unknown'))) {
+    const shared = shareTensorFormats(inputs.layers);
+    if (shared.filled > 0) {
+      if (inputs.report && inputs.report.layers === inputs.layers) inputs.report = { ...inputs.report, layers: shared.layers };
+      inputs.layers = shared.layers;
+    }
+    // A layout known only by its alignment (channel % 4, no TensorRT format name) is known enough to keep quiet.
+    const unknown = inputs.layers.flatMap((layer) => [...layer.inputs, ...layer.outputs].filter((tensor) => tensor.format === 'unknown' && tensor.channelAlignment <= 1).map((tensor) => `${tensor.name} (${tensor.formatText || 'no format text'})`));
+    const names = [...new Set(unknown)];
+    if (names.length > 0) {
+      inputs.warnings.push(
+        `${names.length} tensor(s) keep an unknown layout: ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}. The inspector gives only their type word, and neither the log nor a neighbouring layer pins the layout down.`,
+      );
+    }
   }
   // A TensorRT build report carries the layer times measured right after its build (BuildOptions.profileLayers).
   if (!inputs.profile && inputs.report?.layerTimes?.measured && inputs.report.layerTimes.layers.length > 0) {

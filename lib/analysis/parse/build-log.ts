@@ -5,8 +5,8 @@
  * long lines that a terminal or a forum post wrapped.
  */
 import { TensorRTError } from '../../errors.js';
-import type { LayerInfo, LayerTactics, LayerTensor, SparsitySummary, TacticCandidate } from '../../types.js';
-import { dataTypeFromWord, parseBracketTensor, splitTopLevel } from './tensor-format.js';
+import type { LayerInfo, LayerProfile, LayerTactics, LayerTensor, SparsitySummary, TacticCandidate } from '../../types.js';
+import { dataTypeFromWord, parseBracketTensor, parseFormatText, splitTopLevel } from './tensor-format.js';
 
 /**
  * A layer as the log's engine summary prints it: 8.x `Layer(CaskConvolution): name, Tactic: 0x…, in (Half[…]) -> out
@@ -78,6 +78,39 @@ export interface RunnerFastest {
   timeMs: number | null;
 }
 
+/** GPU compute statistics from trtexec's `=== Performance summary ===` (`GPU Compute Time: min = … ms, …`), in ms. */
+export interface TrtexecComputeTime {
+  min: number;
+  max: number;
+  mean: number;
+  median: number;
+  /** `percentile(99%)` and the other percentiles trtexec printed, by percent. */
+  percentiles: Record<string, number>;
+}
+
+/**
+ * What trtexec itself (not TensorRT) printed around the build: its `[I]` option and device sections, the
+ * performance summary and the `--dumpProfile` table. Times here are MEASURED by trtexec on the GPU it names.
+ */
+export interface TrtexecLogSummary {
+  /** `Selected Device: NVIDIA H200`. */
+  device?: string;
+  /** `Compute Capability: 9.0`. */
+  computeCapability?: string;
+  /** `Sparsity: Enabled` / `Disabled`. */
+  sparsity?: string;
+  /** `Precision: FP32+FP16`. */
+  precision?: string;
+  /** 10.x `Input(s) format: fp16:hwc8`, 8.x `Input(s)s format: fp32:CHW`, as printed. */
+  inputFormats?: string;
+  outputFormats?: string;
+  /** The performance summary's GPU compute time (the last summary when there are several). */
+  gpuCompute?: TrtexecComputeTime;
+  /** The `=== Profile (N iterations ) ===` table of `--dumpProfile`, `Total` row left out. */
+  profile?: LayerProfile[];
+  profileIterations?: number;
+}
+
 /** Everything {@link parseBuildLog} found. */
 export interface ParsedBuildLog {
   /** TensorRT version, when a line reveals it (`TensorRT version: 8.5.2`, `[TensorRT v100800]`). */
@@ -102,6 +135,10 @@ export interface ParsedBuildLog {
   fastest: RunnerFastest[];
   /** Reasons the log (the mock's, or TensorRT's own) gives for a layer not being eligible for sparse math. */
   ineligible: Record<string, string>;
+  /** trtexec's own sections, when the log is trtexec's (absent for a logger's log). */
+  trtexec?: TrtexecLogSummary;
+  /** Tactics TensorRT 8.6 skipped before timing (`Fast skip Tactic:0x… which exceed time limit during pre-run`). */
+  fastSkipped: number;
   /** Things the reader noticed but could not use. */
   warnings: string[];
   /** Logical lines (after joining wrapped lines). */
@@ -156,6 +193,18 @@ const SELECTED = /^The selected tactic is \(tactic hash, cost\(in ms\)\):\s*(0x[
 const WRITING = /^Writing the best tactic \((0x[0-9a-fA-F]+)\) to cache/;
 const VERSION_TEXT = /TensorRT version:\s*(\d+\.\d+(?:\.\d+){0,2})/;
 const VERSION_TAG = /\[TensorRT v(\d{4,6})\]/;
+// trtexec's own lines (after the `[I] ` prefix is gone).
+const TRTEXEC_DEVICE = /^Selected Device: (.+)$/;
+const TRTEXEC_CAPABILITY = /^Compute Capability: (\S+)$/;
+const TRTEXEC_SPARSITY = /^Sparsity: (\w+)$/;
+const TRTEXEC_PRECISION = /^Precision: (\S+)$/;
+// Default IO: `Input(s)s format: fp32:CHW` (8.6, 10.6); with --inputIOFormats: `Input(s): fp16:+hwc8`.
+const TRTEXEC_IO_FORMAT = /^(Input|Output)\(s\)(?:s? format)?: ((?:fp32|fp16|bf16|int8|int32|int64|uint8|bool|fp8)?:.*)$/i;
+const TRTEXEC_COMPUTE = /^GPU Compute Time: min = ([0-9.eE+-]+) ms, max = ([0-9.eE+-]+) ms, mean = ([0-9.eE+-]+) ms, median = ([0-9.eE+-]+) ms(.*)$/;
+const TRTEXEC_PROFILE_TITLE = /^=== Profile \((\d+) iterations ?\) ===$/;
+const TRTEXEC_PROFILE_HEADER = /^Time\(ms\)\s+Avg\.\(ms\)\s+Median\(ms\)\s+Time\(%\)\s+Layer$/;
+const TRTEXEC_PROFILE_ROW = /^([0-9.eE+-]+)\s+([0-9.eE+-]+)\s+([0-9.eE+-]+)\s+([0-9.eE+-]+)\s+(.+)$/;
+const FAST_SKIP = /^Fast skip Tactic:\s*(0x[0-9a-fA-F]+)/;
 const MOCK_INELIGIBLE = /^\[MOCK\] (.*) is not eligible for sparse math: (.*?)\.?$/;
 
 /** `0x…` in lower case; decimal ids (TensorRT 8.0-8.2) become 64-bit two's-complement hex. */
@@ -241,9 +290,9 @@ function infoTensors(section: string): LayerTensor[] {
     ...(match[2] ? { location: match[2] } : {}),
     dimensions: match[3].split(',').filter((part) => part.trim() !== '').map(Number),
     formatText: match[4].trim(),
-    dataType: dataTypeFromWord(match[4]),
-    format: 'unknown' as const,
-    channelAlignment: 1,
+    // trtexec's --dumpLayerInfo prints the inspector's sentence (`Channel major FP16 format where channel % 8 ==
+    // 0`); TensorRT's own `Layers:` dump only the type word (`Half`).
+    ...(/\s/.test(match[4].trim()) ? parseFormatText(match[4].trim()) : { dataType: dataTypeFromWord(match[4]), format: 'unknown' as const, channelAlignment: 1 }),
   }));
 }
 
@@ -452,6 +501,7 @@ function scanBuildLog(lines: string[]): ParsedBuildLog {
     addedReformats: [],
     fastest: [],
     ineligible: {},
+    fastSkipped: 0,
     warnings: [],
     lineCount: lines.length,
     recognisedLines: 0,
@@ -474,6 +524,8 @@ function scanBuildLog(lines: string[]): ParsedBuildLog {
   let op: LayerTactics | undefined;
   const chosenByRunnerType = new Map<string, { implementation: string; tactic: string }>();
   const announcedNames = new Map<string, string>();
+  let inProfileTable = false;
+  const trtexec = (): TrtexecLogSummary => (result.trtexec ??= {});
 
   for (const rawLine of lines) {
     const line = rawLine.trim();
@@ -486,7 +538,33 @@ function scanBuildLog(lines: string[]): ParsedBuildLog {
       result.tensorrtVersion = version[0].startsWith('[') ? versionFromTag(version[1]) : version[1];
     }
 
-    if ((match = ELIGIBLE.exec(line) ?? ELIGIBLE_10.exec(line))) {
+    if (inProfileTable && (match = TRTEXEC_PROFILE_ROW.exec(line))) {
+      if (match[5] === 'Total') inProfileTable = false;
+      else trtexec().profile!.push({ name: match[5], timeMs: Number(match[1]), averageMs: Number(match[2]), medianMs: Number(match[3]), percentage: Number(match[4]) });
+    } else if ((match = TRTEXEC_PROFILE_TITLE.exec(line))) {
+      // Each profile table replaces an earlier one (trtexec prints one per run).
+      trtexec().profile = [];
+      trtexec().profileIterations = Number(match[1]);
+      inProfileTable = true;
+    } else if (TRTEXEC_PROFILE_HEADER.test(line)) {
+      // The table's column header.
+    } else if ((match = TRTEXEC_DEVICE.exec(line))) {
+      trtexec().device = match[1].trim();
+    } else if ((match = TRTEXEC_CAPABILITY.exec(line))) {
+      trtexec().computeCapability = match[1];
+    } else if ((match = TRTEXEC_SPARSITY.exec(line))) {
+      trtexec().sparsity = match[1];
+    } else if ((match = TRTEXEC_PRECISION.exec(line))) {
+      trtexec().precision = match[1];
+    } else if ((match = TRTEXEC_IO_FORMAT.exec(line))) {
+      trtexec()[match[1] === 'Input' ? 'inputFormats' : 'outputFormats'] = match[2].trim();
+    } else if ((match = TRTEXEC_COMPUTE.exec(line))) {
+      const percentiles: Record<string, number> = {};
+      for (const item of match[5].matchAll(/percentile\(([0-9.]+)%\) = ([0-9.eE+-]+) ms/g)) percentiles[item[1]] = Number(item[2]);
+      trtexec().gpuCompute = { min: Number(match[1]), max: Number(match[2]), mean: Number(match[3]), median: Number(match[4]), percentiles };
+    } else if (FAST_SKIP.test(line)) {
+      result.fastSkipped += 1;
+    } else if ((match = ELIGIBLE.exec(line) ?? ELIGIBLE_10.exec(line))) {
       result.sparsity.eligible = splitLayerList(match[1]);
       result.sparsityListsFound.eligible = true;
     } else if ((match = PICKED.exec(line) ?? PICKED_10.exec(line))) {
@@ -542,7 +620,11 @@ function scanBuildLog(lines: string[]): ParsedBuildLog {
       result.addedReformats.push({ name: match[1], tensor: match[2], from: match[3], to: match[4] });
     } else if ((match = ENGINE_INFO.exec(line))) {
       const engineLayer = engineInfoLine(match[1], match[2].trim(), line);
-      result.engineLayers.push(engineLayer);
+      // trtexec prints the layers twice: TensorRT's `[V] [TRT] Layers:` (type words only) and, with
+      // --dumpLayerInfo, its own `[I] Layers:` (format sentences). One engine layer each; the later, fuller wins.
+      const earlier = result.engineLayers.findIndex((layer) => layer.name === engineLayer.name);
+      if (earlier >= 0) result.engineLayers[earlier] = engineLayer;
+      else result.engineLayers.push(engineLayer);
       result.formatsByLayer[engineLayer.name] = { inputs: engineLayer.inputs, outputs: engineLayer.outputs };
     } else if ((match = NO_VALID.exec(line))) {
       const layer = runner?.layer ?? costsLayer;
@@ -572,7 +654,7 @@ function scanBuildLog(lines: string[]): ParsedBuildLog {
       const tactic = normalizeTactic(match[1]);
       const known = op.candidates.find((candidate) => sameTactic(candidate.tactic, tactic));
       op.chosen = known ? { ...known } : { tactic, timeMs: parseTime(match[2]) };
-    } else if (/^(Tactic|Fastest Tactic|Layer\(|Autotuning op|The selected tactic)/.test(line)) {
+    } else if (/^(Tactic(?! sources:)|Fastest Tactic|Layer\(|Autotuning op|The selected tactic)/.test(line)) {
       recognised = false;
       if (result.warnings.length < 20) result.warnings.push(`Could not read this line: ${line.slice(0, 160)}`);
     } else {

@@ -183,3 +183,54 @@ export function reformatTimings(layers: LayerInfo[], log: ParsedBuildLog): Layer
   }
   return records;
 }
+
+/**
+ * Engine layers as the log's layer information gives them (TensorRT 10.x `Layers:` dump, trtexec
+ * `--dumpLayerInfo`, 8.x `Layer(…)` lines), in the shape the inspector JSON is normalised to, for inputs that
+ * have a log and no separate layer information.
+ */
+export function layersFromLog(log: ParsedBuildLog): LayerInfo[] {
+  return log.engineLayers.map((line) => {
+    const tensors = [...line.inputs, ...line.outputs];
+    const types = new Set(tensors.map((tensor) => tensor.dataType).filter((type) => type !== 'unknown'));
+    const isReformat = line.layerType === 'Reformat' || line.parameterType === 'Reformat' || /^Reformatting CopyNode/.test(line.name);
+    return {
+      name: line.name,
+      layerType: line.layerType,
+      ...(line.parameterType ? { parameterType: line.parameterType } : {}),
+      onnxNodes: isReformat ? [] : line.name.split(/ \+ | \|\| /).map((part) => part.trim()).filter((part) => part !== ''),
+      inputs: line.inputs,
+      outputs: line.outputs,
+      ...(line.kernelName ? { tacticName: line.kernelName } : {}),
+      ...(line.tactic ? { tacticValue: line.tactic } : {}),
+      isReformat,
+      precision: types.size === 0 ? 'unknown' : types.size === 1 ? [...types][0] : 'mixed',
+      ...(line.convolution ? { convolution: line.convolution } : {}),
+    };
+  });
+}
+
+/**
+ * Fills layouts still unknown from the other end of the same tensor: a tensor written by one layer and read by
+ * another is one buffer in one format, so where the inspector prints only a type word on one side (Myelin's
+ * `Half`) and a format sentence on the other, the sentence holds for both. Only tensors of equal dimensions are
+ * matched (Myelin reshapes under the same name).
+ */
+export function shareTensorFormats(layers: LayerInfo[]): { layers: LayerInfo[]; filled: number } {
+  const byName = new Map<string, LayerTensor>();
+  for (const layer of layers) {
+    for (const tensor of [...layer.inputs, ...layer.outputs]) {
+      if (tensor.format === 'unknown' || byName.has(tensor.name)) continue;
+      byName.set(tensor.name, tensor);
+    }
+  }
+  let filled = 0;
+  const fill = (tensor: LayerTensor): LayerTensor => {
+    if (tensor.format !== 'unknown' || tensor.channelAlignment > 1) return tensor;
+    const known = byName.get(tensor.name);
+    if (!known || known.dimensions.join(',') !== tensor.dimensions.join(',')) return tensor;
+    filled += 1;
+    return { ...tensor, format: known.format, channelAlignment: known.channelAlignment, formatText: known.formatText, dataType: tensor.dataType === 'unknown' ? known.dataType : tensor.dataType };
+  };
+  return { layers: layers.map((layer) => ({ ...layer, inputs: layer.inputs.map(fill), outputs: layer.outputs.map(fill) })), filled };
+}
