@@ -1,0 +1,189 @@
+/**
+ * lib/backend/native.ts (the adapter over the native addon) in CI, over a fake addon whose every TensorRT answer
+ * is real output from the corpus (test/support/fake-addon.ts): build reports from a real 10.6 log and inspector
+ * JSON, typed-array and layout checks on infer, benchmark statistics from real trtexec records, profiles,
+ * measureInferOverhead and error mapping.
+ */
+import { describe, expect, it } from 'vitest';
+import { createNativeBackend } from '../../lib/backend/native.js';
+import { Engine } from '../../lib/engine.js';
+import { TensorRTError } from '../../lib/errors.js';
+import { float16ToFloat32, float32ToFloat16 } from '../../lib/onnx/fp16.js';
+import { buildSeed003Model } from '../../lib/onnx/builders.js';
+import { writeOnnx } from '../../lib/onnx/codec.js';
+import { resolveBuildOptions } from '../../lib/options.js';
+import type { NativeIOTensor } from '../../lib/native.js';
+import { computeStats, dropWarmUp } from '../../lib/timing/index.js';
+import { createFakeAddon, loadCorpusCase } from '../support/fake-addon.js';
+
+const hwc8Case = loadCorpusCase('seed003-hwc8');
+const resnet18 = loadCorpusCase('resnet18-2of4');
+const onnx = writeOnnx(buildSeed003Model({ channels: 16, height: 4, width: 4, layers: 1 }));
+
+const tensor = (name: string, mode: 'input' | 'output', dataType: NativeIOTensor['dataType'], format: NativeIOTensor['format'], shape: number[]): NativeIOTensor => ({
+  name,
+  mode,
+  dataType,
+  shape,
+  format,
+  formatText: format === 'hwc8' ? 'Channel major FP16 format where channel % 8 == 0' : 'Row major linear FP32',
+  componentsPerElement: format === 'hwc8' ? 8 : 1,
+  vectorizedDim: format === 'hwc8' ? 1 : -1,
+  bytesPerComponent: dataType === 'float16' ? 2 : 4,
+});
+const fp32Io = [tensor('input', 'input', 'float32', 'chw', [1, 16, 4, 4]), tensor('output', 'output', 'float32', 'chw', [1, 16, 4, 4])];
+const hwc8Io = [tensor('input', 'input', 'float16', 'hwc8', [1, 12, 3, 5]), tensor('output', 'output', 'float16', 'hwc8', [1, 12, 3, 5])];
+
+function backendOver(options: Parameters<typeof createFakeAddon>[0]) {
+  const { addon, calls } = createFakeAddon(options);
+  const backend = createNativeBackend({ addon, addonPath: '/fake/trtn_trt10.node', libraryPath: '/fake/libnvinfer.so.10', tensorrtVersion: options.tensorrtVersion ?? '10.6.0' });
+  return { backend, calls };
+}
+
+async function engineOver(io: NativeIOTensor[], tensorrtVersion?: string) {
+  const { backend, calls } = backendOver({ build: hwc8Case, io, tensorrtVersion });
+  return { engine: new Engine(await backend.deserialize(new Uint8Array(64), 0)), calls };
+}
+
+describe('native adapter: build reports from real TensorRT 10.6 output', () => {
+  it('passes the resolved options to the addon and reads the real log and inspector JSON into the report', async () => {
+    const { backend, calls } = backendOver({ build: hwc8Case, io: hwc8Io });
+    const options = resolveBuildOptions({ fp16: true, inputIOFormats: 'fp16:hwc8', outputIOFormats: 'fp16:hwc8', recordTactics: true });
+    const { report, plan } = await backend.build(onnx, options, {});
+    expect(calls.builds).toHaveLength(1);
+    expect(calls.builds[0].fp16).toBe(true);
+    expect(calls.builds[0].inputIOFormats).toEqual([{ dataType: 'fp16', formats: ['hwc8'] }]);
+    expect(calls.builds[0].recordTactics).toBe(true);
+    expect(plan.byteLength).toBeGreaterThan(0);
+    expect(report.backend).toBe('tensorrt');
+    expect(report.estimated).toBe(false);
+    expect(report.buildTimeMs).toBe(4321);
+    expect(report.builderConfig?.flags).toEqual(['FP16']);
+    // The inspector's three convolutions, named as TensorRT named them, in HWC8 fp16 as it printed.
+    expect(report.layers.map((layer) => layer.name)).toEqual(['/conv1/Conv', '/conv2/Conv', '/conv3/Conv']);
+    for (const layer of report.layers) {
+      expect(layer.inputs[0].format).toBe('hwc8');
+      expect(layer.inputs[0].dataType).toBe('float16');
+    }
+    // The verbose log's tactic tables: each convolution timed several named kernels.
+    const conv1 = report.tactics.find((entry) => entry.layer === '/conv1/Conv');
+    expect(conv1?.candidates.length).toBeGreaterThan(1);
+    expect(conv1?.candidates.some((candidate) => candidate.kernelName?.startsWith('sm'))).toBe(true);
+    expect(report.warnings.filter((warning) => /could not be read/.test(warning))).toEqual([]);
+  });
+
+  it("reads TensorRT's sparsity lists from the real resnet18 2:4 log: 19 eligible, 1 chosen", async () => {
+    const { backend } = backendOver({ build: resnet18, io: fp32Io });
+    const { report } = await backend.build(onnx, resolveBuildOptions({ fp16: true, sparsity: 'enable' }), {});
+    expect(report.sparsity.eligible).toHaveLength(19);
+    expect(report.sparsity.picked).toHaveLength(1);
+    expect(report.sparsity.eligible).toContain(report.sparsity.picked[0]);
+  });
+
+  it('a non-verbose log costs the tactic tables, never the build, and warns only when tactics were asked for', async () => {
+    const { backend } = backendOver({ build: hwc8Case, io: hwc8Io, severities: ['info', 'warning'] });
+    const quiet = await backend.build(onnx, resolveBuildOptions({}), {});
+    expect(quiet.report.tactics).toEqual([]);
+    expect(quiet.report.warnings.filter((warning) => /tactic|log/i.test(warning))).toEqual([]);
+    const asked = await backend.build(onnx, resolveBuildOptions({ recordTactics: true }), {});
+    expect(asked.report.tactics).toEqual([]);
+    expect(asked.report.warnings.length).toBeGreaterThan(0);
+  });
+
+  it('passes the cancellation through: an aborted signal rejects before the addon is asked', async () => {
+    const { backend, calls } = backendOver({ build: hwc8Case, io: hwc8Io });
+    const controller = new AbortController();
+    controller.abort();
+    await expect(backend.build(onnx, resolveBuildOptions({}), { signal: controller.signal })).rejects.toMatchObject({ code: 'ERR_ABORTED' });
+    expect(calls.builds).toHaveLength(0);
+  });
+});
+
+describe('native adapter: infer', () => {
+  it('fp32 chw: logical data in and out, one addon call per infer', async () => {
+    const { engine, calls } = await engineOver(fp32Io);
+    const context = engine.createContext();
+    const input = Float32Array.from({ length: 256 }, (_, index) => index / 7);
+    const out = await context.infer({ input });
+    expect(out.output.shape).toEqual([1, 16, 4, 4]);
+    expect(Array.from(out.output.data as Float32Array)).toEqual(Array.from(input));
+    expect(calls.inferences).toBe(1);
+    engine.dispose();
+    expect(calls.disposedContexts).toBe(1);
+  });
+
+  it('fp16 hwc8 with 12 channels: re-laid out and padded to 16 for the engine, back to logical order on return', async () => {
+    const { engine } = await engineOver(hwc8Io);
+    const context = engine.createContext();
+    const values = Float32Array.from({ length: 12 * 3 * 5 }, (_, index) => (index % 97) / 8);
+    const bits = float32ToFloat16(values);
+    const out = await context.infer({ input: bits });
+    expect(out.output.data).toBeInstanceOf(Uint16Array);
+    expect(Array.from(float16ToFloat32(out.output.data as Uint16Array))).toEqual(Array.from(float16ToFloat32(bits)));
+    // A Float32Array for an fp16 input is converted for the caller (the public layer) and gives the same result.
+    const converted = await context.infer({ input: values });
+    expect(Array.from(converted.output.data as Uint16Array)).toEqual(Array.from(out.output.data as Uint16Array));
+    engine.dispose();
+  });
+
+  it('refuses wrong inputs with ERR_INPUT before the addon sees them', async () => {
+    const { engine, calls } = await engineOver(fp32Io);
+    const context = engine.createContext();
+    await expect(context.infer({ nope: new Float32Array(256) })).rejects.toMatchObject({ code: 'ERR_INPUT' });
+    await expect(context.infer({ input: new Int32Array(256) })).rejects.toMatchObject({ code: 'ERR_INPUT', message: expect.stringContaining('Float32Array') });
+    await expect(context.infer({})).rejects.toMatchObject({ code: 'ERR_INPUT', message: expect.stringContaining("Missing input 'input'") });
+    expect(calls.inferences).toBe(0);
+    engine.dispose();
+    await expect(context.infer({ input: new Float32Array(256) })).rejects.toMatchObject({ code: 'ERR_DISPOSED' });
+  });
+
+  it('maps a deserialize failure to its code', async () => {
+    const { backend } = backendOver({ build: hwc8Case, io: fp32Io });
+    await expect(backend.deserialize(new Uint8Array(2), 0)).rejects.toBeInstanceOf(TensorRTError);
+    await expect(backend.deserialize(new Uint8Array(2), 0)).rejects.toMatchObject({ code: 'ERR_ENGINE_FORMAT' });
+  });
+});
+
+describe('native adapter: timing over real trtexec records', () => {
+  it("benchmark: trtexec's statistics of the kept records, the mode, measured", async () => {
+    const { engine } = await engineOver(fp32Io);
+    const result = await engine.benchmark({ warmUp: 200, iterations: 10, duration: 0.1 });
+    const kept = dropWarmUp(hwc8Case.times, 200);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(result.iterations).toBe(kept.length);
+    expect(result.estimated).toBe(false);
+    expect(result.gpuCompute).toEqual(computeStats(kept.map((record) => record.computeMs)));
+    expect(result.h2d.median).toBeGreaterThan(1);
+    expect(result.mode).toBe('transfers, no CUDA graph, blocking sync (unset options follow trtexec 10 and older)');
+    // Records without the host completion time fall back to the addon's whole-loop host time.
+    expect(result.totalHostWalltimeMs).toBe(1234);
+    engine.dispose();
+  });
+
+  it('benchmark defaults follow an 11.x runtime: CUDA graph, spin-wait, no transfers', async () => {
+    const { engine } = await engineOver(fp32Io, '11.2.1');
+    const result = await engine.benchmark({ warmUp: 200 });
+    expect(result.options.useCudaGraph).toBe(true);
+    expect(result.options.noDataTransfers).toBe(true);
+    expect(result.mode).toMatch(/^no transfers, CUDA graph, spin-wait/);
+    engine.dispose();
+  });
+
+  it("profile: the corpus's per-layer times aggregated, percentages summing to 100", async () => {
+    const { engine } = await engineOver(fp32Io);
+    const profile = await engine.profile({});
+    expect(profile.layers.map((layer) => layer.name)).toEqual(hwc8Case.profile.map((row) => row.name));
+    expect(profile.layers.reduce((sum, layer) => sum + layer.percentage, 0)).toBeCloseTo(100, 6);
+    expect(profile.layers[0].averageMs).toBeCloseTo(hwc8Case.profile[0].averageMs, 9);
+    engine.dispose();
+  });
+
+  it('measureInferOverhead: infer() per call minus the raw loop', async () => {
+    const { engine } = await engineOver(fp32Io);
+    const overhead = await engine.measureInferOverhead({ iterations: 200 });
+    expect(overhead.rawUs).toBe(10);
+    expect(overhead.inferUs).toBeGreaterThan(0);
+    expect(overhead.overheadUs).toBeCloseTo(overhead.inferUs - 10, 9);
+    engine.dispose();
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * A fake native addon (BackendAddon) for running lib/backend/native.ts in CI without a GPU. Everything TensorRT
+ * would have said comes from the real-output corpus (test/fixtures/real): the build log is TensorRT 10.6's own
+ * log lines from a trtexec --verbose run on an H200, the inspector JSON is that run's --exportLayerInfo, the
+ * benchmark records are its --exportTimes records and the layer profile its --exportProfile. Only the plumbing
+ * is made up: inference copies each input to the output of the same index (identity in the engine's physical
+ * layout), so layouts and typed arrays can be checked end to end.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { TensorRTError } from '../../lib/errors.js';
+import type {
+  BackendAddon,
+  NativeBenchmarkResult,
+  NativeBuildOptions,
+  NativeBuildResult,
+  NativeEngine,
+  NativeExecutionContext,
+  NativeInputs,
+  NativeIOTensor,
+  NativeOutputs,
+} from '../../lib/native.js';
+
+const corpus = join(__dirname, '..', 'fixtures', 'real', 'trt10.6-h200');
+
+/** TensorRT's own lines of a trtexec log (`[date] [V] [TRT] message`), as the addon's logger would have kept them. */
+export function tensorrtLinesOfTrtexecLog(text: string): NativeBuildResult['log'] {
+  const severities: Record<string, NativeBuildResult['log'][number]['severity']> = { V: 'verbose', I: 'info', W: 'warning', E: 'error', F: 'internal_error' };
+  const lines: NativeBuildResult['log'] = [];
+  for (const line of text.split('\n')) {
+    const match = /^\[[^\]]+\] \[([VIWEF])\] \[TRT\] (.*)$/.exec(line);
+    if (match) lines.push({ severity: severities[match[1]], message: match[2] });
+  }
+  return lines;
+}
+
+/** A real corpus case: TensorRT's log lines, inspector JSON, per-iteration records and per-layer profile. */
+export interface CorpusCase {
+  log: NativeBuildResult['log'];
+  inspectorJson: string;
+  times: NativeBenchmarkResult['records'];
+  profile: { name: string; averageMs: number }[];
+}
+
+/** Reads one case of test/fixtures/real/trt10.6-h200 (e.g. `seed003-hwc8`, `resnet18-2of4`). */
+export function loadCorpusCase(name: string): CorpusCase {
+  const folder = join(corpus, name);
+  const profile = JSON.parse(readFileSync(join(folder, 'trtexec-profile.json'), 'utf8')) as Array<{ name?: string; averageMs?: number }>;
+  return {
+    log: tensorrtLinesOfTrtexecLog(gunzipSync(readFileSync(join(folder, 'trtexec-verbose.log.gz'))).toString('utf8')),
+    inspectorJson: readFileSync(join(folder, 'trtexec-layerinfo.json'), 'utf8'),
+    times: JSON.parse(readFileSync(join(folder, 'trtexec-times-first200.json'), 'utf8')) as NativeBenchmarkResult['records'],
+    profile: profile.filter((row): row is { name: string; averageMs: number } => typeof row.name === 'string' && typeof row.averageMs === 'number'),
+  };
+}
+
+/** What a test can see of the fake's use. */
+export interface FakeAddonCalls {
+  builds: NativeBuildOptions[];
+  inferences: number;
+  disposedContexts: number;
+}
+
+/** Options of {@link createFakeAddon}. */
+export interface FakeAddonOptions {
+  /** The corpus case the build answers with. */
+  build: CorpusCase;
+  /** Keep only these severities of the log (e.g. `['info', 'warning']` for a non-verbose build). */
+  severities?: NativeBuildResult['log'][number]['severity'][];
+  /** IO tensors of engines the fake deserializes. */
+  io: NativeIOTensor[];
+  /** Runtime TensorRT version. */
+  tensorrtVersion?: string;
+  /** Per-iteration µs the raw loop reports. */
+  rawLoopUs?: number;
+}
+
+/** A BackendAddon over the corpus; `calls` records what the adapter asked of it. */
+export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddon; calls: FakeAddonCalls } {
+  const calls: FakeAddonCalls = { builds: [], inferences: 0, disposedContexts: 0 };
+  const version = options.tensorrtVersion ?? '10.6.0';
+  const context = (): NativeExecutionContext => {
+    let disposed = false;
+    const alive = () => {
+      if (disposed) throw new TensorRTError('ERR_DISPOSED', 'This execution context (or its engine) was disposed.');
+    };
+    return {
+      async infer(inputs: NativeInputs): Promise<NativeOutputs> {
+        alive();
+        calls.inferences += 1;
+        const ins = options.io.filter((tensor) => tensor.mode === 'input');
+        const outs = options.io.filter((tensor) => tensor.mode === 'output');
+        const result: NativeOutputs = {};
+        outs.forEach((tensor, index) => {
+          const source = inputs[ins[index % ins.length].name];
+          const bytes = new Uint8Array(source.data.buffer, source.data.byteOffset, source.data.byteLength);
+          result[tensor.name] = { data: bytes.slice().buffer, dataType: tensor.dataType, shape: [...source.shape] };
+        });
+        return result;
+      },
+      async benchmark() {
+        alive();
+        return { records: options.build.times, usedCudaGraph: false, totalHostWalltimeMs: 1234, warnings: [] };
+      },
+      async profile() {
+        alive();
+        const iteration = options.build.profile.map((row) => ({ name: row.name, ms: row.averageMs }));
+        return { iterations: [iteration, iteration, iteration], warmUpIterations: 2 };
+      },
+      async measureRaw(iterations: number) {
+        alive();
+        const perIterationUs = options.rawLoopUs ?? 10;
+        return { iterations, totalMs: (perIterationUs * iterations) / 1000, perIterationUs };
+      },
+      dispose() {
+        if (!disposed) calls.disposedContexts += 1;
+        disposed = true;
+      },
+      isDisposed: () => disposed,
+    };
+  };
+  const engine = (): NativeEngine => {
+    let disposed = false;
+    return {
+      io: () => options.io.map((tensor) => ({ ...tensor, shape: [...tensor.shape] })),
+      inspect: () => options.build.inspectorJson,
+      createContext: () => {
+        if (disposed) throw new TensorRTError('ERR_DISPOSED', 'This engine was disposed.');
+        return context();
+      },
+      deviceMemorySize: () => 0,
+      dispose: () => {
+        disposed = true;
+      },
+      isDisposed: () => disposed,
+    };
+  };
+  const addon: BackendAddon = {
+    init() {},
+    load: () => ({ tensorrtVersion: version, parserVersion: 1, nvinferPath: '/fake/libnvinfer.so.10', parserPath: '/fake/libnvonnxparser.so.10', libraryDir: '/fake', preloaded: [], redirectedLoads: ['dlopen'], preloadWarnings: [] }),
+    startBuild(_onnx, settings) {
+      calls.builds.push(settings);
+      const log = options.severities ? options.build.log.filter((line) => options.severities!.includes(line.severity)) : options.build.log;
+      const result: NativeBuildResult = {
+        plan: new Uint8Array([0x66, 0x74, 0x72, 0x74, 1, 2, 3, 4]).buffer,
+        timingCache: new ArrayBuffer(0),
+        inspectorJson: options.build.inspectorJson,
+        log,
+        logTruncated: false,
+        cacheEntries: [],
+        algorithms: [],
+        tacticRecording: 'none',
+        config: { flags: settings.fp16 ? ['FP16'] : [], tacticSources: ['EDGE_MASK_CONVOLUTIONS', 'JIT_CONVOLUTIONS'], memoryPools: { workspace: 1 }, builderOptimizationLevel: settings.builderOptimizationLevel, profilingVerbosity: settings.profilingVerbosity, avgTiming: settings.avgTiming, optimizationProfiles: 0 },
+        warnings: [],
+        buildTimeMs: 4321,
+        tensorrtVersion: version,
+      };
+      return { promise: Promise.resolve(result), cancel() {} };
+    },
+    deserializeEngine: async (plan: Uint8Array) => {
+      if (plan.byteLength < 8) throw new TensorRTError('ERR_ENGINE_FORMAT', 'Not a TensorRT plan (fake).');
+      return engine();
+    },
+    environment: () => ({ tensorrtVersion: version, tensorrtHeaderVersion: '10.6.0', cudaDriverVersion: 13000, gpu: { index: 0, name: 'NVIDIA H200', computeCapability: '9.0', smCount: 132 } }) as ReturnType<BackendAddon['environment']>,
+    deviceMemory: () => ({ freeBytes: 100 * 2 ** 30, totalBytes: 140 * 2 ** 30 }),
+    capabilities: { precisionFlags: true } as BackendAddon['capabilities'],
+  };
+  return { addon, calls };
+}
