@@ -533,7 +533,11 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
   }
 
   const estimated = Boolean(report?.estimated) || explanations.some((entry) => entry.overall?.estimated);
-  const verdicts = verdictsFor(explanations, eligibleNotPicked, savedMs, estimated);
+  if (report?.backend === 'mock') {
+    // The mock's "autotuner" is a cost model: its choices and times must never read as TensorRT's measurements.
+    for (const entry of explanations) entry.sentence = asMockWording(entry.sentence);
+  }
+  const verdicts = verdictsFor(explanations, eligibleNotPicked, savedMs, estimated).map((verdict) => (report?.backend === 'mock' ? asMockWording(verdict) : verdict));
   const nextSteps = nextStepsFor(explanations, { log, report, layers: input.layers ?? report?.layers, profile });
   if (!tensorrtListed && explanations.some((entry) => entry.eligible === true)) {
     // Only the inspector's flag to go on: TensorRT's own list can be shorter (resnet-like on the H200 with 10.6:
@@ -562,6 +566,16 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
     sources,
     estimated,
   };
+}
+
+/** Rewords a sentence about TensorRT's autotuner for the mock backend, whose choices and times are estimates. */
+function asMockWording(text: string): string {
+  return text
+    .replace(/when TensorRT timed both/g, 'when the mock cost model estimated both')
+    .replace(/TensorRT chose/g, 'the mock builder chose')
+    .replace(/TensorRT reported no layer/g, 'The mock builder found no layer')
+    .replace(/the autotuner's measured times/g, "the mock cost model's estimated times")
+    .replace(/the autotuner measured/g, 'the mock cost model estimated');
 }
 
 /** Reformats between two format combinations of one layer: inputs from `chosen` to `other`, outputs back. */
@@ -692,7 +706,7 @@ function verdictsFor(entries: LayerSparsityExplanation[], eligibleNotPicked: str
       const reduction = entry.channels!.reductionK ?? entry.channels!.cIn!;
       return (reduction >= RULE_CHANNELS && entry.channels!.cOut! >= RULE_CHANNELS) === entry.picked;
     }).length;
-    verdicts.push(`The >= ${RULE_CHANNELS}-channel rule of thumb (a heuristic) matches ${agree} of ${rated.length} layer(s) with known channel counts${agree < rated.length ? '; where it does not, the autotuner\'s measured times and the formats are the better explanation' : ''}.`);
+    verdicts.push(`The >= ${RULE_CHANNELS}-channel rule of thumb (a heuristic) matches ${agree} of ${rated.length} layer(s) with known channel counts${agree < rated.length ? `; where it does not, the autotuner's ${estimated ? 'estimated' : 'measured'} times and the formats are the better explanation` : ''}.`);
   }
   if (savedMs) {
     verdicts.push(
@@ -775,7 +789,7 @@ export function formatSparsityExplanation(expl: SparsityExplanation, options: { 
         entry.reason,
       ];
     });
-    const header = ['layer', 'kernel', 'C_in→C_out', 'fmt', 'sparse ms*', 'dense ms*', 'measured', 'reformats', 'why'];
+    const header = ['layer', 'kernel', 'C_in→C_out', 'fmt', 'sparse ms*', 'dense ms*', expl.estimated ? 'est. ms' : 'measured', 'reformats', 'why'];
     const fixed = header.slice(1).map((title, index) => Math.max(title.length, ...rows.map((row) => row[index + 1].length)));
     const nameWidth = Math.max(10, Math.min(Math.max(...rows.map((row) => row[0].length), 5), width - fixed.reduce((sum, value) => sum + value + 2, 0) - 2));
     const widths = [nameWidth, ...fixed];
@@ -783,7 +797,9 @@ export function formatSparsityExplanation(expl: SparsityExplanation, options: { 
     out.push('');
     out.push(line(header));
     for (const row of rows) out.push(line(row));
-    out.push(...wrap('* best timed by the autotuner under the chosen kernel\'s format combination (all combinations when unknown); measured = profile average.', width));
+    out.push(...wrap(expl.estimated
+      ? '* ESTIMATED by the mock cost model for the chosen kernel\'s format combination (all combinations when unknown); est. ms = estimated profile average. Nothing here was timed on a GPU.'
+      : '* best timed by the autotuner under the chosen kernel\'s format combination (all combinations when unknown); measured = profile average.', width));
     out.push('');
     // Layers the inputs say nothing more about than their list membership are grouped, not sentenced one by one.
     const bare = (entry: LayerSparsityExplanation) => !entry.overall && !entry.chosen && entry.inputs.length === 0 && !entry.channels && entry.measuredMs === undefined;
