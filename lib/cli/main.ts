@@ -21,6 +21,7 @@ import {
 import type { BuildOptions, BuildReport, LayerInfo, ShapeRange } from '../types.js';
 import { toTrtexecProfileJson, toTrtexecTimesJson } from '../timing/index.js';
 import { packageVersion } from '../version.js';
+import { tryVariants, type VariantName } from '../experiments.js';
 import { runAnalysisCommand } from './analysis-commands.js';
 import { loadAnalysisInputs } from './inputs.js';
 import { addFlag, numberFlag, warningInFlagNames, withFlagNames, type FlagMap } from './flags.js';
@@ -102,6 +103,47 @@ function layerRows(report: BuildReport): string {
       align: 'right',
     },
   ]);
+}
+
+const VARIANT_NAMES: VariantName[] = ['fp16', 'hwc8-io', 'sparsity', 'opt-level-5'];
+
+/** `trtn explain model.onnx --try`: build variants, time each on this GPU, say what each change did. */
+async function commandTry(files: string[], flags: Record<string, unknown>): Promise<void> {
+  const models = files.filter((file) => file.endsWith('.onnx'));
+  if (models.length !== 1 || files.length !== 1) {
+    throw new TensorRTError('ERR_INVALID_ARGUMENT', `--try builds and times variants of one ONNX model: give exactly one .onnx file, got ${files.length} file(s)${models.length === 0 ? ' and no .onnx' : ''}.`);
+  }
+  const variants = flags.variants === undefined ? undefined : String(flags.variants).split(',').map((name) => name.trim()).filter(Boolean);
+  for (const name of variants ?? []) {
+    if (!VARIANT_NAMES.includes(name as VariantName)) throw new TensorRTError('ERR_INVALID_OPTION', `Unknown variant '${name}' for --variants; choose from ${VARIANT_NAMES.join(', ')}.`);
+  }
+  const duration = numberFlag('--duration', flags.duration) ?? 1;
+  const base: BuildOptions = {
+    ...(flags.fp16 === true ? { fp16: true } : {}),
+    ...(flags.sparsity ? { sparsity: sparsityMode(flags.sparsity as string) } : {}),
+    ...(flags.backend ? { backend: flags.backend as BuildOptions['backend'] } : {}),
+  };
+  const bytes = new Uint8Array(await readFile(models[0]).catch((error: NodeJS.ErrnoException) => {
+    throw new TensorRTError('ERR_IO', `Cannot read the model ${models[0]}: ${error.code === 'ENOENT' ? 'no such file' : error.message}.`);
+  }));
+  const result = await tryVariants(bytes, base, { variants: variants as VariantName[] | undefined, duration });
+  if (flags.json) {
+    printJson(result);
+    return;
+  }
+  const label = result.estimated ? 'ESTIMATED by the mock cost model (no GPU): nothing below was measured' : `measured on ${result.device ?? 'this GPU'} with TensorRT ${result.tensorrtVersion ?? '?'}`;
+  print(`trtn explain --try ${models[0]}: ${label}`);
+  print('GPU compute median without data transfers (trtexec --noDataTransfers), per variant:');
+  const rows = [result.baseline, ...result.variants].map((variant) => [
+    variant.name,
+    variant.gpuComputeMedianMs !== undefined ? `${formatMs(variant.gpuComputeMedianMs)}${variant.estimated ? ' est.' : ''}` : '-',
+    variant.deltaPercent !== undefined ? `${variant.deltaPercent >= 0 ? '+' : ''}${variant.deltaPercent.toFixed(1)}%${variant.withinNoise ? ' (noise)' : ''}` : '',
+    variant.reformats ? `${variant.reformats.count} / ${formatMs(variant.reformats.timeMs)}` : '',
+    variant.skipped ? `not tried: ${variant.skipped}` : variant.error ? `failed: ${variant.error.code}` : variant.description,
+  ]);
+  const headers = ['variant', 'GPU compute', 'Δ', 'reformats (n / ms)', 'change'];
+  print(renderTable(rows, headers.map((header, index) => ({ header, cell: (row: string[]) => row[index], maxWidth: index === 4 ? 140 : 40 }))));
+  for (const line of result.advice) print(`- ${line}`);
 }
 
 function printBuildSummary(report: BuildReport, enginePath?: string): void {
@@ -442,8 +484,12 @@ export function createProgram(): Command {
     .option('--gpu <profile>', `device profile to normalise against when the inputs name no GPU (${deviceProfiles.map((profile) => profile.id).join(', ')})`)
     .option('--fp16', 'with only an ONNX model: estimate an FP16 build')
     .addOption(new Option('--sparsity <mode>', 'with only an ONNX model: 2:4 sparsity of the estimated build').choices(['disable', 'enable', 'force']))
+    .option('--try', `with one ONNX model: build it in variants (${VARIANT_NAMES.join(', ')}), time each on this GPU and report what each change did`)
+    .option('--variants <list>', `with --try: which variants, comma-separated (default: all that apply)`)
+    .option('--duration <s>', 'with --try: benchmark seconds per variant (default 1)')
+    .addOption(new Option('--backend <kind>', 'with --try: backend').choices(['auto', 'tensorrt', 'mock']))
     .option('--json', 'JSON output')
-    .action((files: string[], flags: Record<string, unknown>) => runAnalysisCommand('explain', files, flags));
+    .action((files: string[], flags: Record<string, unknown>) => (flags.try ? commandTry(files, flags) : runAnalysisCommand('explain', files, flags)));
 
   program
     .command('report')
