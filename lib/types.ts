@@ -145,7 +145,12 @@ export interface ResolvedBuildOptions {
   /** See {@link BuildOptions.builderOptimizationLevel}. */
   builderOptimizationLevel: number;
   /** Sources to enable (`+`) and disable (`-`), by name. */
-  tacticSources: { enable: TacticSourceName[]; disable: TacticSourceName[] };
+  tacticSources: {
+    /** Sources turned on (`+NAME`). */
+    enable: TacticSourceName[];
+    /** Sources turned off (`-NAME`). */
+    disable: TacticSourceName[];
+  };
   /** Path of the timing cache file, when one was given as a path. */
   timingCachePath?: string;
   /** Whether timing-cache bytes were given. */
@@ -216,17 +221,39 @@ export interface LayerInfo {
   precision: DataTypeName | 'mixed';
   /** Convolution parameters, for convolution layers with `detailed` profiling verbosity. */
   convolution?: {
+    /** Kernel size per spatial dimension. */
     kernel: number[];
+    /** Stride per spatial dimension. */
     stride: number[];
+    /** Padding before each spatial dimension. */
     prePadding: number[];
+    /** Padding after each spatial dimension. */
     postPadding: number[];
+    /** Dilation per spatial dimension. */
     dilation: number[];
+    /** Convolution groups (1 for a plain convolution). */
     groups: number;
+    /** Output channels. */
     outMaps: number;
-    weights?: { type: string; count: number };
-    bias?: { type: string; count: number };
+    /** The weights as the engine stores them. */
+    weights?: {
+      /** Element type in the inspector's spelling, e.g. `Half`. */
+      type: string;
+      /** Number of elements. */
+      count: number;
+    };
+    /** The bias as the engine stores it. */
+    bias?: {
+      /** Element type in the inspector's spelling, e.g. `Half`. */
+      type: string;
+      /** Number of elements. */
+      count: number;
+    };
+    /** Whether the engine stores the weights in 2:4 sparse form. */
     hasSparseWeights: boolean;
+    /** Whether a residual (elementwise) addition is fused into the layer. */
     hasResidual: boolean;
+    /** Activation fused into the layer, in the inspector's spelling. */
     activation?: string;
   };
   /** The inspector's JSON object for this layer, unmodified. */
@@ -315,16 +342,35 @@ export interface JetsonInfo {
 /** Where a report was produced. */
 export interface EnvironmentInfo {
   /** The host: `os.platform()`, `os.arch()`, CPU count, Node.js version and hostname. */
-  host: { platform: string; arch: string; cpus: number; node: string; hostname?: string };
+  host: {
+    /** `os.platform()`, e.g. `linux`. */
+    platform: string;
+    /** `os.arch()`, e.g. `x64`, `arm64`. */
+    arch: string;
+    /** Logical CPUs. */
+    cpus: number;
+    /** Node.js version. */
+    node: string;
+    /** `os.hostname()`. */
+    hostname?: string;
+  };
   /** The CUDA device the result is for; absent when none is known. */
   gpu?: {
+    /** CUDA device index. */
     index: number;
+    /** Device name, e.g. `NVIDIA H200`. */
     name: string;
+    /** Compute capability, e.g. `9.0`. */
     computeCapability?: string;
+    /** Streaming multiprocessors. */
     smCount?: number;
+    /** Device memory in bytes. */
     memoryBytes?: number;
+    /** Memory bus width in bits. */
     memoryBusWidthBits?: number;
+    /** L2 cache size in bytes. */
     l2CacheBytes?: number;
+    /** Clock readings, where readable. */
     clocks?: ClockInfo;
   };
   /** NVIDIA driver version, e.g. `550.54.15`. */
@@ -368,9 +414,23 @@ export interface ModelSummary {
   /** Nodes in the main graph. */
   nodeCount: number;
   /** Graph inputs; symbolic dimensions stay strings. */
-  inputs: { name: string; dataType: DataTypeName; shape: (number | string)[] }[];
+  inputs: {
+    /** Tensor name. */
+    name: string;
+    /** Element type. */
+    dataType: DataTypeName;
+    /** Dimensions; symbolic ones (`batch`) stay strings. */
+    shape: (number | string)[];
+  }[];
   /** Graph outputs; symbolic dimensions stay strings. */
-  outputs: { name: string; dataType: DataTypeName; shape: (number | string)[] }[];
+  outputs: {
+    /** Tensor name. */
+    name: string;
+    /** Element type. */
+    dataType: DataTypeName;
+    /** Dimensions; symbolic ones (`batch`) stay strings. */
+    shape: (number | string)[];
+  }[];
 }
 
 /** Per-layer estimate from the mock's cost model. Every field is an estimate. */
@@ -556,7 +616,10 @@ export interface BenchmarkResult {
   /** The machine and GPU the figures are for. */
   environment: EnvironmentInfo;
   /** The options after defaulting. */
-  options: Required<Omit<BenchmarkOptions, 'shapes'>> & { shapes: Record<string, number[]> };
+  options: Required<Omit<BenchmarkOptions, 'shapes'>> & {
+    /** Input shapes given for dynamic inputs, by input name (empty when none were given). */
+    shapes: Record<string, number[]>;
+  };
   /** Timed iterations (warm-up excluded). */
   iterations: number;
   /** Host wall time of the timed iterations, ms. */
@@ -630,7 +693,14 @@ export interface BackendInfo {
    * were opened first (8.6's plugin library), libnvinfer's imports redirected to that folder (`dlopen`, `dlmopen`:
    * its builder resource is opened by bare name), and what did not work.
    */
-  libraryLoading?: { preloaded: string[]; redirectedLoads: string[]; warnings: string[] };
+  libraryLoading?: {
+    /** Libraries next to libnvinfer that were opened before it. */
+    preloaded: string[];
+    /** Libraries libnvinfer asked for by name that were opened from its folder instead. */
+    redirectedLoads: string[];
+    /** What could not be preloaded or redirected. */
+    warnings: string[];
+  };
 }
 
 /** One classified reason the TensorRT backend could not be used. */

@@ -33,10 +33,12 @@ describe('doc comments', () => {
       '  /** Documented. */',
       '  name: string;',
       '  dims: number[];',
+      '  /** Documented. */',
+      '  tensors: { name: string }[];',
       '};',
       'export function run(): void {}',
       'interface Internal { x: number }',
     ].join('\n'));
-    expect(undocumentedExports(file).map((entry) => entry.name)).toEqual(['Options.sparsity', 'Mode', 'Shape.dims', 'run']);
+    expect(undocumentedExports(file).map((entry) => entry.name)).toEqual(['Options.sparsity', 'Mode', 'Shape.dims', 'Shape.tensors.name', 'run']);
   });
 });

@@ -33,6 +33,7 @@ function literalMembers(type: ts.TypeNode | undefined): ts.TypeElement[] {
   if (ts.isTypeLiteralNode(type)) return [...type.members];
   if (ts.isUnionTypeNode(type) || ts.isIntersectionTypeNode(type)) return type.types.flatMap(literalMembers);
   if (ts.isParenthesizedTypeNode(type)) return literalMembers(type.type);
+  if (ts.isArrayTypeNode(type)) return literalMembers(type.elementType);
   return [];
 }
 
@@ -64,11 +65,17 @@ export function undocumentedExports(file: string): MissingDoc[] {
     const members: readonly (ts.TypeElement | ts.ClassElement | ts.EnumMember)[] = ts.isInterfaceDeclaration(statement) || ts.isClassDeclaration(statement) || ts.isEnumDeclaration(statement)
       ? statement.members
       : ts.isTypeAliasDeclaration(statement) ? literalMembers(statement.type) : [];
-    for (const member of members) {
-      if (ts.isClassElement(member) && (ts.getModifiers(member) ?? []).some((modifier) => modifier.kind === ts.SyntaxKind.PrivateKeyword)) continue;
-      if (ts.isClassElement(member) && member.name && ts.isPrivateIdentifier(member.name)) continue;
-      if (!hasDocComment(member)) report(`${name}.${memberName(member, source)}`, member);
-    }
+    const visit = (member: ts.TypeElement | ts.ClassElement | ts.EnumMember, path: string) => {
+      if (ts.isClassElement(member) && (ts.getModifiers(member) ?? []).some((modifier) => modifier.kind === ts.SyntaxKind.PrivateKeyword)) return;
+      if (ts.isClassElement(member) && member.name && ts.isPrivateIdentifier(member.name)) return;
+      const memberPath = `${path}.${memberName(member, source)}`;
+      if (!hasDocComment(member)) report(memberPath, member);
+      // Objects written inline in a member's type (`host: { platform: string; … }`, also in arrays) are members too.
+      if (ts.isPropertySignature(member) || ts.isPropertyDeclaration(member)) {
+        for (const nested of literalMembers(member.type)) visit(nested, memberPath);
+      }
+    };
+    for (const member of members) visit(member, name);
   }
   return missing;
 }
