@@ -28,7 +28,7 @@ export interface LoaderOptions {
   env?: NodeJS.ProcessEnv;
   /** Directory holding libnvinfer, tried first. Defaults to `TRTN_TENSORRT_LIB_DIR`. */
   libraryDir?: string;
-  /** Directories searched for the `.node` files, in order. Defaults to prebuilds/<platform>-<arch>, then build/Release. */
+  /** Directories searched for the `.node` files, in order. Defaults to `TRTN_ADDON_DIR` (`:`-separated), else prebuilds/<platform>-<arch>, then build/Release. */
   addonDirs?: string[];
   /** Replaces the probe (tests). */
   probe?: ProbeAddon;
@@ -214,7 +214,10 @@ function loadUncached(options: LoaderOptions): NativeLoadResult {
   if (selected === 'mock') {
     return unavailable([{ code: 'DISABLED', message: 'TRTN_BACKEND=mock disables the TensorRT backend.' }]);
   }
-  const addonDirs = options.addonDirs ?? defaultAddonDirs();
+  // TRTN_ADDON_DIR pins the search to given folders (`:`-separated), e.g. to test a fresh build/Release while
+  // prebuilds/ exists.
+  const fromEnvironment = env.TRTN_ADDON_DIR?.split(':').filter(Boolean);
+  const addonDirs = options.addonDirs ?? (fromEnvironment?.length ? fromEnvironment : defaultAddonDirs());
   let probe = options.probe;
   let probePath: string | undefined;
   if (!probe) {

@@ -89,7 +89,7 @@ function main() {
     console.log(`${prefix} using the prebuilt ${prebuild.files.join(', ')} in ${prebuild.dir}; nothing to compile.`);
     return 0;
   }
-  if (prebuild) console.log(`${prefix} note: ${prebuild.dir} holds prebuilt addons, which are loaded before build/Release; delete it to use this build.`);
+  if (prebuild) console.log(`${prefix} note: ${prebuild.dir} holds prebuilt addons, which are loaded before build/Release; set TRTN_ADDON_DIR=build/Release (or delete it) to use this build.`);
   if (process.env.TRTN_SKIP_NATIVE === '1' && !force) {
     console.log(`${prefix} skipped (TRTN_SKIP_NATIVE=1); the mock backend will be used.`);
     return 0;

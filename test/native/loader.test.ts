@@ -75,7 +75,7 @@ describe('candidateLibraryDirs', () => {
     expect(defaultAddonDirs('/pkg')).toEqual([`/pkg/prebuilds/${process.platform}-${process.arch}`, '/pkg/build/Release']);
   });
 
-  it('loads the prebuilt probe when both a prebuild and a local build exist', () => {
+  it('loads the prebuilt probe when both a prebuild and a local build exist, unless TRTN_ADDON_DIR pins a folder', () => {
     const root = mkdtempSync(join(tmpdir(), 'trtn-package-'));
     const prebuilt = join(root, 'prebuilds', `${process.platform}-${process.arch}`);
     const local = join(root, 'build', 'Release');
@@ -90,6 +90,9 @@ describe('candidateLibraryDirs', () => {
       expect(result.info.reasons[0].code).toBe('LOAD_FAILED');
       expect(result.info.reasons[0].candidate).toBe(join(prebuilt, 'trtn_probe.node'));
     }
+    const pinned = loadNativeBackend({ env: { TRTN_ADDON_DIR: local } });
+    if (!pinned.ok) expect(pinned.info.reasons[0].candidate).toBe(join(local, 'trtn_probe.node'));
+    expect(pinned.ok).toBe(false);
     rmSync(join(prebuilt, 'trtn_probe.node'));
     const fallback = loadNativeBackend({ env: {}, addonDirs: defaultAddonDirs(root) });
     if (!fallback.ok) expect(fallback.info.reasons[0].candidate).toBe(join(local, 'trtn_probe.node'));
