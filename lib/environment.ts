@@ -66,7 +66,7 @@ const DEBUG_CLOCKS = ['/sys/kernel/debug/clk/gpcclk', '/sys/kernel/debug/clk/gpc
 
 /** Options for {@link captureHostEnvironment}. */
 export interface CaptureOptions {
-  /** File and process access. Defaults to {@link nodeSystemReader}. */
+  /** File and process access. Defaults to `nodeSystemReader` (the real file system and processes). */
   reader?: SystemReader;
   /** Record the host name (reports may be shared). Defaults to `true`. */
   includeHostname?: boolean;
@@ -101,7 +101,7 @@ export function captureHostEnvironment(options: CaptureOptions = {}): Environmen
  * `jetson_clocks` leaves them (or `cur_freq == max_freq` when min is unreadable), else the clock framework's
  * debugfs `clk_min_rate == clk_max_rate` where readable. What could not be read is said in `notes`.
  *
- * @param reader - file and process access. Defaults to {@link nodeSystemReader}.
+ * @param reader - file and process access. Defaults to `nodeSystemReader` (the real file system and processes).
  * @returns `undefined` when this is not a Jetson.
  */
 export function detectJetson(reader: SystemReader = nodeSystemReader): JetsonInfo | undefined {

@@ -28,7 +28,7 @@ export interface LoaderOptions {
   env?: NodeJS.ProcessEnv;
   /** Directory holding libnvinfer, tried first. Defaults to `TRTN_TENSORRT_LIB_DIR`. */
   libraryDir?: string;
-  /** Directories searched for the `.node` files. Defaults to build/Release and prebuilds/<platform>-<arch>. */
+  /** Directories searched for the `.node` files, in order. Defaults to `TRTN_ADDON_DIR` (`:`-separated), else prebuilds/<platform>-<arch>, then build/Release. */
   addonDirs?: string[];
   /** Replaces the probe (tests). */
   probe?: ProbeAddon;
@@ -42,9 +42,13 @@ function packageRoot(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..');
 }
 
-/** Default directories searched for the addons. */
+/**
+ * Default directories searched for the addons, first match per file wins: the prebuilt addons of this platform and
+ * arch (`npm run prebuild`, shipped in the package), then a local cmake-js build, which `npm install` makes only
+ * when no prebuild matches (node-gyp-build's order for a package that ships prebuilds).
+ */
 export function defaultAddonDirs(root = packageRoot()): string[] {
-  return [join(root, 'build', 'Release'), join(root, 'prebuilds', `${process.platform}-${process.arch}`)];
+  return [join(root, 'prebuilds', `${process.platform}-${process.arch}`), join(root, 'build', 'Release')];
 }
 
 /** Backend addon files found, by major. */
@@ -210,7 +214,10 @@ function loadUncached(options: LoaderOptions): NativeLoadResult {
   if (selected === 'mock') {
     return unavailable([{ code: 'DISABLED', message: 'TRTN_BACKEND=mock disables the TensorRT backend.' }]);
   }
-  const addonDirs = options.addonDirs ?? defaultAddonDirs();
+  // TRTN_ADDON_DIR pins the search to given folders (`:`-separated), e.g. to test a fresh build/Release while
+  // prebuilds/ exists.
+  const fromEnvironment = env.TRTN_ADDON_DIR?.split(':').filter(Boolean);
+  const addonDirs = options.addonDirs ?? (fromEnvironment?.length ? fromEnvironment : defaultAddonDirs());
   let probe = options.probe;
   let probePath: string | undefined;
   if (!probe) {

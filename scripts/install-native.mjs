@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// npm `install` script: builds the native addons with cmake-js when it can, and never fails the install.
+// npm `install` script: uses the prebuilt addons in prebuilds/<platform>-<arch> when they match (`npm run prebuild`
+// makes them; `npm pack` ships them); otherwise builds the native addons with cmake-js when it can. Never fails the install.
 // Prints one line saying what was built, or why the native build was skipped and how to point at headers.
 //
 // Headers are searched in: TRTN_TENSORRT_INCLUDE (any major), TRTN_TENSORRT_INCLUDE_8/_10/_11,
@@ -71,7 +72,24 @@ export function findCudaInclude(env = process.env) {
   return candidates.find((dir) => dir && existsSync(join(dir, 'cuda_runtime_api.h')));
 }
 
+/**
+ * The prebuilt addons (`npm run prebuild`) for this platform and arch, when there is a usable set: the probe and at
+ * least one backend. The loader tries prebuilds/<platform>-<arch> before build/Release.
+ */
+export function matchingPrebuild(packageRoot = root, platform = process.platform, arch = process.arch) {
+  const dir = join(packageRoot, 'prebuilds', `${platform}-${arch}`);
+  if (!existsSync(join(dir, 'trtn_probe.node'))) return undefined;
+  const backends = readdirSync(dir).filter((name) => /^trtn_trt\d+\.node$/.test(name)).sort();
+  return backends.length > 0 ? { dir, files: ['trtn_probe.node', ...backends] } : undefined;
+}
+
 function main() {
+  const prebuild = matchingPrebuild();
+  if (prebuild && !force) {
+    console.log(`${prefix} using the prebuilt ${prebuild.files.join(', ')} in ${prebuild.dir}; nothing to compile.`);
+    return 0;
+  }
+  if (prebuild) console.log(`${prefix} note: ${prebuild.dir} holds prebuilt addons, which are loaded before build/Release; set TRTN_ADDON_DIR=build/Release (or delete it) to use this build.`);
   if (process.env.TRTN_SKIP_NATIVE === '1' && !force) {
     console.log(`${prefix} skipped (TRTN_SKIP_NATIVE=1); the mock backend will be used.`);
     return 0;

@@ -2,7 +2,7 @@
 // Renders docs/report-screenshot.png from a real run of this package (no invented figures): the seed-003 model
 // built twice on the active backend (default IO, then fp16:hwc8 IO), benchmarked and profiled, compared, and
 // rendered with `renderHtmlReport`; then photographed in headless Chromium. On the mock backend every number in
-// the picture is an estimate and the report says so. Needs `npm run build` and /usr/bin/chromium.
+// the picture is an estimate and the report says so. Needs `npm run build:ts` and /usr/bin/chromium.
 // Usage: node scripts/report-screenshot.mjs [out.png] [--device orin-agx-32gb-816mhz]
 import { writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';

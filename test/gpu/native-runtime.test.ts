@@ -171,7 +171,7 @@ describe.skipIf(!ready)('native runtime on the GPU', () => {
   it('TRTN_TENSORRT_LIB_DIR alone, LD_LIBRARY_PATH unset: a child process loads TensorRT and builds', () => {
     const libDir = process.env.TRTN_TENSORRT_LIB_DIR;
     expect(libDir, 'the suite sets TRTN_TENSORRT_LIB_DIR').toBeTruthy();
-    expect(existsSync(join(repo, 'dist', 'index.js')), 'dist/ (npm run build) is needed by the child').toBe(true);
+    expect(existsSync(join(repo, 'dist', 'index.js')), 'dist/ (npm run build:ts) is needed by the child').toBe(true);
     const script = `
       const m = await import(${JSON.stringify(join(repo, 'dist', 'index.js'))});
       const { buildEngine, backendInfo } = m;

@@ -138,6 +138,8 @@ EOF
     export LD_LIBRARY_PATH=$base_ld_library_path
   fi
   [ -n "$include" ] && export TRTN_TENSORRT_INCLUDE=$include
+  # The suite tests what it built (or was given) in build/Release, even when a bundled prebuilds/ would come first.
+  export TRTN_ADDON_DIR="$repo/build/Release"
   # Always build: the probe addon needs no TensorRT, and install-native also finds headers under deps/.
   if [ "${TRTN_SUITE_PREBUILT:-}" = 1 ]; then native="prebuilt, not rebuilt here (TRTN_SUITE_PREBUILT=1: $(ls build/Release/*.node 2>/dev/null | xargs -n1 basename | tr '\n' ' '))"
   elif ! command -v cmake >/dev/null 2>&1; then native="not built: cmake not found"

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -71,7 +71,31 @@ describe('candidateLibraryDirs', () => {
     expect(dirs).not.toContain(join(venv, 'lib', 'python3.12', 'dist-packages', 'tensorrt_libs'));
   });
 
-  it('searches build/Release and prebuilds/<platform>-<arch> for addons', () => {
-    expect(defaultAddonDirs('/pkg')).toEqual(['/pkg/build/Release', `/pkg/prebuilds/${process.platform}-${process.arch}`]);
+  it('searches prebuilds/<platform>-<arch> before build/Release for addons', () => {
+    expect(defaultAddonDirs('/pkg')).toEqual([`/pkg/prebuilds/${process.platform}-${process.arch}`, '/pkg/build/Release']);
+  });
+
+  it('loads the prebuilt probe when both a prebuild and a local build exist, unless TRTN_ADDON_DIR pins a folder', () => {
+    const root = mkdtempSync(join(tmpdir(), 'trtn-package-'));
+    const prebuilt = join(root, 'prebuilds', `${process.platform}-${process.arch}`);
+    const local = join(root, 'build', 'Release');
+    for (const dir of [prebuilt, local]) {
+      mkdirSync(dir, { recursive: true });
+      // Not loadable: the load failure names the file the loader chose.
+      writeFileSync(join(dir, 'trtn_probe.node'), 'not an ELF file');
+    }
+    const result = loadNativeBackend({ env: {}, addonDirs: defaultAddonDirs(root) });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.info.reasons[0].code).toBe('LOAD_FAILED');
+      expect(result.info.reasons[0].candidate).toBe(join(prebuilt, 'trtn_probe.node'));
+    }
+    const pinned = loadNativeBackend({ env: { TRTN_ADDON_DIR: local } });
+    if (!pinned.ok) expect(pinned.info.reasons[0].candidate).toBe(join(local, 'trtn_probe.node'));
+    expect(pinned.ok).toBe(false);
+    rmSync(join(prebuilt, 'trtn_probe.node'));
+    const fallback = loadNativeBackend({ env: {}, addonDirs: defaultAddonDirs(root) });
+    if (!fallback.ok) expect(fallback.info.reasons[0].candidate).toBe(join(local, 'trtn_probe.node'));
+    expect(fallback.ok).toBe(false);
   });
 });
