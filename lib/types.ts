@@ -499,7 +499,14 @@ export interface BuildReport {
    * TensorRT only: per-layer times measured on this GPU right after the build (see `BuildOptions.profileLayers`),
    * trtexec `--exportProfile` fields; absent when profiling was off or failed (a warning says why).
    */
-  layerTimes?: { measured: true; iterations: number; layers: LayerProfile[] };
+  layerTimes?: {
+    /** Always true: these were timed on the GPU, never estimated. */
+    measured: true;
+    /** Profiled iterations (warm-up excluded). */
+    iterations: number;
+    /** Per-layer times, trtexec `--exportProfile` fields. */
+    layers: LayerProfile[];
+  };
   /** Logger lines of the build. */
   log: LogLine[];
   /** Problems worth reading, in plain words (e.g. an ignored option, a format TensorRT did not honour). */
