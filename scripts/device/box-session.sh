@@ -5,11 +5,13 @@
 #   suite <version>     the GPU suite against /opt/trtn/tensorrt/<version>/lib; results copied to $OUT
 #   corpus <version>    trtexec + trtn real-output corpus (scripts/device/corpus.sh) as $OUT/corpus-<version>.tar.xz
 #   bench <version>     bench/vs-trtexec.mjs; JSON copied to $OUT
+#   advice <version>    trtn calibrate (this GPU's measured peaks), then explain --try on seed-003 and on the 2:4
+#                       resnet-like model, and explain of a seed-003 build report against the measured peaks
 # 10.6 runs first and leaves its plan in /opt/trtn/plans for the other versions' foreign-plan tests.
 # 8.6's plugin library NEEDs cuBLAS 12 / cuDNN 8; the box has CUDA 13, so the test-harness stand-ins from
 # scripts/trtexec/make-cuda12-stubs.py (carried as deps/stubs-cuda12) satisfy the loader (they abort if called).
 set -u
-step=${1:?usage: box-session.sh suite|corpus|bench <version>}
+step=${1:?usage: box-session.sh suite|corpus|bench|advice <version>}
 version=${2:?usage: box-session.sh suite|corpus|bench <version>}
 bundle=/opt/trtn-bundle/current
 export PATH="$bundle/node/bin:$PATH"
@@ -40,5 +42,14 @@ case $step in
     ls -la "$OUT" ;;
   bench)
     LD_LIBRARY_PATH="$lib:$extra" TRTN_TENSORRT_LIB_DIR=$lib node bench/vs-trtexec.mjs --trtexec "$trtexec" --models-dir /tmp/corpus-$version/models --out "$OUT/vs-trtexec.json" ;;
+  advice)
+    export LD_LIBRARY_PATH="$lib:$extra" TRTN_TENSORRT_LIB_DIR=$lib
+    node dist/cli/bin.js calibrate --json >"$OUT/calibrate.json" 2>"$OUT/calibrate.stderr"; echo "calibrate exit $?"
+    node dist/cli/bin.js explain examples/seed003.onnx --try --fp16 --json >"$OUT/try-seed003.json" 2>"$OUT/try-seed003.stderr"; echo "try seed003 exit $?"
+    node dist/cli/bin.js sparsify examples/resnet-like.onnx -o /tmp/resnet-like-2of4.onnx >/dev/null
+    node dist/cli/bin.js explain /tmp/resnet-like-2of4.onnx --try --fp16 --json >"$OUT/try-resnet-like-2of4.json" 2>"$OUT/try-resnet-like.stderr"; echo "try resnet-like exit $?"
+    node dist/cli/bin.js build examples/seed003.onnx --fp16 --backend tensorrt --no-progress --report /tmp/seed003-report.json >/dev/null 2>&1
+    node dist/cli/bin.js explain /tmp/seed003-report.json --json >"$OUT/explain-seed003-report.json" 2>&1; echo "explain exit $?"
+    gzip -9c /tmp/seed003-report.json >"$OUT/seed003-report.json.gz" ;;
   *) echo "box-session: unknown step $step" >&2; exit 2 ;;
 esac
