@@ -6,6 +6,7 @@
 #include "cuda_resources.h"
 #include "errors.h"
 #include "execution_context.h"
+#include "inspector.h"
 #include "tensorrt_library.h"
 
 namespace trtn {
@@ -23,12 +24,6 @@ EngineCore::~EngineCore() {
 
 namespace {
 
-std::string InspectorJson(nvinfer1::ICudaEngine& engine) {
-  std::unique_ptr<nvinfer1::IEngineInspector> inspector(engine.createEngineInspector());
-  if (!inspector) return "";
-  const char* text = inspector->getEngineInformation(nvinfer1::LayerInformationFormat::kJSON);
-  return text ? std::string(text) : std::string();
-}
 
 /** Deserialization failures: version/platform messages in the log mean "wrong TensorRT or GPU", else bad bytes. */
 NativeError DeserializeError(const Logger& logger) {
@@ -112,16 +107,6 @@ class DeserializeWorker : public Napi::AsyncWorker {
 
 }  // namespace
 
-std::string InspectPlan(const std::vector<uint8_t>& plan, Logger& logger) {
-  TensorRtLibrary& library = RequireLibrary();
-  std::unique_ptr<nvinfer1::IRuntime> runtime(static_cast<nvinfer1::IRuntime*>(library.createInferRuntime(&logger, NV_TENSORRT_VERSION)));
-  if (!runtime) return "";
-  std::unique_ptr<nvinfer1::ICudaEngine> engine(runtime->deserializeCudaEngine(plan.data(), plan.size()));
-  if (!engine) return "";
-  std::string json = InspectorJson(*engine);
-  engine.reset();
-  return json;
-}
 
 Napi::Function EngineObject::Define(Napi::Env env) {
   return DefineClass(env, "Engine",

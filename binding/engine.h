@@ -25,9 +25,6 @@ struct EngineCore {
   ~EngineCore();
 };
 
-/** Deserializes `plan` and returns the engine's inspector JSON (used by the builder, on the worker thread). */
-std::string InspectPlan(const std::vector<uint8_t>& plan, Logger& logger);
-
 class EngineObject : public Napi::ObjectWrap<EngineObject> {
  public:
   static Napi::Function Define(Napi::Env env);

@@ -1,5 +1,4 @@
-// Build-time hooks: the progress monitor (10+, cancellation and progress) and the algorithm selector (<=10,
-// tactic recording and replay).
+// The algorithm selector (<= 10): tactic recording and replay through IAlgorithmSelector.
 #pragma once
 
 #include <atomic>
@@ -13,33 +12,6 @@
 #include "compat.h"
 
 namespace trtn {
-
-struct ProgressEvent {
-  std::string kind;  // "start" | "step" | "finish"
-  std::string phase;
-  std::string parent;
-  int step = 0;
-  int steps = 0;
-  int depth = 0;
-};
-
-#if TRTN_HAS_PROGRESS_MONITOR
-/** Forwards progress (never blocking the builder) and turns the abort flag into a cancelled build. */
-class ProgressMonitor : public nvinfer1::IProgressMonitor {
- public:
-  ProgressMonitor(std::atomic<bool>* cancelled, std::function<void(const ProgressEvent&)> report)
-      : cancelled_(cancelled), report_(std::move(report)) {}
-  void phaseStart(char const* phaseName, char const* parentPhase, int32_t nbSteps) noexcept override;
-  bool stepComplete(char const* phaseName, int32_t step) noexcept override;
-  void phaseFinish(char const* phaseName) noexcept override;
-
- private:
-  std::atomic<bool>* cancelled_;
-  std::function<void(const ProgressEvent&)> report_;
-  std::mutex mutex_;
-  std::map<std::string, ProgressEvent> phases_;
-};
-#endif
 
 /** One IO of an algorithm, as Polygraphy records it. */
 struct AlgorithmIo {
