@@ -22,6 +22,7 @@
 #include "tactic_recorder.h"
 #include "tensorrt_library.h"
 #include "timing_cache.h"
+#include "worker.h"
 
 namespace trtn {
 
@@ -44,12 +45,11 @@ struct BuildOutput {
 template <typename T>
 using TrtPtr = std::unique_ptr<T>;
 
-class BuildWorker : public Napi::AsyncWorker {
+class BuildWorker : public PromiseWorker {
  public:
   BuildWorker(Napi::Env env, BuildSettings settings, std::vector<uint8_t> onnx, std::shared_ptr<std::atomic<bool>> cancelled,
               Napi::ThreadSafeFunction progress, bool hasProgress)
-      : Napi::AsyncWorker(env, "trtn:build"),
-        deferred_(Napi::Promise::Deferred::New(env)),
+      : PromiseWorker(env, "trtn:build", "ERR_BUILD_FAILED"),
         settings_(std::move(settings)),
         onnx_(std::move(onnx)),
         cancelled_(std::move(cancelled)),
@@ -58,22 +58,6 @@ class BuildWorker : public Napi::AsyncWorker {
 
   ~BuildWorker() override {
     if (hasProgress_) progress_.Release();
-  }
-
-  Napi::Promise Promise() { return deferred_.Promise(); }
-
-  void Execute() override {
-    try {
-      Run();
-    } catch (const NativeError& error) {
-      code_ = error.code();
-      log_ = error.log().empty() && logger_ ? logger_->Recent() : error.log();
-      SetError(error.what());
-    } catch (const std::exception& error) {
-      code_ = "ERR_INTERNAL";
-      log_ = logger_ ? logger_->Recent() : std::vector<std::string>{};
-      SetError(std::string("Unexpected native error during the build: ") + error.what());
-    }
   }
 
   void OnOK() override {
@@ -160,12 +144,10 @@ class BuildWorker : public Napi::AsyncWorker {
     deferred_.Resolve(result);
   }
 
-  void OnError(const Napi::Error& error) override {
-    deferred_.Reject(MakeError(Env(), code_.empty() ? "ERR_BUILD_FAILED" : code_, error.Message(), log_).Value());
-  }
+  std::vector<std::string> RecentLog() const override { return logger_ ? logger_->Recent() : std::vector<std::string>{}; }
 
  private:
-  void Run() {
+  void Run() override {
     TensorRtLibrary& library = RequireLibrary();
     MakeDeviceCurrent(settings_.device);
     const auto started = std::chrono::steady_clock::now();
@@ -373,7 +355,6 @@ class BuildWorker : public Napi::AsyncWorker {
     output_.logTruncated = logger_->Truncated();
   }
 
-  Napi::Promise::Deferred deferred_;
   BuildSettings settings_;
   std::vector<uint8_t> onnx_;
   std::shared_ptr<std::atomic<bool>> cancelled_;
@@ -381,8 +362,6 @@ class BuildWorker : public Napi::AsyncWorker {
   bool hasProgress_;
   std::unique_ptr<Logger> logger_;
   BuildOutput output_;
-  std::string code_;
-  std::vector<std::string> log_;
 };
 
 }  // namespace

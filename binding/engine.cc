@@ -8,6 +8,7 @@
 #include "execution_context.h"
 #include "inspector.h"
 #include "tensorrt_library.h"
+#include "worker.h"
 
 namespace trtn {
 
@@ -62,24 +63,12 @@ std::shared_ptr<EngineCore> Deserialize(const std::vector<uint8_t>& plan, int de
   return core;
 }
 
-class DeserializeWorker : public Napi::AsyncWorker {
+class DeserializeWorker : public PromiseWorker {
  public:
   DeserializeWorker(Napi::Env env, std::vector<uint8_t> plan, int device)
-      : Napi::AsyncWorker(env, "trtn:deserialize"), deferred_(Napi::Promise::Deferred::New(env)), plan_(std::move(plan)), device_(device) {}
-  Napi::Promise Promise() { return deferred_.Promise(); }
+      : PromiseWorker(env, "trtn:deserialize", "ERR_ENGINE_FORMAT"), plan_(std::move(plan)), device_(device) {}
 
-  void Execute() override {
-    try {
-      core_ = Deserialize(plan_, device_);
-    } catch (const NativeError& error) {
-      code_ = error.code();
-      log_ = error.log();
-      SetError(error.what());
-    } catch (const std::exception& error) {
-      code_ = "ERR_INTERNAL";
-      SetError(error.what());
-    }
-  }
+  void Run() override { core_ = Deserialize(plan_, device_); }
 
   void OnOK() override {
     Napi::Env env = Env();
@@ -93,16 +82,13 @@ class DeserializeWorker : public Napi::AsyncWorker {
   void OnError(const Napi::Error& error) override {
     // Release on the main thread with the device current (the destructor handles it).
     core_.reset();
-    deferred_.Reject(MakeError(Env(), code_.empty() ? "ERR_ENGINE_FORMAT" : code_, error.Message(), log_).Value());
+    PromiseWorker::OnError(error);
   }
 
  private:
-  Napi::Promise::Deferred deferred_;
   std::vector<uint8_t> plan_;
   int device_;
   std::shared_ptr<EngineCore> core_;
-  std::string code_;
-  std::vector<std::string> log_;
 };
 
 }  // namespace

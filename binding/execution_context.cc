@@ -117,26 +117,11 @@ CUstream ContextCore::StartRun(const std::vector<HostTensor>& inputs) {
 
 ContextWorker::ContextWorker(Napi::Env env, const char* resourceName, std::shared_ptr<ContextCore> core, std::vector<HostTensor> inputs,
                              Napi::Object self)
-    : Napi::AsyncWorker(env, resourceName), deferred_(Napi::Promise::Deferred::New(env)), core_(std::move(core)), inputs_(std::move(inputs)) {
+    : PromiseWorker(env, resourceName, "ERR_INFERENCE"), core_(std::move(core)), inputs_(std::move(inputs)) {
   self_ = Napi::Persistent(self);
 }
 
-void ContextWorker::Execute() {
-  try {
-    Run();
-  } catch (const NativeError& error) {
-    code_ = error.code();
-    log_ = error.log().empty() ? core_->engine->logger->Recent() : error.log();
-    SetError(error.what());
-  } catch (const std::exception& error) {
-    code_ = "ERR_INTERNAL";
-    SetError(error.what());
-  }
-}
-
-void ContextWorker::OnError(const Napi::Error& error) {
-  deferred_.Reject(MakeError(Env(), code_.empty() ? "ERR_INFERENCE" : code_, error.Message(), log_).Value());
-}
+std::vector<std::string> ContextWorker::RecentLog() const { return core_->engine->logger->Recent(); }
 
 void ClaimContext(ContextCore& core) {
   bool expected = false;

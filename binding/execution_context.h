@@ -11,6 +11,7 @@
 
 #include "cuda_resources.h"
 #include "engine.h"
+#include "worker.h"
 
 namespace trtn {
 
@@ -64,27 +65,20 @@ struct ContextCore {
  * Base of the workers that run on one context (infer, benchmark, profile): holds the promise, the context claimed
  * for the run (released when the worker dies) and the inputs, and turns what Run() throws into a rejection.
  */
-class ContextWorker : public Napi::AsyncWorker {
+class ContextWorker : public PromiseWorker {
  public:
   ~ContextWorker() override { core_->busy.store(false); }
-  Napi::Promise Promise() { return deferred_.Promise(); }
 
  protected:
   ContextWorker(Napi::Env env, const char* resourceName, std::shared_ptr<ContextCore> core, std::vector<HostTensor> inputs,
                 Napi::Object self);
-  /** The run itself, on the worker thread. */
-  virtual void Run() = 0;
-  void Execute() override;
-  void OnError(const Napi::Error& error) override;
+  std::vector<std::string> RecentLog() const override;
 
-  Napi::Promise::Deferred deferred_;
   std::shared_ptr<ContextCore> core_;
   std::vector<HostTensor> inputs_;
 
  private:
   Napi::ObjectReference self_;
-  std::string code_;
-  std::vector<std::string> log_;
 };
 
 class ContextObject : public Napi::ObjectWrap<ContextObject> {
