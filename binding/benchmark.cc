@@ -35,23 +35,34 @@ struct Record {
 };
 
 BenchmarkSettings ReadBenchmarkSettings(Napi::Object options) {
+  // Defaults live in the TypeScript layer, which sends every field; only the safety stops are optional here.
   BenchmarkSettings settings;
-  auto number = [&](const char* key, double fallback) {
+  auto wrong = [](const char* key, const char* expected) {
+    throw NativeError("ERR_INTERNAL", std::string("benchmark: option '") + key + "' must be " + expected +
+                                          "; the TypeScript layer sends every option, so this is a bug in tensorrt-node (please report it).");
+  };
+  auto number = [&](const char* key) {
+    Napi::Value value = options.Get(key);
+    if (!value.IsNumber()) wrong(key, "a number");
+    return value.As<Napi::Number>().DoubleValue();
+  };
+  auto optionalNumber = [&](const char* key, double fallback) {
     Napi::Value value = options.Get(key);
     return value.IsNumber() ? value.As<Napi::Number>().DoubleValue() : fallback;
   };
   auto flag = [&](const char* key) {
     Napi::Value value = options.Get(key);
-    return value.IsBoolean() && value.As<Napi::Boolean>().Value();
+    if (!value.IsBoolean()) wrong(key, "a boolean");
+    return value.As<Napi::Boolean>().Value();
   };
-  settings.minIterations = static_cast<int>(number("iterations", 10));
-  settings.durationMs = number("duration", 3) * 1000.0;
-  settings.warmUpMs = number("warmUp", 200);
+  settings.minIterations = static_cast<int>(number("iterations"));
+  settings.durationMs = number("duration") * 1000.0;
+  settings.warmUpMs = number("warmUp");
   settings.useCudaGraph = flag("useCudaGraph");
   settings.useSpinWait = flag("useSpinWait");
   settings.noDataTransfers = flag("noDataTransfers");
-  settings.maxIterations = static_cast<int>(number("maxIterations", 1000000));
-  settings.maxWallMs = number("maxWallMs", 600000);
+  settings.maxIterations = static_cast<int>(optionalNumber("maxIterations", 1000000));
+  settings.maxWallMs = optionalNumber("maxWallMs", 600000);
   return settings;
 }
 

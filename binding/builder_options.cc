@@ -10,6 +10,37 @@ namespace trtn {
 namespace {
 
 // ---- copying options out of JS --------------------------------------------------------------------------------
+// Defaults live in one place, the TypeScript layer (lib/options.ts), which sends every field; a missing or
+// mistyped field here is a bug on our side and is reported as one rather than silently defaulted.
+
+[[noreturn]] void WrongType(const char* key, const char* expected) {
+  throw NativeError("ERR_INTERNAL", std::string("startBuild: option '") + key + "' must be " + expected +
+                                        "; the TypeScript layer sends every option, so this is a bug in tensorrt-node (please report it).");
+}
+
+std::string RequireString(Napi::Object object, const char* key) {
+  Napi::Value value = object.Get(key);
+  if (!value.IsString()) WrongType(key, "a string");
+  return value.As<Napi::String>().Utf8Value();
+}
+
+double RequireNumber(Napi::Object object, const char* key) {
+  Napi::Value value = object.Get(key);
+  if (!value.IsNumber()) WrongType(key, "a number");
+  return value.As<Napi::Number>().DoubleValue();
+}
+
+bool RequireBool(Napi::Object object, const char* key) {
+  Napi::Value value = object.Get(key);
+  if (!value.IsBoolean()) WrongType(key, "a boolean");
+  return value.As<Napi::Boolean>().Value();
+}
+
+Napi::Value RequireKind(Napi::Object object, const char* key, bool array) {
+  Napi::Value value = object.Get(key);
+  if (array ? !value.IsArray() : !value.IsObject()) WrongType(key, array ? "an array" : "an object");
+  return value;
+}
 
 std::string GetString(Napi::Object object, const char* key, const std::string& fallback = "") {
   Napi::Value value = object.Get(key);
@@ -19,11 +50,6 @@ std::string GetString(Napi::Object object, const char* key, const std::string& f
 double GetNumber(Napi::Object object, const char* key, double fallback) {
   Napi::Value value = object.Get(key);
   return value.IsNumber() ? value.As<Napi::Number>().DoubleValue() : fallback;
-}
-
-bool GetBool(Napi::Object object, const char* key, bool fallback) {
-  Napi::Value value = object.Get(key);
-  return value.IsBoolean() ? value.As<Napi::Boolean>().Value() : fallback;
 }
 
 std::vector<std::string> GetStrings(Napi::Value value) {
@@ -86,12 +112,12 @@ bool ParseHex64(const std::string& text, uint64_t& out) {
 
 BuildSettings ReadSettings(Napi::Object options) {
   BuildSettings settings;
-  settings.device = static_cast<int>(GetNumber(options, "device", 0));
-  settings.fp16 = GetBool(options, "fp16", false);
-  settings.sparseWeights = GetString(options, "sparsity", "disable") != "disable";
-  settings.inputFormats = GetFormats(options.Get("inputIOFormats"));
-  settings.outputFormats = GetFormats(options.Get("outputIOFormats"));
-  Napi::Value shapes = options.Get("shapes");
+  settings.device = static_cast<int>(RequireNumber(options, "device"));
+  settings.fp16 = RequireBool(options, "fp16");
+  settings.sparseWeights = RequireString(options, "sparsity") != "disable";
+  settings.inputFormats = GetFormats(RequireKind(options, "inputIOFormats", true));
+  settings.outputFormats = GetFormats(RequireKind(options, "outputIOFormats", true));
+  Napi::Value shapes = RequireKind(options, "shapes", false);
   if (shapes.IsObject()) {
     Napi::Object map = shapes.As<Napi::Object>();
     Napi::Array names = map.GetPropertyNames();
@@ -108,7 +134,7 @@ BuildSettings ReadSettings(Napi::Object options) {
       settings.shapes.push_back(shape);
     }
   }
-  Napi::Value pools = options.Get("memPoolSize");
+  Napi::Value pools = RequireKind(options, "memPoolSize", false);
   if (pools.IsObject()) {
     Napi::Object map = pools.As<Napi::Object>();
     Napi::Array names = map.GetPropertyNames();
@@ -118,8 +144,8 @@ BuildSettings ReadSettings(Napi::Object options) {
       if (bytes.IsNumber()) settings.memoryPools.emplace_back(name, bytes.As<Napi::Number>().DoubleValue());
     }
   }
-  settings.builderOptimizationLevel = static_cast<int>(GetNumber(options, "builderOptimizationLevel", 3));
-  Napi::Value sources = options.Get("tacticSources");
+  settings.builderOptimizationLevel = static_cast<int>(RequireNumber(options, "builderOptimizationLevel"));
+  Napi::Value sources = RequireKind(options, "tacticSources", false);
   if (sources.IsObject()) {
     settings.tacticEnable = GetStrings(sources.As<Napi::Object>().Get("enable"));
     settings.tacticDisable = GetStrings(sources.As<Napi::Object>().Get("disable"));
@@ -129,11 +155,11 @@ BuildSettings ReadSettings(Napi::Object options) {
     Napi::Uint8Array bytes = cache.As<Napi::Uint8Array>();
     settings.timingCache.assign(bytes.Data(), bytes.Data() + bytes.ByteLength());
   }
-  settings.profilingVerbosity = GetString(options, "profilingVerbosity", "detailed");
-  settings.avgTiming = static_cast<int>(GetNumber(options, "avgTiming", 8));
-  settings.recordTactics = GetBool(options, "recordTactics", true);
-  settings.errorOnTimingCacheMiss = GetBool(options, "errorOnTimingCacheMiss", false);
-  Napi::Value replay = options.Get("replay");
+  settings.profilingVerbosity = RequireString(options, "profilingVerbosity");
+  settings.avgTiming = static_cast<int>(RequireNumber(options, "avgTiming"));
+  settings.recordTactics = RequireBool(options, "recordTactics");
+  settings.errorOnTimingCacheMiss = RequireBool(options, "errorOnTimingCacheMiss");
+  Napi::Value replay = RequireKind(options, "replay", true);
   if (replay.IsArray()) {
     Napi::Array list = replay.As<Napi::Array>();
     for (uint32_t i = 0; i < list.Length(); ++i) {
