@@ -21,6 +21,6 @@ export * as analysis from './analysis/index.js';
 export type * from './types.js';
 export { captureHostEnvironment, detectJetson, environmentWarnings } from './environment.js';
 export { calibrate } from './calibrate.js';
-export { FORMAT_VECTOR_WIDTH } from './formats.js';
+export { FORMAT_VECTOR_WIDTH } from './tensors/facts.js';
 export { tryVariants } from './experiments.js';
 export type { TryOptions, TryResult, VariantName, VariantResult } from './experiments.js';

@@ -32,7 +32,8 @@ import type {
 } from '../types.js';
 import { packageVersion } from '../version.js';
 import type { Backend, BackendBuildOutput, BuildHooks, ContextHandle, EngineHandle, InferInputs, InferOutputs } from './types.js';
-import { fromPhysicalLayout, toPhysicalLayout } from '../layout.js';
+import { bytesPerElement, dataTypeFacts } from '../tensors/facts.js';
+import { fromPhysicalLayout, toPhysicalLayout } from '../tensors/layout.js';
 
 /** What the loader hands to {@link createNativeBackend}. */
 export interface LoadedNativeAddon {
@@ -51,38 +52,14 @@ function cudaVersionText(version: number | undefined): string | undefined {
   return `${Math.floor(version / 1000)}.${Math.floor((version % 1000) / 10)}`;
 }
 
-/** Bytes of one element of a data type (int4 counts as one byte per pair, rounded up by the caller). */
-function elementBytes(dataType: DataTypeName): number {
-  switch (dataType) {
-    case 'float32':
-    case 'int32':
-      return 4;
-    case 'float16':
-    case 'bfloat16':
-      return 2;
-    case 'int64':
-      return 8;
-    default:
-      return 1;
-  }
-}
-
+/**
+ * The typed array for tensors of `dataType`, from the facts table. A type this package has no name for (a newer
+ * TensorRT's, reported as `unknown`) travels as its raw bytes in a Uint8Array: a deliberate choice, so that such
+ * outputs are still returned rather than lost.
+ */
 function typedArrayFor(dataType: DataTypeName, buffer: ArrayBuffer): TensorData {
-  switch (dataType) {
-    case 'float32':
-      return new Float32Array(buffer);
-    case 'float16':
-    case 'bfloat16':
-      return new Uint16Array(buffer);
-    case 'int8':
-      return new Int8Array(buffer);
-    case 'int32':
-      return new Int32Array(buffer);
-    case 'int64':
-      return new BigInt64Array(buffer);
-    default:
-      return new Uint8Array(buffer);
-  }
+  const TypedArray = dataTypeFacts(dataType)?.typedArray ?? Uint8Array;
+  return new TypedArray(buffer);
 }
 
 function toIOTensorInfo(tensor: NativeIOTensor): IOTensorInfo {
@@ -158,7 +135,8 @@ function syntheticInputs(io: NativeIOTensor[], shapes: Record<string, number[]>)
       throw new TensorRTError('ERR_INVALID_OPTION', `Input '${tensor.name}' is dynamic (${JSON.stringify(tensor.shape)}); give its shape in \`shapes\`.`);
     }
     const count = paddedVolume(shape, tensor);
-    const bytes = new Uint8Array(Math.ceil(count * (tensor.dataType === 'int4' ? 0.5 : elementBytes(tensor.dataType))));
+    // bytesPerElement throws for `unknown`: random bytes of a type nobody can name would time nothing meaningful.
+    const bytes = new Uint8Array(Math.ceil(count * bytesPerElement(tensor.dataType)));
     if (tensor.dataType === 'float32') {
       const floats = new Float32Array(bytes.buffer);
       for (let index = 0; index < floats.length; index++) floats[index] = next();

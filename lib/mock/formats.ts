@@ -2,21 +2,10 @@
  * Tensor formats as the mock reports them: TensorRT's inspector wording for each (type, format) pair, the
  * vector width each format implies, and the padded size of a tensor stored in it.
  */
-import type { DataTypeName, IODataType, TensorFormatName } from '../types.js';
+import type { DataTypeName, TensorFormatName } from '../types.js';
+import { dataTypeFacts, FORMAT_VECTOR_WIDTH } from '../tensors/facts.js';
 
-export { FORMAT_VECTOR_WIDTH } from '../formats.js';
-import { FORMAT_VECTOR_WIDTH } from '../formats.js';
-
-const TYPE_WORD: Partial<Record<DataTypeName, string>> = {
-  float32: 'FP32',
-  float16: 'FP16',
-  bfloat16: 'BF16',
-  int8: 'Int8',
-  int32: 'Int32',
-  int64: 'Int64',
-  uint8: 'UInt8',
-  bool: 'BOOL',
-};
+export { FORMAT_VECTOR_WIDTH, ioTypeToDataType } from '../tensors/facts.js';
 
 const WIDTH_WORD: Record<number, string> = { 2: 'Two', 4: 'Four', 16: 'Sixteen', 32: 'Thirty-two' };
 
@@ -25,7 +14,7 @@ const WIDTH_WORD: Record<number, string> = { 2: 'Two', 4: 'Four', 16: 'Sixteen',
  * prints under "Format/Datatype"), e.g. `Channel major FP16 format where channel % 8 == 0` for fp16 hwc8.
  */
 export function formatText(dataType: DataTypeName, format: TensorFormatName): string {
-  const word = TYPE_WORD[dataType] ?? 'Unknown';
+  const word = dataTypeFacts(dataType)?.inspectorWord ?? 'Unknown';
   switch (format) {
     case 'chw':
       if (dataType === 'float32') return 'Row major linear FP32';
@@ -49,39 +38,17 @@ export function formatText(dataType: DataTypeName, format: TensorFormatName): st
   }
 }
 
-/** Bytes per element. */
-export function elementSize(dataType: DataTypeName): number {
-  switch (dataType) {
-    case 'float16':
-    case 'bfloat16':
-      return 2;
-    case 'int8':
-    case 'uint8':
-    case 'bool':
-    case 'fp8':
-      return 1;
-    case 'int64':
-      return 8;
-    default:
-      return 4;
-  }
+/**
+ * Bytes the mock counts per element of `dataType`. Types TensorRT has no name for (`unknown`: ONNX int16,
+ * uint16, uint32, uint64, which TensorRT's parser rejects) are counted as 4 bytes, a deliberate estimate so that
+ * the mock can still cost such a model rather than refuse it.
+ */
+export function mockElementBytes(dataType: DataTypeName): number {
+  return dataTypeFacts(dataType)?.bytes ?? UNKNOWN_TYPE_BYTES;
 }
 
-/** The package's element-type name for a trtexec IO type. */
-export function ioTypeToDataType(type: IODataType): DataTypeName {
-  const map: Record<IODataType, DataTypeName> = {
-    fp32: 'float32',
-    fp16: 'float16',
-    bf16: 'bfloat16',
-    int8: 'int8',
-    int32: 'int32',
-    int64: 'int64',
-    uint8: 'uint8',
-    bool: 'bool',
-    fp8: 'fp8',
-  };
-  return map[type];
-}
+/** See {@link mockElementBytes}. */
+export const UNKNOWN_TYPE_BYTES = 4;
 
 /**
  * Elements a tensor occupies in `format`: vectorised formats pad the channel dimension (index 1 of NCHW) up to
@@ -94,7 +61,7 @@ export function paddedElementCount(dims: readonly number[], format: TensorFormat
 
 /** Short description TensorRT's verbose log uses in "Autotuning format combination", e.g. `Half(1,16:8,1080,1920)`. */
 export function shortTensorText(dataType: DataTypeName, format: TensorFormatName, dims: readonly number[]): string {
-  const word = dataType === 'float16' ? 'Half' : dataType === 'float32' ? 'Float' : dataType === 'int32' ? 'Int32' : dataType === 'int8' ? 'Int8' : 'Unknown';
+  const word = dataTypeFacts(dataType)?.logWord ?? 'Unknown';
   const width = FORMAT_VECTOR_WIDTH[format];
   const parts = dims.map((dim, axis) => (axis === 1 && width > 1 ? `${dim}:${width}` : String(dim)));
   return `${word}[${parts.join(',')}]`;
