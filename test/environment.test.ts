@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureHostEnvironment, detectJetson, environmentWarnings, nodeSystemReader, type CommandResult, type SystemReader } from '../lib/environment.js';
+import { captureHostEnvironment, detectJetson, environmentWarnings, nodeSystemReader, type CommandResult, type SystemReader } from '../lib/devices/environment.js';
 import type { EnvironmentInfo } from '../lib/types.js';
 
 const UNREADABLE = Symbol('EACCES');

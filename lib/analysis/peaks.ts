@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { approximateDeviceProfile, deviceProfiles, findDeviceProfile, matchDeviceProfile, type DeviceProfile } from '../devices.js';
+import { approximateDeviceProfile, deviceProfiles, findDeviceProfile, matchDeviceProfile, type DeviceProfile } from '../devices/profiles.js';
 import { TensorRTError } from '../errors.js';
 import type { EnvironmentInfo } from '../types.js';
 

@@ -1,29 +1,32 @@
 /**
  * Chooses the backend: TensorRT through the native addon when it loads, the mock otherwise. Loading is lazy,
- * happens once, and remembers every reason the native backend was unavailable so `backendInfo()` can say why.
+ * happens once (the loader caches it), and remembers every reason the native backend was unavailable so
+ * `backendInfo()` can say why.
  */
 import { TensorRTError } from '../errors.js';
-import { loadNativeBackend } from '../loader.js';
+import { loadNativeBackend, resetNativeBackendCache, type NativeLoadResult } from '../native/loader.js';
 import { createMockBackend } from '../mock/index.js';
 import type { BackendInfo, BackendKind } from '../types.js';
 import type { Backend } from './types.js';
 
-let native: { backend?: Backend; info: BackendInfo } | undefined;
-let mock: Backend | undefined;
+/**
+ * The one cache of backend selection: the loader's cached load result (lib/native/loader.ts) decides, and the
+ * mock is remembered together with the load result it was made for, so that it is rebuilt whenever that result
+ * changes. {@link resetBackends} forgets both.
+ */
+let mock: { madeFor: NativeLoadResult; backend: Backend } | undefined;
 
-function loadNative(): { backend?: Backend; info: BackendInfo } {
-  if (native) return native;
-  const loaded = loadNativeBackend();
-  native = loaded.ok ? { backend: loaded.backend, info: loaded.backend.info() } : { info: loaded.info };
-  return native;
+function loadNative(): { backend?: Backend; info: BackendInfo; result: NativeLoadResult } {
+  const result = loadNativeBackend();
+  return result.ok ? { backend: result.backend, info: result.backend.info(), result } : { info: result.info, result };
 }
 
 function getMock(): Backend {
-  if (!mock) {
-    const info = loadNative().info;
-    mock = createMockBackend({ reason: info.reasons.map((reason) => reason.message).join('; ') || undefined });
+  const loaded = loadNative();
+  if (mock?.madeFor !== loaded.result) {
+    mock = { madeFor: loaded.result, backend: createMockBackend({ reason: loaded.info.reasons.map((reason) => reason.message).join('; ') || undefined }) };
   }
-  return mock;
+  return mock.backend;
 }
 
 /**
@@ -60,8 +63,12 @@ export function availableBackends(): Backend[] {
   return loaded.backend ? [loaded.backend, getMock()] : [getMock()];
 }
 
-/** Forgets the cached load (tests, or after installing TensorRT in a long-running process). */
+/**
+ * Forgets the cached backend selection, the loader's load result included, so that the next call loads again:
+ * for tests, or after installing TensorRT (or changing `TRTN_BACKEND`, `TRTN_TENSORRT_LIB_DIR`) in a
+ * long-running process. Libraries already opened stay open (they cannot be safely unloaded).
+ */
 export function resetBackends(): void {
-  native = undefined;
+  resetNativeBackendCache();
   mock = undefined;
 }

@@ -18,8 +18,8 @@ import {
 } from '../analysis/index.js';
 import { backendInfo } from '../backend/select.js';
 import { buildEngine } from '../build.js';
-import { calibrate } from '../calibrate.js';
-import { deviceProfiles, findDeviceProfile } from '../devices.js';
+import { calibrate } from '../measure/calibrate.js';
+import { deviceProfiles, findDeviceProfile } from '../devices/profiles.js';
 import { TensorRTError } from '../errors.js';
 import { suggest } from '../options.js';
 import { computeStats } from '../timing/index.js';

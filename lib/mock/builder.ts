@@ -2,7 +2,7 @@
  * The mock build: turns an ONNX model into engine layers (fusions, formats, reformats), estimates every layer
  * with the cost model, decides dense vs sparse, and writes a BuildReport shaped like the TensorRT backend's.
  */
-import { findDeviceProfile, deviceProfiles, type DeviceProfile } from '../devices.js';
+import { findDeviceProfile, deviceProfiles, type DeviceProfile } from '../devices/profiles.js';
 import { TensorRTError } from '../errors.js';
 import { invalidOption } from '../options.js';
 import { checkSupported, inferShapes, nodeCosts, readOnnx, sparsify, summarizeModel, weightSparsity, writeOnnx } from '../onnx/index.js';

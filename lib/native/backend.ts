@@ -8,10 +8,9 @@ import { normalizeInspectorJson } from '../analysis/index.js';
 import { readBuildLog } from '../analysis/parse/build-log.js';
 import { inferLayerFormats } from '../analysis/parse/layer-formats.js';
 import { TensorRTError } from '../errors.js';
-import { isMockPlan } from '../mock/container.js';
-import type { BackendAddon, NativeAlgorithmRecord, NativeBenchmarkOptions, NativeBuildOptions, NativeEngine, NativeInputs, NativeIOTensor, NativeOutputs } from '../native.js';
+import type { BackendAddon, NativeAlgorithmRecord, NativeBenchmarkOptions, NativeBuildOptions, NativeEngine, NativeInputs, NativeIOTensor, NativeOutputs } from './addon.js';
 import { readOnnx } from '../onnx/codec.js';
-import { looksLikeTensorRTPlan } from '../plan.js';
+import { looksLikeTensorRTPlan } from './plan.js';
 import { summarizeModel } from '../onnx/costs.js';
 import { aggregateLayerProfile, describeTimingMode, dropWarmUp, summarizeIterations } from '../timing/index.js';
 import type {
@@ -31,7 +30,7 @@ import type {
   TimeRecord,
 } from '../types.js';
 import { packageVersion } from '../version.js';
-import type { Backend, BackendBuildOutput, BuildHooks, ContextHandle, EngineHandle, InferInputs, InferOutputs } from './types.js';
+import type { Backend, BackendBuildOutput, BuildHooks, ContextHandle, EngineHandle, InferInputs, InferOutputs } from '../backend/types.js';
 import { bytesPerElement, dataTypeFacts } from '../tensors/facts.js';
 import { fromPhysicalLayout, toPhysicalLayout } from '../tensors/layout.js';
 
@@ -323,7 +322,7 @@ function modelSummary(onnx: Uint8Array): ModelSummary {
   return { name, producer, opset, irVersion, nodeCount, inputs, outputs };
 }
 
-/** Creates the TensorRT backend over a loaded addon (see lib/loader.ts). */
+/** Creates the TensorRT backend over a loaded addon (see lib/native/loader.ts). */
 export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
   const { addon } = loaded;
   const capabilities = addon.capabilities;
@@ -453,8 +452,9 @@ export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
       return addon.deviceMemory(device);
     },
     recognizes(plan: Uint8Array): boolean {
-      // The 'ftrt' header check (lib/plan.ts); TensorRT's deserializer decides the rest (ERR_ENGINE_FORMAT/VERSION).
-      return !isMockPlan(plan) && looksLikeTensorRTPlan(plan);
+      // The 'ftrt' header check (lib/native/plan.ts; a mock plan starts 'TRTNMOCK', so it never passes);
+      // TensorRT's deserializer decides the rest (ERR_ENGINE_FORMAT/VERSION).
+      return looksLikeTensorRTPlan(plan);
     },
   };
 }
