@@ -4,7 +4,7 @@
  * backend does the rest.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { getBackend } from './backend/select.js';
+import { getBackend } from './select.js';
 import type { Backend } from './backend/types.js';
 import { Engine } from './engine.js';
 import { TensorRTError, withCallerStack } from './errors.js';

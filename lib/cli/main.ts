@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
-import { backendInfo } from '../backend/select.js';
+import { backendInfo } from '../select.js';
 import { buildEngine, loadEngine } from '../build.js';
 import { deviceProfiles } from '../devices/profiles.js';
 import { isTensorRTError, TensorRTError } from '../errors.js';

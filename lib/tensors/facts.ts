@@ -7,7 +7,6 @@
  * {@link bytesPerElement}), and each caller that needs a value for an unknown type states its own choice.
  */
 import { TensorRTError } from '../errors.js';
-import { OnnxDataType, type OnnxTensor } from '../onnx/model.js';
 import type { DataTypeName, IODataType, TensorData, TensorFormatName } from '../types.js';
 
 /** A typed-array class that holds tensor data, constructible from a length or from a buffer. */
@@ -79,6 +78,40 @@ export const DATA_TYPE_WORDS: Readonly<Record<string, DataTypeName>> = Object.fr
   ),
 );
 
+/** ONNX TensorProto.DataType values (facts of the format). */
+export const OnnxDataType = {
+  UNDEFINED: 0,
+  FLOAT: 1,
+  UINT8: 2,
+  INT8: 3,
+  UINT16: 4,
+  INT16: 5,
+  INT32: 6,
+  INT64: 7,
+  STRING: 8,
+  BOOL: 9,
+  FLOAT16: 10,
+  DOUBLE: 11,
+  UINT32: 12,
+  UINT64: 13,
+  COMPLEX64: 14,
+  COMPLEX128: 15,
+  BFLOAT16: 16,
+} as const;
+
+/** The typed arrays an ONNX tensor's decoded data can be (see `OnnxTensor` in lib/onnx/model.ts). */
+export type OnnxTensorData =
+  | Float32Array
+  | Float64Array
+  | Uint16Array
+  | Int32Array
+  | BigInt64Array
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint32Array
+  | BigUint64Array;
+
 /** What the package knows about one ONNX element type. */
 export interface OnnxTypeFacts {
   /** The ONNX enum name, e.g. `FLOAT16`. */
@@ -87,8 +120,8 @@ export interface OnnxTypeFacts {
   bytes: number;
   /** True for floating-point types. */
   float: boolean;
-  /** The typed array an {@link OnnxTensor}'s decoded data uses (16-bit floats as their bits). */
-  storage: new (length: number) => OnnxTensor['data'];
+  /** The typed array an ONNX tensor's decoded data uses (16-bit floats as their bits). */
+  storage: new (length: number) => OnnxTensorData;
   /** The package's name for the same type, `unknown` where it has none. */
   dataType: DataTypeName;
   /** The type TensorRT gives a network tensor of this ONNX type, when it differs from {@link dataType}. */

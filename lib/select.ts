@@ -3,11 +3,11 @@
  * happens once (the loader caches it), and remembers every reason the native backend was unavailable so
  * `backendInfo()` can say why.
  */
-import { TensorRTError } from '../errors.js';
-import { loadNativeBackend, resetNativeBackendCache, type NativeLoadResult } from '../native/loader.js';
-import { createMockBackend } from '../mock/index.js';
-import type { BackendInfo, BackendKind } from '../types.js';
-import type { Backend } from './types.js';
+import { TensorRTError } from './errors.js';
+import { loadNativeBackend, resetNativeBackendCache, type NativeLoadResult } from './native/loader.js';
+import { createMockBackend } from './mock/index.js';
+import type { BackendInfo, BackendKind } from './types.js';
+import type { Backend } from './backend/types.js';
 
 /**
  * The one cache of backend selection: the loader's cached load result (lib/native/loader.ts) decides, and the

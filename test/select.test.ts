@@ -1,8 +1,8 @@
 // Backend selection has one cache: resetBackends() forgets the loader's load result too, so a changed
 // environment (here TRTN_BACKEND) is seen on the next call (issue 11).
 import { afterEach, describe, expect, it } from 'vitest';
-import { backendInfo, getBackend, resetBackends } from '../../lib/backend/select.js';
-import { loadNativeBackend } from '../../lib/native/loader.js';
+import { backendInfo, getBackend, resetBackends } from '../lib/select.js';
+import { loadNativeBackend } from '../lib/native/loader.js';
 
 const saved = process.env.TRTN_BACKEND;
 
