@@ -67,6 +67,8 @@ export function availableBackends(): Backend[] {
  * Forgets the cached backend selection, the loader's load result included, so that the next call loads again:
  * for tests, or after installing TensorRT (or changing `TRTN_BACKEND`, `TRTN_TENSORRT_LIB_DIR`) in a
  * long-running process. Libraries already opened stay open (they cannot be safely unloaded).
+ *
+ * Public API on purpose, for exactly those cases; ordinary use never needs it.
  */
 export function resetBackends(): void {
   resetNativeBackendCache();

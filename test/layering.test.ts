@@ -1,10 +1,11 @@
 // The layering of lib/ (issue 11), measured on its import graph: every room (a folder of lib/, or a loose
 // top-level file) imports only rooms below it, the mock and the native side never reach each other, analysis
 // stays pure, and lib/'s top level holds at most 8 loose files.
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import * as analysis from '../lib/analysis/index.js';
 import { importGraph, reachable, roomCycles, type ImportGraph } from './support/import-graph.js';
 
 const lib = resolve(import.meta.dirname, '..', 'lib');
@@ -87,5 +88,12 @@ describe('layering of lib/', () => {
     expect(roomCycles(fake).map((cycle) => cycle.join(' > '))).toContain('mock/ > shared.ts > native/ > mock/');
     for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i']) writeFileSync(join(root, `${name}.ts`), 'export {};\n');
     expect(looseFiles(root)).toHaveLength(10);
+  });
+
+  it('lists the public analysis namespace by name: no `export *`, no parser helper in it', () => {
+    expect(readFileSync(join(lib, 'analysis', 'index.ts'), 'utf8')).not.toMatch(/export \*/);
+    const names = Object.keys(analysis);
+    for (const helper of ['splitTopLevel', 'parseBracketTensor', 'normalizeTactic', 'shareTensorFormats', 'validateCalibration', 'slugify']) expect(names).not.toContain(helper);
+    for (const entry of ['parseBuildLog', 'normalizeInspectorJson', 'explainSparsity', 'analyzeEfficiency', 'compareBuilds', 'renderHtmlReport']) expect(names).toContain(entry);
   });
 });

@@ -7,10 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import {
   inferLayerFormats,
-  layersFromLog,
-  shareTensorFormats,
   normalizeInspectorJson,
-  reformatTimings,
   parseBuildLog,
   readBuildLog,
   parseBuildReport,
@@ -18,6 +15,7 @@ import {
   parseTrtexecTimes,
   type ParsedBuildLog,
 } from '../analysis/index.js';
+import { layersFromLog, reformatTimings, shareTensorFormats } from '../analysis/parse/layer-formats.js';
 import { TensorRTError } from '../errors.js';
 import { isEstimatedExport } from '../timing/index.js';
 import { inferShapes, nodeCosts, readOnnx, type NodeCost, type OnnxModel } from '../onnx/index.js';
