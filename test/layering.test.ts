@@ -96,4 +96,10 @@ describe('layering of lib/', () => {
     for (const helper of ['splitTopLevel', 'parseBracketTensor', 'normalizeTactic', 'shareTensorFormats', 'validateCalibration', 'slugify']) expect(names).not.toContain(helper);
     for (const entry of ['parseBuildLog', 'normalizeInspectorJson', 'explainSparsity', 'analyzeEfficiency', 'compareBuilds', 'renderHtmlReport']) expect(names).toContain(entry);
   });
+
+  it('has one table of element sizes and IO type words: lib/tensors/facts.ts', () => {
+    const second = /BYTES_PER_ELEMENT\s*[:=]|NATURAL_BYTES|ELEMENT_BYTES|function elementBytes|function elementSize|TYPED_ARRAYS|IO_TYPE\s*[:=]|FLOAT_TYPES/;
+    const offenders = [...graph.modules.keys()].filter((module) => module !== 'tensors/facts.ts' && second.test(readFileSync(join(lib, module), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
 });

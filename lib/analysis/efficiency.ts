@@ -802,8 +802,9 @@ function timeWord(layers: readonly { timeSource: TimeSource }[]): string {
   return estimated === layers.length ? 'estimated' : 'partly measured, partly estimated';
 }
 
+/** trtexec's word for a precision (`fp16`); types trtexec has no word for keep their name. */
 function shortPrecision(precision: string): string {
-  return ({ float32: 'fp32', float16: 'fp16', bfloat16: 'bf16' } as Record<string, string>)[precision] ?? precision;
+  return dataTypeFacts(precision)?.ioType ?? precision;
 }
 
 function truncate(text: string, width: number): string {

@@ -3,11 +3,9 @@
  * vector width each format implies, and the padded size of a tensor stored in it.
  */
 import type { DataTypeName, TensorFormatName } from '../types.js';
-import { dataTypeFacts, FORMAT_VECTOR_WIDTH } from '../tensors/facts.js';
+import { dataTypeFacts, FORMAT_VECTOR_WIDTH, VECTOR_WIDTH_WORDS } from '../tensors/facts.js';
 
 export { FORMAT_VECTOR_WIDTH, ioTypeToDataType } from '../tensors/facts.js';
-
-const WIDTH_WORD: Record<number, string> = { 2: 'Two', 4: 'Four', 16: 'Sixteen', 32: 'Thirty-two' };
 
 /**
  * TensorRT's inspector text for a tensor of `dataType` in `format` (the wording trtexec's --exportLayerInfo
@@ -34,7 +32,7 @@ export function formatText(dataType: DataTypeName, format: TensorFormatName): st
     case 'cdhw32':
       return `Thirty-two wide channel vectorized row major ${word} format with 3 spatial dimensions`;
     default:
-      return `${WIDTH_WORD[FORMAT_VECTOR_WIDTH[format]]} wide channel vectorized row major ${word} format`;
+      return `${VECTOR_WIDTH_WORDS[FORMAT_VECTOR_WIDTH[format]]} wide channel vectorized row major ${word} format`;
   }
 }
 

@@ -206,6 +206,9 @@ export const FORMAT_VECTOR_WIDTH: Readonly<Record<TensorFormatName, number>> = O
   Object.fromEntries(Object.entries(FORMATS).map(([name, facts]) => [name, facts.vectorWidth])) as Record<TensorFormatName, number>,
 );
 
+/** How TensorRT's inspector sentences spell a channel-vector width (`Sixteen wide channel vectorized …`). */
+export const VECTOR_WIDTH_WORDS: Readonly<Record<number, string>> = Object.freeze({ 2: 'Two', 4: 'Four', 16: 'Sixteen', 32: 'Thirty-two' });
+
 /** The package's format name for a TensorFormat enum name (`kHWC8` -> `hwc8`), or `undefined`. */
 export function formatFromEnumName(enumName: string): TensorFormatName | undefined {
   const entry = Object.entries(FORMATS).find(([, facts]) => facts.enumName === enumName);

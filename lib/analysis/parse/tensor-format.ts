@@ -8,7 +8,7 @@
  *   `Half(9600,1:8,600,20)` (channel stride 1 = channel-last, vectors of 8 = hwc8).
  */
 import type { DataTypeName, LayerTensor, TensorFormatName } from '../../types.js';
-import { DATA_TYPE_WORDS, FORMAT_VECTOR_WIDTH, formatFromEnumName } from '../../tensors/facts.js';
+import { DATA_TYPE_WORDS, FORMAT_VECTOR_WIDTH, formatFromEnumName, VECTOR_WIDTH_WORDS } from '../../tensors/facts.js';
 
 /** The package's element-type name for one of TensorRT's spellings (`Half`, `FP16`, `Float`, `Int8`, `BFloat16`…). */
 export function dataTypeFromWord(word: string | undefined): DataTypeName {
@@ -16,7 +16,7 @@ export function dataTypeFromWord(word: string | undefined): DataTypeName {
   return DATA_TYPE_WORDS[word.trim().toLowerCase()] ?? 'unknown';
 }
 
-const WIDTH_WORDS: Record<string, number> = { two: 2, four: 4, sixteen: 16, 'thirty-two': 32 };
+const WIDTH_OF_WORD: Record<string, number> = Object.fromEntries(Object.entries(VECTOR_WIDTH_WORDS).map(([width, word]) => [word.toLowerCase(), Number(width)]));
 
 /** What a format sentence says: the format (or `unknown`), the element type and the channel alignment. */
 export interface FormatFacts {
@@ -44,7 +44,7 @@ export function parseFormatText(text: string, dataTypeWord?: string): FormatFact
   const threeD = /3 spatial dimensions/.test(clean);
   const wide = /^(Two|Four|Sixteen|Thirty-two) wide channel vectorized/i.exec(clean);
   if (wide) {
-    const width = WIDTH_WORDS[wide[1].toLowerCase()];
+    const width = WIDTH_OF_WORD[wide[1].toLowerCase()];
     const format: TensorFormatName | undefined = width === 2 ? 'chw2' : width === 4 ? 'chw4' : width === 16 ? 'chw16' : threeD ? 'cdhw32' : 'chw32';
     return { format, dataType, channelAlignment: width };
   }
