@@ -1,11 +1,10 @@
 /**
- * Tensor formats as the mock reports them: TensorRT's inspector wording for each (type, format) pair, the
- * vector width each format implies, and the padded size of a tensor stored in it.
+ * Tensor formats as the mock reports them: TensorRT's inspector wording for each (type, format) pair and the
+ * padded size of a tensor stored in it. The facts behind them (sizes, vector widths, words) are in
+ * lib/tensors/facts.ts.
  */
 import type { DataTypeName, TensorFormatName } from '../types.js';
 import { dataTypeFacts, FORMAT_VECTOR_WIDTH, VECTOR_WIDTH_WORDS } from '../tensors/facts.js';
-
-export { FORMAT_VECTOR_WIDTH, ioTypeToDataType } from '../tensors/facts.js';
 
 /**
  * TensorRT's inspector text for a tensor of `dataType` in `format` (the wording trtexec's --exportLayerInfo
@@ -36,6 +35,9 @@ export function formatText(dataType: DataTypeName, format: TensorFormatName): st
   }
 }
 
+/** See {@link mockElementBytes}. */
+export const UNKNOWN_TYPE_BYTES = 4;
+
 /**
  * Bytes the mock counts per element of `dataType`. Types TensorRT has no name for (`unknown`: ONNX int16,
  * uint16, uint32, uint64, which TensorRT's parser rejects) are counted as 4 bytes, a deliberate estimate so that
@@ -44,9 +46,6 @@ export function formatText(dataType: DataTypeName, format: TensorFormatName): st
 export function mockElementBytes(dataType: DataTypeName): number {
   return dataTypeFacts(dataType)?.bytes ?? UNKNOWN_TYPE_BYTES;
 }
-
-/** See {@link mockElementBytes}. */
-export const UNKNOWN_TYPE_BYTES = 4;
 
 /**
  * Elements a tensor occupies in `format`: vectorised formats pad the channel dimension (index 1 of NCHW) up to

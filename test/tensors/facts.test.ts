@@ -16,6 +16,7 @@ import {
   product,
 } from '../../lib/tensors/facts.js';
 import { isTensorRTError } from '../../lib/errors.js';
+import { mockElementBytes, UNKNOWN_TYPE_BYTES } from '../../lib/mock/formats.js';
 
 describe('type facts table', () => {
   it('gives sizes for named types and refuses to guess one for unknown', () => {
@@ -63,5 +64,12 @@ describe('type facts table', () => {
     expect(formatFromEnumName('kDLA_LINEAR')).toBeUndefined();
     expect(product([2, 3, 4])).toBe(24);
     expect(product([])).toBe(1);
+  });
+
+  it('leaves the choice for unknown types to each caller, stated there: the mock counts 4 bytes', () => {
+    expect(UNKNOWN_TYPE_BYTES).toBe(4);
+    expect(mockElementBytes('unknown')).toBe(4);
+    expect(mockElementBytes('float16')).toBe(2);
+    expect(mockElementBytes('int4')).toBe(0.5);
   });
 });
