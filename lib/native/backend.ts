@@ -31,7 +31,7 @@ import type {
 } from '../types.js';
 import { packageVersion } from '../version.js';
 import type { Backend, BackendBuildOutput, BuildHooks, ContextHandle, EngineHandle, InferInputs, InferOutputs } from '../backend/types.js';
-import { bytesPerElement, dataTypeFacts } from '../tensors/facts.js';
+import { dataTypeFacts } from '../tensors/facts.js';
 import { fromPhysicalLayout, toPhysicalLayout } from '../tensors/layout.js';
 
 /** What the loader hands to {@link createNativeBackend}. */
@@ -134,8 +134,12 @@ function syntheticInputs(io: NativeIOTensor[], shapes: Record<string, number[]>)
       throw new TensorRTError('ERR_INVALID_OPTION', `Input '${tensor.name}' is dynamic (${JSON.stringify(tensor.shape)}); give its shape in \`shapes\`.`);
     }
     const count = paddedVolume(shape, tensor);
-    // bytesPerElement throws for `unknown`: random bytes of a type nobody can name would time nothing meaningful.
-    const bytes = new Uint8Array(Math.ceil(count * bytesPerElement(tensor.dataType)));
+    const facts = dataTypeFacts(tensor.dataType);
+    if (!facts) {
+      // No size to guess: bytes of a type nobody can name would time nothing meaningful.
+      throw new TensorRTError('ERR_UNSUPPORTED', `Input '${tensor.name}' has a data type this package cannot name (${tensor.dataType}), so timing runs cannot fill it.`, { input: tensor.name });
+    }
+    const bytes = new Uint8Array(Math.ceil(count * facts.bytes));
     if (tensor.dataType === 'float32') {
       const floats = new Float32Array(bytes.buffer);
       for (let index = 0; index < floats.length; index++) floats[index] = next();

@@ -160,6 +160,12 @@ describe('native adapter: timing over real trtexec records', () => {
     engine.dispose();
   });
 
+  it('benchmark refuses to invent inputs of a type it cannot name (no guessed element size)', async () => {
+    const { engine } = await engineOver([tensor('input', 'input', 'unknown', 'chw', [1, 16, 4, 4]), fp32Io[1]]);
+    await expect(engine.benchmark({ warmUp: 0, iterations: 1, duration: 0 })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED', message: expect.stringContaining("Input 'input'") });
+    engine.dispose();
+  });
+
   it('benchmark defaults follow an 11.x runtime: CUDA graph, spin-wait, no transfers', async () => {
     const { engine } = await engineOver(fp32Io, '11.2.1');
     const result = await engine.benchmark({ warmUp: 200 });
