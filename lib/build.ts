@@ -4,13 +4,13 @@
  * backend does the rest.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { getBackend } from './backend/select.js';
+import { getBackend } from './select.js';
 import type { Backend } from './backend/types.js';
 import { Engine } from './engine.js';
 import { TensorRTError, withCallerStack } from './errors.js';
 import { readOnnx, sparsify, toFp16, writeOnnx } from './onnx/index.js';
 import { resolveBuildOptions } from './options.js';
-import { looksLikeTensorRTPlan } from './plan.js';
+import { looksLikeTensorRTPlan } from './native/plan.js';
 import type { BackendKind, BuildOptions, BuildReport, ResolvedBuildOptions } from './types.js';
 
 /** Result of {@link buildEngine}. */

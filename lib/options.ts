@@ -141,6 +141,8 @@ export const buildOptionNames: readonly string[] = Object.keys(buildOptionsSchem
 /**
  * Parses trtexec-style IO format specs: `'fp16:hwc8'`, `'fp16:chw+hwc8'`, comma-separated for several tensors
  * (`'fp16:hwc8,fp32:chw'`), or TensorRT 11 style without a type (`'hwc8'`).
+ *
+ * Public API on purpose: it turns trtexec command lines (`--inputIOFormats=…`) into `inputIOFormats`.
  */
 export function parseIOFormats(name: string, spec: string | string[] | undefined): IOFormatSpec[] {
   if (spec === undefined) return [];
@@ -187,7 +189,11 @@ export function parseMemorySize(name: string, value: number | string): number {
   return Math.round(Number(match[1]) * scale);
 }
 
-/** Parses trtexec's `--tacticSources=-CUBLAS,+CUDNN`. */
+/**
+ * Parses trtexec's `--tacticSources=-CUBLAS,+CUDNN`.
+ *
+ * Public API on purpose: it turns a trtexec command line's `--tacticSources` into `tacticSources`.
+ */
 export function parseTacticSources(spec: string | string[] | undefined): ResolvedBuildOptions['tacticSources'] {
   const result: ResolvedBuildOptions['tacticSources'] = { enable: [], disable: [] };
   if (spec === undefined) return result;
@@ -208,6 +214,9 @@ export function parseTacticSources(spec: string | string[] | undefined): Resolve
 /**
  * Validates and defaults {@link BuildOptions}. Hooks (`signal`, `onProgress`) and timing-cache bytes are not
  * part of the result (they are not plain data); callers take them from the original object.
+ *
+ * Public API on purpose: call it to check options before a long build (it throws the same
+ * `ERR_INVALID_OPTION`, with suggestions, that `buildEngine` would) or to see every default a build will use.
  */
 export function resolveBuildOptions(options: BuildOptions | undefined): ResolvedBuildOptions {
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
@@ -288,10 +297,11 @@ const benchmarkOptionsSchema = z.strictObject({
 /** Names accepted by {@link resolveBenchmarkOptions}. */
 export const benchmarkOptionNames: readonly string[] = Object.keys(benchmarkOptionsSchema.shape);
 
-/** Validates and defaults {@link BenchmarkOptions} with trtexec's defaults. */
 /**
- * Validates benchmark options and fills trtexec's defaults. `tensorrtMajor` picks the defaults of that trtexec:
- * 11.x turns CUDA graphs and spin-wait on and data transfers off by default; 10.x and older do not.
+ * Validates {@link BenchmarkOptions} and fills trtexec's defaults. `tensorrtMajor` picks the defaults of that
+ * trtexec: 11.x turns CUDA graphs and spin-wait on and data transfers off by default; 10.x and older do not.
+ *
+ * Public API on purpose: call it to see the exact settings `Engine.benchmark()` will time with.
  */
 export function resolveBenchmarkOptions(options: BenchmarkOptions | undefined, tensorrtMajor?: number): Required<Omit<BenchmarkOptions, 'shapes'>> & { shapes: Record<string, number[]> } {
   const parsed = benchmarkOptionsSchema.safeParse(options ?? {}, { reportInput: true });

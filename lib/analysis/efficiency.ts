@@ -8,6 +8,7 @@
 import { TensorRTError } from '../errors.js';
 import type { NodeCost } from '../onnx/model.js';
 import type { DataTypeName, LayerEstimate, LayerInfo, LayerProfile, LayerTensor, TensorFormatName } from '../types.js';
+import { dataTypeFacts, formatFacts, product } from '../tensors/facts.js';
 import type { ResolvedPeaks } from './peaks.js';
 import { describeTensor, fmt, fmtBytes, fmtFlops, fmtMs, ioSpec, table } from './report/format.js';
 
@@ -143,23 +144,6 @@ export interface EfficiencyReport {
   notes: string[];
 }
 
-const ELEMENT_BYTES: Record<DataTypeName, number | undefined> = {
-  float32: 4,
-  float16: 2,
-  bfloat16: 2,
-  int8: 1,
-  int32: 4,
-  int64: 8,
-  uint8: 1,
-  bool: 1,
-  fp8: 1,
-  int4: 0.5,
-  unknown: undefined,
-};
-
-/** Channel vector width of each format; the channel dimension is padded up to a multiple of it. */
-const FORMAT_ALIGNMENT: Partial<Record<TensorFormatName, number>> = { chw2: 2, chw4: 4, hwc8: 8, chw16: 16, chw32: 32, dhwc8: 8, cdhw32: 32, hwc16: 16 };
-const THREE_D_FORMATS = new Set<string>(['dhwc8', 'cdhw32', 'dhwc']);
 /** Layer types that only move data. */
 const DATA_MOVEMENT_TYPES = /^(reformat|shuffle|noop|slice|concatenation|copy|gather|identity|padding)$/i;
 const SPARSE_TACTIC = /sparse|sptensor/i;
@@ -233,7 +217,7 @@ function analyzeLayer(layer: LayerInfo, input: EfficiencyInput, costByNode: Map<
   const notes: string[] = [];
   const sparse = SPARSE_TACTIC.test(layer.tacticName ?? '');
   const computeType = computeDataType(layer);
-  const elementBytes = computeType ? ELEMENT_BYTES[computeType] : undefined;
+  const valueBytes = computeType ? dataTypeFacts(computeType)?.bytes : undefined;
 
   // FLOPs.
   let flops: number | null = null;
@@ -262,10 +246,10 @@ function analyzeLayer(layer: LayerInfo, input: EfficiencyInput, costByNode: Map<
   if (inBytes && outBytes) {
     let weights = 0;
     const conv = layer.convolution;
-    if (conv?.weights && elementBytes !== undefined) {
-      weights = (conv.weights.count + (conv.bias?.count ?? 0)) * elementBytes;
-    } else if (flopsSource === 'onnx-costs' && elementBytes !== undefined) {
-      weights = costs.reduce((sum, cost) => sum + ((cost as NodeCost).bytes.weights / Math.max((cost as NodeCost).elementBytes, 0.5)) * elementBytes, 0);
+    if (conv?.weights && valueBytes !== undefined) {
+      weights = (conv.weights.count + (conv.bias?.count ?? 0)) * valueBytes;
+    } else if (flopsSource === 'onnx-costs' && valueBytes !== undefined) {
+      weights = costs.reduce((sum, cost) => sum + ((cost as NodeCost).bytes.weights / Math.max((cost as NodeCost).elementBytes, 0.5)) * valueBytes, 0);
     }
     bytes = {
       activationsIn: inBytes.bytes,
@@ -384,21 +368,21 @@ function computePeak(type: DataTypeName | undefined, sparse: boolean, profile: R
 
 /** Bytes of one tensor with the channel dimension padded for vectorised formats, or `null` when unknown. */
 export function paddedTensorBytes(tensor: LayerTensor): { bytes: number; padding: number } | null {
-  const elementBytes = ELEMENT_BYTES[tensor.dataType];
+  const valueBytes = dataTypeFacts(tensor.dataType)?.bytes;
   const dims = tensor.dimensions;
-  if (elementBytes === undefined || !Array.isArray(dims) || dims.some((dim) => !(dim >= 0))) return null;
-  const elements = dims.reduce((product, dim) => product * dim, 1);
+  if (valueBytes === undefined || !Array.isArray(dims) || dims.some((dim) => !(dim >= 0))) return null;
+  const elements = product(dims);
   const alignment = tensorAlignment(tensor);
-  const channelIndex = dims.length - (THREE_D_FORMATS.has(tensor.format) ? 4 : 3);
-  if (alignment <= 1 || channelIndex < 0 || dims[channelIndex] === 0) return { bytes: elements * elementBytes, padding: 0 };
+  const channelIndex = dims.length - (formatFacts(tensor.format)?.spatialDims === 3 ? 4 : 3);
+  if (alignment <= 1 || channelIndex < 0 || dims[channelIndex] === 0) return { bytes: elements * valueBytes, padding: 0 };
   const channels = dims[channelIndex];
   const padded = Math.ceil(channels / alignment) * alignment;
   const paddedElements = (elements / channels) * padded;
-  return { bytes: paddedElements * elementBytes, padding: (paddedElements - elements) * elementBytes };
+  return { bytes: paddedElements * valueBytes, padding: (paddedElements - elements) * valueBytes };
 }
 
 function tensorAlignment(tensor: LayerTensor): number {
-  return Math.max(tensor.channelAlignment > 0 ? tensor.channelAlignment : 1, FORMAT_ALIGNMENT[tensor.format as TensorFormatName] ?? 1);
+  return Math.max(tensor.channelAlignment > 0 ? tensor.channelAlignment : 1, formatFacts(tensor.format)?.vectorWidth ?? 1);
 }
 
 function sumTensors(tensors: LayerTensor[]): { bytes: number; padding: number } | null {
@@ -704,9 +688,9 @@ function scaledConvIntensity(layer: LayerInfo, factor: number): number | undefin
   const input = paddedTensorBytes(scaled.inputs[0]);
   const output = paddedTensorBytes(scaled.outputs[0]);
   const type = computeDataType(layer);
-  const elementBytes = type ? ELEMENT_BYTES[type] : undefined;
-  if (flops === null || !input || !output || elementBytes === undefined) return undefined;
-  const weights = ((scaled.convolution?.weights?.count ?? 0) + (scaled.convolution?.bias?.count ?? 0)) * elementBytes;
+  const valueBytes = type ? dataTypeFacts(type)?.bytes : undefined;
+  if (flops === null || !input || !output || valueBytes === undefined) return undefined;
+  const weights = ((scaled.convolution?.weights?.count ?? 0) + (scaled.convolution?.bias?.count ?? 0)) * valueBytes;
   return flops / (input.bytes + output.bytes + weights);
 }
 
@@ -818,8 +802,9 @@ function timeWord(layers: readonly { timeSource: TimeSource }[]): string {
   return estimated === layers.length ? 'estimated' : 'partly measured, partly estimated';
 }
 
+/** trtexec's word for a precision (`fp16`); types trtexec has no word for keep their name. */
 function shortPrecision(precision: string): string {
-  return ({ float32: 'fp32', float16: 'fp16', bfloat16: 'bf16' } as Record<string, string>)[precision] ?? precision;
+  return dataTypeFacts(precision)?.ioType ?? precision;
 }
 
 function truncate(text: string, width: number): string {

@@ -5,6 +5,7 @@
  */
 import type { LayerInfo, LayerProfile, LayerTensor } from '../types.js';
 import type { TrtexecComputeTime } from './parse/build-log.js';
+import { dataTypeFacts } from '../tensors/facts.js';
 
 /** One profiled layer. */
 export interface MeasuredLayerTime {
@@ -56,8 +57,6 @@ function shortFormat(tensor: LayerTensor): string {
   return 'unknown';
 }
 
-const IO_TYPE: Record<string, string> = { float16: 'fp16', float32: 'fp32', bfloat16: 'bf16', int8: 'int8', int32: 'int32', int64: 'int64', uint8: 'uint8', bool: 'bool', fp8: 'fp8' };
-
 /**
  * Lays out measured per-layer times.
  *
@@ -99,7 +98,7 @@ export function measuredLayerTimes(input: { profile: LayerProfile[]; layers?: La
     const outer = direction === 'input' ? info?.inputs[0] : info?.outputs[0];
     const inner = direction === 'input' ? info?.outputs[0] : info?.inputs[0];
     if (info && outer && (direction === 'input' ? produced.has(outer.name) : consumed.has(outer.name))) continue;
-    const type = inner ? IO_TYPE[inner.dataType] : undefined;
+    const type = inner ? dataTypeFacts(inner.dataType)?.ioType : undefined;
     const kernelFormat = inner && inner.format !== 'unknown' && type ? `${type}:${inner.format}` : undefined;
     ioReformats.push({ name: layer.name, direction, ...(outer ? { tensor: outer.name } : {}), ...(kernelFormat ? { kernelFormat } : {}), averageMs: layer.averageMs });
   }

@@ -7,19 +7,18 @@ import {
   formatMeasuredLayerTimes,
   measuredLayerTimes,
   compareBuilds,
-  defaultCalibrationDir,
   explainSparsity,
   formatComparison,
   formatEfficiency,
   formatSparsityExplanation,
-  loadCalibration,
   renderHtmlReport,
   resolvePeaks,
 } from '../analysis/index.js';
-import { backendInfo } from '../backend/select.js';
+import { backendInfo } from '../select.js';
 import { buildEngine } from '../build.js';
-import { calibrate } from '../calibrate.js';
-import { deviceProfiles, findDeviceProfile } from '../devices.js';
+import { calibrate } from '../measure/calibrate.js';
+import { defaultCalibrationDir, loadCalibration } from '../measure/calibration-cache.js';
+import { deviceProfiles, findDeviceProfile } from '../devices/profiles.js';
 import { TensorRTError } from '../errors.js';
 import { suggest } from '../options.js';
 import { computeStats } from '../timing/index.js';

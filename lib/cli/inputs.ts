@@ -7,10 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import {
   inferLayerFormats,
-  layersFromLog,
-  shareTensorFormats,
   normalizeInspectorJson,
-  reformatTimings,
   parseBuildLog,
   readBuildLog,
   parseBuildReport,
@@ -18,10 +15,12 @@ import {
   parseTrtexecTimes,
   type ParsedBuildLog,
 } from '../analysis/index.js';
+import { layersFromLog, reformatTimings, shareTensorFormats } from '../analysis/parse/layer-formats.js';
 import { TensorRTError } from '../errors.js';
 import { isEstimatedExport } from '../timing/index.js';
 import { inferShapes, nodeCosts, readOnnx, type NodeCost, type OnnxModel } from '../onnx/index.js';
 import type { BenchmarkResult, BuildReport, LayerInfo, LayerProfile, ProfileResult, TimeRecord } from '../types.js';
+import { bytesPerElement } from '../tensors/facts.js';
 
 /** Everything gathered from the input files. */
 export interface AnalysisInputs {
@@ -141,7 +140,7 @@ export async function loadAnalysisInputs(paths: string[]): Promise<AnalysisInput
   if (inputs.report?.estimated || inputs.benchmark?.estimated || inputs.layersEstimated || inputs.profileEstimated || inputs.timesEstimated) inputs.estimated = true;
   if (inputs.model && !inputs.costs) {
     try {
-      inputs.costs = nodeCosts(inputs.model, inferShapes(inputs.model), { elementBytes: inputs.report?.options.fp16 ? 2 : 4 });
+      inputs.costs = nodeCosts(inputs.model, inferShapes(inputs.model), { elementBytes: bytesPerElement(inputs.report?.options.fp16 ? 'float16' : 'float32') });
     } catch {
       // FLOPs from the ONNX are a refinement; the analyses fall back to the inspector's own fields.
     }

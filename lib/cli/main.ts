@@ -5,9 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
-import { backendInfo } from '../backend/select.js';
+import { backendInfo } from '../select.js';
 import { buildEngine, loadEngine } from '../build.js';
-import { deviceProfiles } from '../devices.js';
+import { deviceProfiles } from '../devices/profiles.js';
 import { isTensorRTError, TensorRTError } from '../errors.js';
 import {
   buildResNetLikeModel,
@@ -21,7 +21,7 @@ import {
 import type { BuildOptions, BuildReport, LayerInfo, ShapeRange } from '../types.js';
 import { toTrtexecProfileJson, toTrtexecTimesJson } from '../timing/index.js';
 import { packageVersion } from '../version.js';
-import { tryVariants, type VariantName } from '../experiments.js';
+import { tryVariants, type VariantName } from '../measure/experiments.js';
 import { runAnalysisCommand } from './analysis-commands.js';
 import { loadAnalysisInputs } from './inputs.js';
 import { addFlag, numberFlag, warningInFlagNames, withFlagNames, type FlagMap } from './flags.js';

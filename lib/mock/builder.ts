@@ -2,7 +2,7 @@
  * The mock build: turns an ONNX model into engine layers (fusions, formats, reformats), estimates every layer
  * with the cost model, decides dense vs sparse, and writes a BuildReport shaped like the TensorRT backend's.
  */
-import { findDeviceProfile, deviceProfiles, type DeviceProfile } from '../devices.js';
+import { findDeviceProfile, deviceProfiles, type DeviceProfile } from '../devices/profiles.js';
 import { TensorRTError } from '../errors.js';
 import { invalidOption } from '../options.js';
 import { checkSupported, inferShapes, nodeCosts, readOnnx, sparsify, summarizeModel, weightSparsity, writeOnnx } from '../onnx/index.js';
@@ -33,7 +33,8 @@ import {
   type MatrixShape,
   type TimeEstimate,
 } from './cost-model.js';
-import { elementSize, FORMAT_VECTOR_WIDTH, formatText, ioTypeToDataType, paddedElementCount, shortTensorText } from './formats.js';
+import { bytesPerElement, FORMAT_VECTOR_WIDTH, ioTypeToDataType, isFloatOnnxType, networkTypeOfOnnx } from '../tensors/facts.js';
+import { formatText, mockElementBytes, paddedElementCount, shortTensorText } from './formats.js';
 
 /** A tensor as one engine layer sees it. */
 export interface PlannedTensor {
@@ -71,33 +72,6 @@ export function resolveDeviceProfile(id: string): DeviceProfile {
     );
   }
   return profile;
-}
-
-const FLOAT_TYPES = new Set<number>([OnnxDataType.FLOAT, OnnxDataType.FLOAT16, OnnxDataType.DOUBLE, OnnxDataType.BFLOAT16]);
-
-/** ONNX element type to the package's type name. */
-export function onnxTypeName(elemType: number): DataTypeName {
-  switch (elemType) {
-    case OnnxDataType.FLOAT:
-    case OnnxDataType.DOUBLE:
-      return 'float32';
-    case OnnxDataType.FLOAT16:
-      return 'float16';
-    case OnnxDataType.BFLOAT16:
-      return 'bfloat16';
-    case OnnxDataType.INT8:
-      return 'int8';
-    case OnnxDataType.UINT8:
-      return 'uint8';
-    case OnnxDataType.INT32:
-      return 'int32';
-    case OnnxDataType.INT64:
-      return 'int64';
-    case OnnxDataType.BOOL:
-      return 'bool';
-    default:
-      return 'unknown';
-  }
 }
 
 /** Deterministic 64-bit tactic id for a tactic name (FNV-1a), as `0x` + 16 hex digits. */
@@ -156,7 +130,7 @@ function toLayerTensor(tensor: PlannedTensor): LayerTensor {
 }
 
 function tensorBytes(tensor: PlannedTensor): number {
-  return paddedElementCount(tensor.dims, tensor.format) * elementSize(tensor.dataType);
+  return paddedElementCount(tensor.dims, tensor.format) * mockElementBytes(tensor.dataType);
 }
 
 /** Formats an IO spec may use with a given type; vectorised FP16 formats need a 16-bit type. */
@@ -277,7 +251,7 @@ export async function planEngine(onnxBytes: Uint8Array, options: ResolvedBuildOp
   const dims = inputDims(model, options);
   const shapes = inferShapes(model, dims);
   const fp16 = options.fp16;
-  const costs = nodeCosts(model, shapes, { elementBytes: fp16 ? 2 : 4 });
+  const costs = nodeCosts(model, shapes, { elementBytes: bytesPerElement(fp16 ? 'float16' : 'float32') });
   const costByNode = new Map<OnnxNode, NodeCost>(model.graph.nodes.map((node, index) => [node, costs[index]]));
   const initializers = new Map<string, OnnxTensor>(model.graph.initializers.map((tensor) => [tensor.name, tensor]));
   progress('Parsing network', 1, 1);
@@ -290,7 +264,7 @@ export async function planEngine(onnxBytes: Uint8Array, options: ResolvedBuildOp
     if (!value) throw new TensorRTError('ERR_INTERNAL', `The mock found no shape for tensor '${name}'. Please report this with the model.`);
     return value;
   };
-  const computeType = (elemType: number): DataTypeName => (FLOAT_TYPES.has(elemType) ? (fp16 ? 'float16' : 'float32') : onnxTypeName(elemType));
+  const computeType = (elemType: number): DataTypeName => (isFloatOnnxType(elemType) ? (fp16 ? 'float16' : 'float32') : networkTypeOfOnnx(elemType));
 
   // Where each tensor currently lives: its (type, format) as written by its producer.
   const state = new Map<string, PlannedTensor>();
@@ -305,10 +279,10 @@ export async function planEngine(onnxBytes: Uint8Array, options: ResolvedBuildOp
     const index = graphInputIndex.get(name);
     const value = shapeOf(name);
     if (index === undefined) {
-      return { name, dims: value.shape, dataType: onnxTypeName(value.elemType), format: 'chw' };
+      return { name, dims: value.shape, dataType: networkTypeOfOnnx(value.elemType), format: 'chw' };
     }
     const spec = specFor('inputIOFormats', options.inputIOFormats, index, graphInputs.length);
-    const dataType = spec?.dataType ? ioTypeToDataType(spec.dataType) : onnxTypeName(value.elemType);
+    const dataType = spec?.dataType ? ioTypeToDataType(spec.dataType) : networkTypeOfOnnx(value.elemType);
     const format = spec ? (spec.formats.includes(wanted.format) && dataType === wanted.dataType ? wanted.format : spec.formats[0]) : 'chw';
     checkIoFormat('inputIOFormats', name, dataType, format, value.shape.length);
     const tensor: PlannedTensor = { name, dims: value.shape, dataType, format };
@@ -366,7 +340,7 @@ export async function planEngine(onnxBytes: Uint8Array, options: ResolvedBuildOp
     // Inputs, with reformats where the producer's (type, format) is not what this layer wants.
     const layerInputs: PlannedTensor[] = group.inputs.map((name, index) => {
       const value = shapeOf(name);
-      const wantedType = FLOAT_TYPES.has(value.elemType) ? layerType : onnxTypeName(value.elemType);
+      const wantedType = isFloatOnnxType(value.elemType) ? layerType : networkTypeOfOnnx(value.elemType);
       const format = value.shape.length >= 3 ? wantedFormat : 'chw';
       const wanted: PlannedTensor = { name, dims: value.shape, dataType: wantedType, format };
       const current = ensureInput(name, wanted);
@@ -379,7 +353,7 @@ export async function planEngine(onnxBytes: Uint8Array, options: ResolvedBuildOp
     const layerOutputs: PlannedTensor[] = outputValues.map(({ name, value }) => ({
       name,
       dims: value.shape,
-      dataType: FLOAT_TYPES.has(value.elemType) ? layerType : onnxTypeName(value.elemType),
+      dataType: isFloatOnnxType(value.elemType) ? layerType : networkTypeOfOnnx(value.elemType),
       format: outputFormat(value.shape.length),
     }));
 
@@ -387,7 +361,7 @@ export async function planEngine(onnxBytes: Uint8Array, options: ResolvedBuildOp
     const flops = group.nodes.reduce((sum, node) => sum + (costByNode.get(node)?.flops ?? 0), 0);
     const weightTensors = main.inputs.filter((name) => initializers.has(name)).map((name) => initializers.get(name)!);
     const weightElements = group.kind === 'conv' || group.kind === 'gemm' ? weightTensors.reduce((sum, tensor) => sum + tensor.dims.reduce((product, dim) => product * dim, 1), 0) : 0;
-    const weightBytes = weightElements * elementSize(layerType);
+    const weightBytes = weightElements * mockElementBytes(layerType);
     const bytes = layerInputs.reduce((sum, tensor) => sum + tensorBytes(tensor), 0) + weightBytes + layerOutputs.reduce((sum, tensor) => sum + tensorBytes(tensor), 0);
 
     const [engineLayerType, parameterType] = layerTypes(group);
@@ -526,14 +500,14 @@ export async function planEngine(onnxBytes: Uint8Array, options: ResolvedBuildOp
   };
   for (const input of graphInputs) {
     const value = shapeOf(input.name);
-    const tensor = ensureInput(input.name, { name: input.name, dims: value.shape, dataType: onnxTypeName(value.elemType), format: 'chw' });
+    const tensor = ensureInput(input.name, { name: input.name, dims: value.shape, dataType: networkTypeOfOnnx(value.elemType), format: 'chw' });
     io.push(ioInfo(tensor, 'input', input.shape));
   }
   model.graph.outputs.forEach((output, index) => {
     const value = shapeOf(output.name);
-    const current = state.get(output.name) ?? { name: output.name, dims: value.shape, dataType: onnxTypeName(value.elemType), format: 'chw' as TensorFormatName };
+    const current = state.get(output.name) ?? { name: output.name, dims: value.shape, dataType: networkTypeOfOnnx(value.elemType), format: 'chw' as TensorFormatName };
     const spec = specFor('outputIOFormats', options.outputIOFormats, index, model.graph.outputs.length);
-    const dataType = spec?.dataType ? ioTypeToDataType(spec.dataType) : onnxTypeName(value.elemType);
+    const dataType = spec?.dataType ? ioTypeToDataType(spec.dataType) : networkTypeOfOnnx(value.elemType);
     const format = spec ? (spec.formats.includes(current.format) && dataType === current.dataType ? current.format : spec.formats[0]) : 'chw';
     checkIoFormat('outputIOFormats', output.name, dataType, format, value.shape.length);
     const wanted: PlannedTensor = { name: output.name, dims: value.shape, dataType, format };

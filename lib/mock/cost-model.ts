@@ -49,7 +49,7 @@
  * {@link HOST_LINK_GBS}; enqueue = {@link ENQUEUE_US_PER_LAYER} per layer, or a single launch with CUDA graphs.
  * Every iteration is identical (no noise is invented), so the spread is zero.
  */
-import type { DeviceProfile } from '../devices.js';
+import type { DeviceProfile } from '../devices/profiles.js';
 import type { OnnxModel, OnnxNode } from '../onnx/model.js';
 
 /** Fraction of the FP16 dense Tensor Core peak a well-shaped kernel reaches. */

@@ -21,8 +21,8 @@ import type {
 } from '../types.js';
 import { ENQUEUE_US_PER_LAYER, GRAPH_LAUNCH_US, HOST_LINK_GBS } from './cost-model.js';
 import { encodeMockPlan } from './container.js';
-import { elementSize, paddedElementCount } from './formats.js';
-import { onnxTypeName } from './builder.js';
+import { dataTypeFacts, networkTypeOfOnnx, product } from '../tensors/facts.js';
+import { mockElementBytes, paddedElementCount } from './formats.js';
 
 /** Iteration records a mock benchmark materialises at most (all iterations are identical anyway). */
 const MAX_RECORDS = 20_000;
@@ -30,22 +30,27 @@ const MAX_RECORDS = 20_000;
 type OrtModule = typeof import('onnxruntime-node');
 type OrtSession = import('onnxruntime-node').InferenceSession;
 
-const TYPED_ARRAYS: Partial<Record<DataTypeName, { ctor: new (length: number) => TensorData; label: string; ort: string }>> = {
-  float32: { ctor: Float32Array, label: 'Float32Array', ort: 'float32' },
-  float16: { ctor: Uint16Array, label: 'Uint16Array (fp16 bits)', ort: 'float16' },
-  int32: { ctor: Int32Array, label: 'Int32Array', ort: 'int32' },
-  int64: { ctor: BigInt64Array, label: 'BigInt64Array', ort: 'int64' },
-  int8: { ctor: Int8Array, label: 'Int8Array', ort: 'int8' },
-  uint8: { ctor: Uint8Array, label: 'Uint8Array', ort: 'uint8' },
-  bool: { ctor: Uint8Array, label: 'Uint8Array (0/1)', ort: 'bool' },
+/** onnxruntime-node's tensor type for each data type the mock can feed it; other types are refused as inputs. */
+const ORT_TYPES: Partial<Record<DataTypeName, string>> = {
+  float32: 'float32',
+  float16: 'float16',
+  int32: 'int32',
+  int64: 'int64',
+  int8: 'int8',
+  uint8: 'uint8',
+  bool: 'bool',
 };
+
+/** The typed array the mock takes for `dataType` (from the facts table), or `undefined` when it cannot feed it. */
+function typedArrayOf(dataType: DataTypeName): { ctor: new (length: number) => TensorData; label: string; ort: string } | undefined {
+  const facts = dataTypeFacts(dataType);
+  const ort = ORT_TYPES[dataType];
+  if (!facts || !ort) return undefined;
+  return { ctor: facts.typedArray, label: `${facts.typedArray.name}${facts.arrayHolds ? ` (${facts.arrayHolds})` : ''}`, ort };
+}
 
 function disposedError(what: string): TensorRTError {
   return new TensorRTError('ERR_DISPOSED', `This mock ${what} was disposed; ${what === 'engine' ? 'load it again with loadEngine()' : 'create a new one with engine.createContext()'}.`);
-}
-
-function product(dims: readonly number[]): number {
-  return dims.reduce((total, dim) => total * dim, 1);
 }
 
 /** The inspector JSON of one layer, with trtexec --exportLayerInfo key names. */
@@ -115,7 +120,7 @@ export class MockEngine implements EngineHandle {
     this.#onnx = contents.onnx;
     this.#environment = { ...environment, deviceProfile: contents.report.environment.deviceProfile };
     const model = readOnnx(contents.onnx);
-    this.#modelTypes = new Map([...model.graph.inputs, ...model.graph.outputs].map((value) => [value.name, onnxTypeName(value.elemType)]));
+    this.#modelTypes = new Map([...model.graph.inputs, ...model.graph.outputs].map((value) => [value.name, networkTypeOfOnnx(value.elemType)]));
   }
 
   #ensureAlive(): void {
@@ -198,7 +203,7 @@ export class MockEngine implements EngineHandle {
   #ioBytes(mode: 'input' | 'output'): number {
     return this.io
       .filter((tensor) => tensor.mode === mode)
-      .reduce((sum, tensor) => sum + paddedElementCount(this.#optDims(tensor), tensor.format === 'unknown' ? 'chw' : tensor.format) * elementSize(tensor.dataType), 0);
+      .reduce((sum, tensor) => sum + paddedElementCount(this.#optDims(tensor), tensor.format === 'unknown' ? 'chw' : tensor.format) * mockElementBytes(tensor.dataType), 0);
   }
 
   /** trtexec-style timing built from the cost model's per-layer estimates (`estimated: true`, zero spread). */
@@ -313,7 +318,7 @@ export class MockContext implements ContextHandle {
     const engine = this.#engine;
     if (!engine) throw disposedError('execution context');
     const expected = engine.io.filter((tensor) => tensor.mode === 'input');
-    const describeExpected = (tensor: IOTensorInfo): string => `'${tensor.name}' (${TYPED_ARRAYS[tensor.dataType]?.label ?? tensor.dataType}, shape [${tensor.shape.join(',')}])`;
+    const describeExpected = (tensor: IOTensorInfo): string => `'${tensor.name}' (${typedArrayOf(tensor.dataType)?.label ?? tensor.dataType}, shape [${tensor.shape.join(',')}])`;
     if (typeof inputs !== 'object' || inputs === null) {
       throw new TensorRTError('ERR_INPUT', `Expected an object of input tensors, got ${inputs === null ? 'null' : typeof inputs}. Inputs: ${expected.map(describeExpected).join(', ')}.`);
     }
@@ -329,7 +334,7 @@ export class MockContext implements ContextHandle {
       if (given === undefined) {
         throw new TensorRTError('ERR_INPUT', `Missing input '${tensor.name}'. Expected ${describeExpected(tensor)}.`, { input: tensor.name });
       }
-      const typed = TYPED_ARRAYS[tensor.dataType];
+      const typed = typedArrayOf(tensor.dataType);
       const isExplicit = !ArrayBuffer.isView(given) && typeof given === 'object' && given !== null && 'data' in given;
       const data = (isExplicit ? (given as { data: TensorData }).data : given) as TensorData;
       if (!typed || !(data instanceof typed.ctor) || (typed.ctor === Uint8Array && data.constructor !== Uint8Array)) {

@@ -6,6 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import protobuf from 'protobufjs';
 import { TensorRTError } from '../errors.js';
+import { onnxTypeFacts, product } from '../tensors/facts.js';
 import {
   OnnxDataType,
   type OnnxAttributeValue,
@@ -170,65 +171,23 @@ function unsupported(message: string): TensorRTError {
   return new TensorRTError('ERR_ONNX_UNSUPPORTED', message);
 }
 
-const BYTES_PER_ELEMENT: Record<number, number> = {
-  [OnnxDataType.FLOAT]: 4,
-  [OnnxDataType.UINT8]: 1,
-  [OnnxDataType.INT8]: 1,
-  [OnnxDataType.UINT16]: 2,
-  [OnnxDataType.INT16]: 2,
-  [OnnxDataType.INT32]: 4,
-  [OnnxDataType.INT64]: 8,
-  [OnnxDataType.BOOL]: 1,
-  [OnnxDataType.FLOAT16]: 2,
-  [OnnxDataType.DOUBLE]: 8,
-  [OnnxDataType.UINT32]: 4,
-  [OnnxDataType.UINT64]: 8,
-  [OnnxDataType.BFLOAT16]: 2,
-};
-
 type TensorData = OnnxTensor['data'];
 
 /** Allocates the typed array model.ts documents for `dataType`. */
 export function allocateTensorData(dataType: number, count: number): TensorData {
-  switch (dataType) {
-    case OnnxDataType.FLOAT:
-      return new Float32Array(count);
-    case OnnxDataType.DOUBLE:
-      return new Float64Array(count);
-    case OnnxDataType.FLOAT16:
-    case OnnxDataType.BFLOAT16:
-    case OnnxDataType.UINT16:
-      return new Uint16Array(count);
-    case OnnxDataType.INT16:
-      return new Int16Array(count);
-    case OnnxDataType.INT32:
-      return new Int32Array(count);
-    case OnnxDataType.UINT32:
-      return new Uint32Array(count);
-    case OnnxDataType.INT64:
-      return new BigInt64Array(count);
-    case OnnxDataType.UINT64:
-      return new BigUint64Array(count);
-    case OnnxDataType.INT8:
-      return new Int8Array(count);
-    case OnnxDataType.UINT8:
-    case OnnxDataType.BOOL:
-      return new Uint8Array(count);
-    default:
-      throw unsupported(
-        `tensor element type ${dataType} (${dataTypeName(dataType)}) is not supported; only numeric tensors ` +
-          `(float, float16, bfloat16, double, int8..int64, uint8..uint64, bool) can be read`,
-      );
+  const facts = onnxTypeFacts(dataType);
+  if (!facts) {
+    throw unsupported(
+      `tensor element type ${dataType} (${dataTypeName(dataType)}) is not supported; only numeric tensors ` +
+        `(float, float16, bfloat16, double, int8..int64, uint8..uint64, bool) can be read`,
+    );
   }
+  return new facts.storage(count);
 }
 
 function dataTypeName(dataType: number): string {
   const entry = Object.entries(OnnxDataType).find(([, value]) => value === dataType);
   return entry ? entry[0] : 'unknown';
-}
-
-function elementCount(dims: number[]): number {
-  return dims.reduce((product, dim) => product * dim, 1);
 }
 
 function decodeTensor(message: Message): OnnxTensor {
@@ -243,18 +202,19 @@ function decodeTensor(message: Message): OnnxTensor {
     );
   }
   if (dims.some((dim: number) => dim < 0)) throw parseError(`tensor '${name}' has a negative dimension`);
-  const count = elementCount(dims);
+  const count = product(dims);
   const data = allocateTensorData(dataType, count);
+  const valueBytes = onnxTypeFacts(dataType)!.bytes;
   const raw: Uint8Array | undefined = has(message, 'raw_data') ? message.raw_data : undefined;
   if (raw !== undefined && (raw.length > 0 || count === 0)) {
-    const expected = count * BYTES_PER_ELEMENT[dataType];
+    const expected = count * valueBytes;
     if (raw.length !== expected) {
       throw parseError(`tensor '${name}' has ${raw.length} bytes of raw_data, expected ${expected} for dims [${dims}]`);
     }
     // Copy: raw_data is an unaligned view into the file buffer, and the wire format is little-endian.
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     bytes.set(raw);
-    if (!littleEndianHost) swapBytes(bytes, BYTES_PER_ELEMENT[dataType]);
+    if (!littleEndianHost) swapBytes(bytes, valueBytes);
     return withDoc<OnnxTensor>({ name, dataType, dims, data }, message);
   }
   let source: ArrayLike<unknown> = [];
@@ -308,7 +268,7 @@ function swapBytes(bytes: Uint8Array, width: number): void {
 }
 
 function encodeTensor(tensor: OnnxTensor): Message {
-  const expected = elementCount(tensor.dims);
+  const expected = product(tensor.dims);
   if (tensor.data.length !== expected) {
     throw new TensorRTError(
       'ERR_INVALID_ARGUMENT',

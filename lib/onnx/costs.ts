@@ -4,8 +4,9 @@
  */
 import { TensorRTError } from '../errors.js';
 import type { DataTypeName, ModelSummary } from '../types.js';
-import { OnnxDataType, type InferredTensor, type NodeCost, type OnnxModel, type OnnxNode } from './model.js';
+import { type InferredTensor, type NodeCost, type OnnxModel, type OnnxNode } from './model.js';
 import { convGeometry, defaultOpsetVersion } from './shapes.js';
+import { dataTypeOfOnnx, isFloatOnnxType, onnxTypeFacts, product } from '../tensors/facts.js';
 
 /**
  * FLOPs per output element of elementwise operators and activations. By convention every elementwise op,
@@ -50,24 +51,6 @@ const DATA_MOVEMENT = new Set([
   'Squeeze', 'Cast', 'Slice',
 ]);
 
-const FLOAT_TYPES = new Set<number>([OnnxDataType.FLOAT, OnnxDataType.FLOAT16, OnnxDataType.BFLOAT16, OnnxDataType.DOUBLE]);
-
-const NATURAL_BYTES: Record<number, number> = {
-  [OnnxDataType.UINT8]: 1,
-  [OnnxDataType.INT8]: 1,
-  [OnnxDataType.BOOL]: 1,
-  [OnnxDataType.UINT16]: 2,
-  [OnnxDataType.INT16]: 2,
-  [OnnxDataType.INT32]: 4,
-  [OnnxDataType.UINT32]: 4,
-  [OnnxDataType.INT64]: 8,
-  [OnnxDataType.UINT64]: 8,
-};
-
-function product(values: number[]): number {
-  return values.reduce((accumulator, value) => accumulator * value, 1);
-}
-
 /**
  * Counts FLOPs and minimal memory traffic for every node, in graph order.
  *
@@ -84,7 +67,9 @@ function product(values: number[]): number {
  *
  * Bytes: every non-constant input read once, every constant input (initializer or Constant output) read once
  * as weights, every output written once. Floating-point tensors count `elementBytes` each; integer and bool
- * tensors their natural size. Shape reads no data.
+ * tensors their natural size (from the type-facts table). Types the table has no size for (STRING, COMPLEX)
+ * count `elementBytes` each too, a deliberate choice: the count stays defined and such tensors are rare. Shape
+ * reads no data.
  *
  * @param model - the model
  * @param shapes - the result of `inferShapes(model)`
@@ -108,8 +93,10 @@ export function nodeCosts(model: OnnxModel, shapes: Map<string, InferredTensor>,
     }
     return value;
   };
-  const bytesOf = (tensor: InferredTensor): number =>
-    product(tensor.shape) * (FLOAT_TYPES.has(tensor.elemType) ? elementBytes : (NATURAL_BYTES[tensor.elemType] ?? elementBytes));
+  const bytesOf = (tensor: InferredTensor): number => {
+    const facts = onnxTypeFacts(tensor.elemType);
+    return product(tensor.shape) * (facts && !facts.float ? facts.bytes : elementBytes);
+  };
 
   return model.graph.nodes.map((node): NodeCost => {
     const inputs = node.inputs.map((name) => (name === '' ? undefined : shapeOf(name, node)));
@@ -196,20 +183,9 @@ export function nodeCosts(model: OnnxModel, shapes: Map<string, InferredTensor>,
   });
 }
 
-const DATA_TYPE_NAMES: Record<number, DataTypeName> = {
-  [OnnxDataType.FLOAT]: 'float32',
-  [OnnxDataType.FLOAT16]: 'float16',
-  [OnnxDataType.BFLOAT16]: 'bfloat16',
-  [OnnxDataType.INT8]: 'int8',
-  [OnnxDataType.INT32]: 'int32',
-  [OnnxDataType.INT64]: 'int64',
-  [OnnxDataType.UINT8]: 'uint8',
-  [OnnxDataType.BOOL]: 'bool',
-};
-
 /** The {@link DataTypeName} of an ONNX element type (`'unknown'` for types the engine API does not name). */
 export function dataTypeName(elemType: number): DataTypeName {
-  return DATA_TYPE_NAMES[elemType] ?? 'unknown';
+  return dataTypeOfOnnx(elemType);
 }
 
 /**
@@ -233,7 +209,7 @@ export function summarizeModel(model: OnnxModel): ModelSummary & { opCounts: Rec
     opCounts[key] = (opCounts[key] ?? 0) + 1;
   }
   const parameterCount = graph.initializers
-    .filter((tensor) => FLOAT_TYPES.has(tensor.dataType))
+    .filter((tensor) => isFloatOnnxType(tensor.dataType))
     .reduce((sum, tensor) => sum + product(tensor.dims), 0);
   const producer = [model.producerName, model.producerVersion].filter(Boolean).join(' ');
   const summary: ModelSummary & { opCounts: Record<string, number>; parameterCount: number } = {

@@ -4,26 +4,9 @@
  * nothing here depends on protobuf.
  */
 
-/** ONNX TensorProto.DataType values (facts of the format). */
-export const OnnxDataType = {
-  UNDEFINED: 0,
-  FLOAT: 1,
-  UINT8: 2,
-  INT8: 3,
-  UINT16: 4,
-  INT16: 5,
-  INT32: 6,
-  INT64: 7,
-  STRING: 8,
-  BOOL: 9,
-  FLOAT16: 10,
-  DOUBLE: 11,
-  UINT32: 12,
-  UINT64: 13,
-  COMPLEX64: 14,
-  COMPLEX128: 15,
-  BFLOAT16: 16,
-} as const;
+import { OnnxDataType, type OnnxTensorData } from '../tensors/facts.js';
+
+export { OnnxDataType };
 
 /** A numeric ONNX element type. */
 export type OnnxDataTypeValue = (typeof OnnxDataType)[keyof typeof OnnxDataType] | number;
@@ -38,17 +21,7 @@ export interface OnnxTensor {
   name: string;
   dataType: OnnxDataTypeValue;
   dims: number[];
-  data:
-    | Float32Array
-    | Float64Array
-    | Uint16Array
-    | Int32Array
-    | BigInt64Array
-    | Int8Array
-    | Uint8Array
-    | Int16Array
-    | Uint32Array
-    | BigUint64Array;
+  data: OnnxTensorData;
   docString?: string;
 }
 

@@ -5,6 +5,7 @@
  */
 import { TensorRTError } from '../errors.js';
 import { OnnxDataType, type InferredTensor, type OnnxModel, type OnnxNode, type OnnxTensor } from './model.js';
+import { isFloatOnnxType, product } from '../tensors/facts.js';
 
 /** Operators (default `ai.onnx` domain) that shape inference, the cost model and the mock backend handle. */
 export const supportedOps: readonly string[] = Object.freeze([
@@ -121,12 +122,6 @@ interface Value extends InferredTensor {
 }
 
 const MAX_FOLDED_ELEMENTS = 4096;
-
-const FLOAT_TYPES = new Set<number>([OnnxDataType.FLOAT, OnnxDataType.FLOAT16, OnnxDataType.BFLOAT16, OnnxDataType.DOUBLE]);
-
-function product(values: number[]): number {
-  return values.reduce((accumulator, value) => accumulator * value, 1);
-}
 
 function tensorValues(tensor: OnnxTensor): number[] | undefined {
   if (tensor.data.length > MAX_FOLDED_ELEMENTS) return undefined;
@@ -253,7 +248,7 @@ function broadcastSource(flat: number, outDims: number[], inDims: number[]): num
 }
 
 function isIntegerType(elemType: number): boolean {
-  return !FLOAT_TYPES.has(elemType) && elemType !== OnnxDataType.BOOL;
+  return !isFloatOnnxType(elemType) && elemType !== OnnxDataType.BOOL;
 }
 
 interface ConvGeometry {

@@ -14,6 +14,7 @@
 import { TensorRTError } from '../errors.js';
 import { OnnxDataType, type OnnxModel, type OnnxTensor } from './model.js';
 import { bfloat16ToFloat32, float16ToFloat32 } from './fp16.js';
+import { product } from '../tensors/facts.js';
 
 /** Operators whose constant weights can be 2:4 pruned. */
 export type SparseWeightOp = 'Conv' | 'ConvTranspose' | 'Gemm' | 'MatMul';
@@ -23,10 +24,6 @@ interface Layout {
   outer: number;
   channels: number;
   inner: number;
-}
-
-function product(values: number[]): number {
-  return values.reduce((accumulator, value) => accumulator * value, 1);
 }
 
 function reductionLayout(tensor: OnnxTensor, opType: SparseWeightOp, transB: boolean): Layout {

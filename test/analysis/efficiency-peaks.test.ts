@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { calibrationPath, defaultCalibrationDir, loadCalibration, resolvePeaks, saveCalibration, type CalibrationResult } from '../../lib/analysis/peaks.js';
+import { resolvePeaks, type CalibrationResult } from '../../lib/analysis/peaks.js';
+import { calibrationPath, defaultCalibrationDir, loadCalibration, saveCalibration } from '../../lib/measure/calibration-cache.js';
 import { isTensorRTError } from '../../lib/errors.js';
 import type { EnvironmentInfo } from '../../lib/types.js';
 

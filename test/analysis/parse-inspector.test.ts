@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { inspectorSchemaGeneration, normalizeInspectorJson, parseBuildReport, parseFormatText, parseTrtexecProfile, parseTrtexecTimes } from '../../lib/analysis/index.js';
+import { normalizeInspectorJson, parseBuildReport, parseFormatText, parseTrtexecProfile, parseTrtexecTimes } from '../../lib/analysis/index.js';
+import { inspectorSchemaGeneration } from '../../lib/analysis/parse/inspector.js';
 import { isTensorRTError } from '../../lib/errors.js';
 
 const json = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/trtexec/${name}`, import.meta.url), 'utf8'));

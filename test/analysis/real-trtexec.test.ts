@@ -16,8 +16,8 @@ import {
   parseTrtexecProfile,
   parseTrtexecTimes,
   readBuildLog,
-  shareTensorFormats,
 } from '../../lib/analysis/index.js';
+import { shareTensorFormats } from '../../lib/analysis/parse/layer-formats.js';
 
 const real = join(import.meta.dirname, '..', 'fixtures', 'real');
 const CASES = [

@@ -3,7 +3,7 @@
  * figures and the advice are labelled as estimates, variants that do not apply say why.
  */
 import { describe, expect, it } from 'vitest';
-import { tryVariants } from '../../lib/experiments.js';
+import { tryVariants } from '../../lib/measure/experiments.js';
 import { buildResNetLikeModel, buildSeed003Model } from '../../lib/onnx/builders.js';
 import { writeOnnx } from '../../lib/onnx/codec.js';
 import { sparsify } from '../../lib/onnx/sparsity.js';

@@ -57,19 +57,19 @@ interface LoaderModule {
 }
 
 /**
- * Loads the project's native backend through lib/loader and remembers whether TensorRT is usable, and if not,
+ * Loads the project's native backend through lib/native/loader and remembers whether TensorRT is usable, and if not,
  * the loader's classified reasons. Cached.
  */
 export function probeTensorRT(): Promise<ProbeResult> {
   tensorrtProbe ??= (async (): Promise<ProbeResult> => {
     let loader: LoaderModule;
     try {
-      loader = (await import('../../lib/loader.js')) as unknown as LoaderModule;
+      loader = (await import('../../lib/native/loader.js')) as unknown as LoaderModule;
     } catch (error) {
-      return { available: false, reason: `lib/loader could not be imported (${(error as Error).message.split('\n')[0]})`, details: [] };
+      return { available: false, reason: `lib/native/loader could not be imported (${(error as Error).message.split('\n')[0]})`, details: [] };
     }
     if (typeof loader.loadNativeBackend !== 'function') {
-      return { available: false, reason: 'lib/loader has no loadNativeBackend()', details: [] };
+      return { available: false, reason: 'lib/native/loader has no loadNativeBackend()', details: [] };
     }
     try {
       const loaded = await loader.loadNativeBackend();

@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { TensorRTError } from '../../lib/errors.js';
-import { loadNativeBackend } from '../../lib/loader.js';
+import { loadNativeBackend } from '../../lib/native/loader.js';
 import type { OnnxModel } from '../../lib/onnx/model.js';
 
 /** A reproducible input in [-0.5, 0.5). */

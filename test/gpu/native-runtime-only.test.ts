@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildEngine, loadEngine } from '../../lib/build.js';
-import { loadNativeBackend } from '../../lib/loader.js';
+import { loadNativeBackend } from '../../lib/native/loader.js';
 import { buildSeed003Model } from '../../lib/onnx/builders.js';
 import { writeOnnx } from '../../lib/onnx/codec.js';
 import { figure, gpuAvailable, probeBuilder, tensorrtAvailable } from './helpers.js';

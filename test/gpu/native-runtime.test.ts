@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildEngine, loadEngine } from '../../lib/build.js';
 import type { ExecutionContext } from '../../lib/engine.js';
-import { loadNativeBackend } from '../../lib/loader.js';
+import { loadNativeBackend } from '../../lib/native/loader.js';
 import { buildSeed003Model } from '../../lib/onnx/builders.js';
 import { writeOnnx } from '../../lib/onnx/codec.js';
 import { figure, gpuAvailable, probeBuilder, tensorrtAvailable } from './helpers.js';

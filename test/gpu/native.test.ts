@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { buildEngine, loadEngine } from '../../lib/build.js';
 import { TensorRTError } from '../../lib/errors.js';
-import { loadNativeBackend } from '../../lib/loader.js';
+import { loadNativeBackend } from '../../lib/native/loader.js';
 import { buildSeed003Model } from '../../lib/onnx/builders.js';
 import { writeOnnx } from '../../lib/onnx/codec.js';
 import { figure, gpuAvailable, probeBuilder, tensorrtAvailable } from './helpers.js';

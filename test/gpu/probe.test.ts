@@ -7,9 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { backendInfo, resetBackends } from '../../lib/backend/select.js';
-import { loadNativeBackend, resetNativeBackendCache } from '../../lib/loader.js';
-import type { ProbeAddon } from '../../lib/native.js';
+import { backendInfo, resetBackends } from '../../lib/select.js';
+import { loadNativeBackend, resetNativeBackendCache } from '../../lib/native/loader.js';
+import type { ProbeAddon } from '../../lib/native/addon.js';
 import { figure, gpuAvailable, tensorrtAvailable } from './helpers.js';
 
 const require = createRequire(import.meta.url);

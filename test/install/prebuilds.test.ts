@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFi
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultAddonDirs, loadNativeBackend } from '../../lib/loader.js';
+import { defaultAddonDirs, loadNativeBackend } from '../../lib/native/loader.js';
 // @ts-expect-error — plain .mjs scripts without type declarations
 import { matchingPrebuild } from '../../scripts/install-native.mjs';
 // @ts-expect-error — plain .mjs scripts without type declarations

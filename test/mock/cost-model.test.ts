@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findDeviceProfile, type DeviceProfile } from '../../lib/devices.js';
+import { findDeviceProfile, type DeviceProfile } from '../../lib/devices/profiles.js';
 import type { OnnxModel, OnnxNode, OnnxTensor } from '../../lib/onnx/model.js';
 import {
   DENSE_EFFICIENCY,

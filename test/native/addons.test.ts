@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TensorRTError } from '../../lib/errors.js';
-import type { BackendAddon } from '../../lib/native.js';
+import type { BackendAddon } from '../../lib/native/addon.js';
 
 const release = resolve(__dirname, '../../build/Release');
 const require = createRequire(import.meta.url);

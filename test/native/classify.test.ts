@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyProbe } from '../../lib/loader.js';
-import type { ProbeResult } from '../../lib/native.js';
+import { classifyProbe } from '../../lib/native/loader.js';
+import type { ProbeResult } from '../../lib/native/addon.js';
 
 const notFound = (candidate: string) => `${candidate}: cannot open shared object file: No such file or directory`;
 const missing = (dir: string, major: number) => {

@@ -2,8 +2,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { candidateLibraryDirs, defaultAddonDirs, loadNativeBackend } from '../../lib/loader.js';
-import type { ProbeAddon } from '../../lib/native.js';
+import { candidateLibraryDirs, defaultAddonDirs, loadNativeBackend } from '../../lib/native/loader.js';
+import type { ProbeAddon } from '../../lib/native/addon.js';
 
 const release = resolve(__dirname, '../../build/Release');
 const probeBuilt = existsSync(join(release, 'trtn_probe.node'));
@@ -97,5 +97,12 @@ describe('candidateLibraryDirs', () => {
     const fallback = loadNativeBackend({ env: {}, addonDirs: defaultAddonDirs(root) });
     if (!fallback.ok) expect(fallback.info.reasons[0].candidate).toBe(join(local, 'trtn_probe.node'));
     expect(fallback.ok).toBe(false);
+  });
+});
+
+describe('defaultAddonDirs', () => {
+  it('resolves the package root from lib/native/ (two levels up): prebuilds/<platform>-<arch>, then build/Release', () => {
+    const root = join(import.meta.dirname, '..', '..');
+    expect(defaultAddonDirs()).toEqual([join(root, 'prebuilds', `${process.platform}-${process.arch}`), join(root, 'build', 'Release')]);
   });
 });

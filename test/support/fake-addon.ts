@@ -1,5 +1,5 @@
 /**
- * A fake native addon (BackendAddon) for running lib/backend/native.ts in CI without a GPU. Everything TensorRT
+ * A fake native addon (BackendAddon) for running lib/native/backend.ts in CI without a GPU. Everything TensorRT
  * would have said comes from the real-output corpus (test/fixtures/real): the build log is TensorRT 10.6's own
  * log lines from a trtexec --verbose run on an H200, the inspector JSON is that run's --exportLayerInfo, the
  * benchmark records are its --exportTimes records and the layer profile its --exportProfile. Only the plumbing
@@ -20,7 +20,7 @@ import type {
   NativeInputs,
   NativeIOTensor,
   NativeOutputs,
-} from '../../lib/native.js';
+} from '../../lib/native/addon.js';
 
 const corpus = join(__dirname, '..', 'fixtures', 'real', 'trt10.6-h200');
 

@@ -8,25 +8,7 @@
  *   `Half(9600,1:8,600,20)` (channel stride 1 = channel-last, vectors of 8 = hwc8).
  */
 import type { DataTypeName, LayerTensor, TensorFormatName } from '../../types.js';
-import { FORMAT_VECTOR_WIDTH } from '../../formats.js';
-
-const DATA_TYPE_WORDS: Record<string, DataTypeName> = {
-  fp32: 'float32',
-  float: 'float32',
-  float32: 'float32',
-  fp16: 'float16',
-  half: 'float16',
-  float16: 'float16',
-  bf16: 'bfloat16',
-  bfloat16: 'bfloat16',
-  int8: 'int8',
-  int32: 'int32',
-  int64: 'int64',
-  uint8: 'uint8',
-  bool: 'bool',
-  fp8: 'fp8',
-  int4: 'int4',
-};
+import { DATA_TYPE_WORDS, FORMAT_VECTOR_WIDTH, formatFromEnumName, VECTOR_WIDTH_WORDS } from '../../tensors/facts.js';
 
 /** The package's element-type name for one of TensorRT's spellings (`Half`, `FP16`, `Float`, `Int8`, `BFloat16`…). */
 export function dataTypeFromWord(word: string | undefined): DataTypeName {
@@ -34,23 +16,7 @@ export function dataTypeFromWord(word: string | undefined): DataTypeName {
   return DATA_TYPE_WORDS[word.trim().toLowerCase()] ?? 'unknown';
 }
 
-const ENUM_FORMATS: Record<string, TensorFormatName> = {
-  kLINEAR: 'chw',
-  kCHW2: 'chw2',
-  kHWC8: 'hwc8',
-  kCHW4: 'chw4',
-  kCHW16: 'chw16',
-  kCHW32: 'chw32',
-  kDHWC8: 'dhwc8',
-  kCDHW32: 'cdhw32',
-  kHWC: 'hwc',
-  kHWC16: 'hwc16',
-  kDHWC: 'dhwc',
-};
-
-const FORMAT_WIDTH = FORMAT_VECTOR_WIDTH;
-
-const WIDTH_WORDS: Record<string, number> = { two: 2, four: 4, sixteen: 16, 'thirty-two': 32 };
+const WIDTH_OF_WORD: Record<string, number> = Object.fromEntries(Object.entries(VECTOR_WIDTH_WORDS).map(([width, word]) => [word.toLowerCase(), Number(width)]));
 
 /** What a format sentence says: the format (or `unknown`), the element type and the channel alignment. */
 export interface FormatFacts {
@@ -72,13 +38,13 @@ export function parseFormatText(text: string, dataTypeWord?: string): FormatFact
   const dataType = dataTypeWord ? dataTypeFromWord(dataTypeWord) : dataTypeFromWord(typeFromText);
   const enumName = /\((k[A-Z0-9_]+)\)\s*$/.exec(clean)?.[1];
   if (enumName) {
-    const format = ENUM_FORMATS[enumName];
-    if (format) return { format, dataType, channelAlignment: FORMAT_WIDTH[format] };
+    const format = formatFromEnumName(enumName);
+    if (format) return { format, dataType, channelAlignment: FORMAT_VECTOR_WIDTH[format] };
   }
   const threeD = /3 spatial dimensions/.test(clean);
   const wide = /^(Two|Four|Sixteen|Thirty-two) wide channel vectorized/i.exec(clean);
   if (wide) {
-    const width = WIDTH_WORDS[wide[1].toLowerCase()];
+    const width = WIDTH_OF_WORD[wide[1].toLowerCase()];
     const format: TensorFormatName | undefined = width === 2 ? 'chw2' : width === 4 ? 'chw4' : width === 16 ? 'chw16' : threeD ? 'cdhw32' : 'chw32';
     return { format, dataType, channelAlignment: width };
   }

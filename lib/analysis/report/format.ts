@@ -2,7 +2,8 @@
  * Number and table formatting shared by the plain-text and HTML renderings of the analyses. Internal: not
  * re-exported from the package.
  */
-import type { DataTypeName, LayerTensor } from '../../types.js';
+import type { LayerTensor } from '../../types.js';
+import { dataTypeFacts } from '../../tensors/facts.js';
 
 /** `value` with `digits` significant digits, without exponent notation for ordinary magnitudes. */
 export function fmt(value: number, digits = 3): string {
@@ -41,15 +42,13 @@ export function fmtFlops(flops: number): string {
   return `${fmt(value, 3)} ${units[unit]}`;
 }
 
-const IO_TYPE: Partial<Record<DataTypeName, string>> = { float32: 'fp32', float16: 'fp16', bfloat16: 'bf16', int8: 'int8', int32: 'int32', int64: 'int64', uint8: 'uint8', bool: 'bool', fp8: 'fp8' };
-
 /**
  * trtexec IO spec of a tensor, e.g. `fp16:hwc8`. A layout TensorRT has no format name for reads `c%4` (its channel
  * alignment) or `unknown`: never a guess such as chw, which advice would then pass on as a flag to set.
  */
 export function ioSpec(tensor: LayerTensor): string {
   const format = tensor.format !== 'unknown' ? tensor.format : tensor.channelAlignment > 1 ? `c%${tensor.channelAlignment}` : 'unknown';
-  const type = IO_TYPE[tensor.dataType];
+  const type = dataTypeFacts(tensor.dataType)?.ioType;
   return type ? `${type}:${format}` : format;
 }
 

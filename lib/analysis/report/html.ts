@@ -3,7 +3,7 @@
  * roofline, sparsity, precision and format breakdown, reformats, advice and a comparison. Inline CSS and SVG only:
  * no scripts, no fonts or images from anywhere, so it opens offline and can be attached to an issue.
  */
-import { environmentWarnings } from '../../environment.js';
+import { environmentWarnings } from '../../devices/warnings.js';
 import type { BenchmarkResult, BuildReport, EnvironmentInfo, LayerInfo, ProfileResult, TimingStats } from '../../types.js';
 import type { Comparison } from '../compare.js';
 import type { EfficiencyReport } from '../efficiency.js';

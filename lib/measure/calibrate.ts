@@ -7,10 +7,11 @@
  * - 2:4 sparse FP16 throughput: the same convolution with magnitude-pruned weights, built with sparsity enabled.
  * Median GPU compute time of CUDA-graph launches without data transfers. Needs the TensorRT backend.
  */
-import { defaultCalibrationDir, saveCalibration, type CalibrationResult } from './analysis/index.js';
-import { buildEngine } from './build.js';
-import { TensorRTError } from './errors.js';
-import { OnnxDataType, sparsify, writeOnnx, type OnnxModel } from './onnx/index.js';
+import type { CalibrationResult } from '../analysis/index.js';
+import { defaultCalibrationDir, saveCalibration } from './calibration-cache.js';
+import { buildEngine } from '../build.js';
+import { TensorRTError } from '../errors.js';
+import { OnnxDataType, sparsify, writeOnnx, type OnnxModel } from '../onnx/index.js';
 
 function singleNodeModel(name: string, node: OnnxModel['graph']['nodes'][number], input: number[], output: number[], initializers: OnnxModel['graph']['initializers']): OnnxModel {
   return {

@@ -7,7 +7,7 @@
  * - `trtn_trt<major>.node`, one per TensorRT major (8, 10, 11), compiled against that major's headers; it opens
  *   libnvinfer/libnvonnxparser from the directory the probe found and the CUDA driver at run time.
  */
-import type { BuilderConfigReadBack, DataTypeName, IOTensorInfo, TimeRecord } from './types.js';
+import type { BuilderConfigReadBack, DataTypeName, IOTensorInfo, TimeRecord } from '../types.js';
 
 /** One `dlopen` of `libnvinfer.so.<major>` as the probe tried it. */
 export interface ProbeAttempt {
@@ -175,7 +175,7 @@ export interface NativeIOTensor extends Omit<IOTensorInfo, 'strides'> {
 /** Inputs as the addon takes them. */
 export type NativeInputs = Record<string, { data: ArrayBufferView; shape: number[] }>;
 
-/** Outputs as the addon returns them (raw bytes; lib/backend/native.ts makes typed arrays). */
+/** Outputs as the addon returns them (raw bytes; lib/native/backend.ts makes typed arrays). */
 export type NativeOutputs = Record<string, { data: ArrayBuffer; dataType: DataTypeName; shape: number[] }>;
 
 /** Native benchmark options (trtexec names; duration in seconds, warm-up in ms). */

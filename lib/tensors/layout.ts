@@ -7,39 +7,37 @@
  * - channel-vectorised (`chw2`, `chw4`, `chw16`, `chw32`, `cdhw32`): N, ceil(C / v), spatial…, v.
  * Padding elements are written as zero and dropped on the way back.
  */
-import { TensorRTError } from './errors.js';
-import { FORMAT_VECTOR_WIDTH } from './formats.js';
-import type { TensorData, TensorFormatName } from './types.js';
-
-const CHANNEL_LAST: ReadonlySet<TensorFormatName> = new Set(['hwc', 'hwc8', 'hwc16', 'dhwc', 'dhwc8']);
-const CHANNEL_VECTORISED: ReadonlySet<TensorFormatName> = new Set(['chw2', 'chw4', 'chw16', 'chw32', 'cdhw32']);
+import { TensorRTError } from '../errors.js';
+import type { TensorData, TensorFormatName } from '../types.js';
+import { FORMAT_VECTOR_WIDTH, formatFacts, product } from './facts.js';
 
 /** True when `format` stores elements in another order than linear NCHW. */
 export function needsRelayout(format: TensorFormatName | 'unknown'): boolean {
-  return CHANNEL_LAST.has(format as TensorFormatName) || CHANNEL_VECTORISED.has(format as TensorFormatName);
+  const family = formatFacts(format)?.family;
+  return family === 'channel-last' || family === 'channel-vectorised';
 }
 
 /** Elements the physical buffer holds for a logical `shape` in `format` (channels padded to the vector). */
 export function physicalVolume(shape: readonly number[], format: TensorFormatName | 'unknown'): number {
-  if (!needsRelayout(format) || shape.length < 2) return shape.reduce((product, extent) => product * extent, 1);
+  if (!needsRelayout(format) || shape.length < 2) return product(shape);
   const width = FORMAT_VECTOR_WIDTH[format as TensorFormatName];
   const paddedChannels = Math.ceil(shape[1] / width) * width;
-  return shape.reduce((product, extent, axis) => product * (axis === 1 ? paddedChannels : extent), 1);
+  return shape.reduce((total, extent, axis) => total * (axis === 1 ? paddedChannels : extent), 1);
 }
 
 /** Physical index of the logical element (n, c, s) where s is the flattened spatial index. */
 function physicalIndexer(shape: readonly number[], format: TensorFormatName): (n: number, c: number, s: number) => number {
   const channels = shape[1];
-  const spatial = shape.slice(2).reduce((product, extent) => product * extent, 1);
+  const spatial = product(shape.slice(2));
   const width = FORMAT_VECTOR_WIDTH[format];
   const paddedChannels = Math.ceil(channels / width) * width;
-  if (CHANNEL_LAST.has(format)) return (n, c, s) => (n * spatial + s) * paddedChannels + c;
+  if (formatFacts(format)?.family === 'channel-last') return (n, c, s) => (n * spatial + s) * paddedChannels + c;
   const groups = paddedChannels / width;
   return (n, c, s) => ((n * groups + Math.floor(c / width)) * spatial + s) * width + (c % width);
 }
 
 function checkShape(shape: readonly number[], length: number, what: string): void {
-  const volume = shape.reduce((product, extent) => product * extent, 1);
+  const volume = product(shape);
   if (shape.length < 2 || volume !== length) {
     throw new TensorRTError('ERR_INPUT', `Cannot re-lay out ${what}: shape [${shape.join(', ')}] holds ${volume} elements but the data has ${length}.`);
   }
@@ -69,7 +67,7 @@ export function fromPhysicalLayout<T extends TensorData>(data: T, shape: readonl
   }
   const index = physicalIndexer(shape, format as TensorFormatName);
   const [batch, channels] = shape;
-  const spatial = shape.slice(2).reduce((product, extent) => product * extent, 1);
+  const spatial = product(shape.slice(2));
   const out = new (data.constructor as new (length: number) => T)(batch * channels * spatial);
   let target = 0;
   for (let n = 0; n < batch; n += 1)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromPhysicalLayout, needsRelayout, physicalVolume, toPhysicalLayout } from '../lib/layout.js';
+import { fromPhysicalLayout, needsRelayout, physicalVolume, toPhysicalLayout } from '../../lib/tensors/layout.js';
 
 // Logical value of (n, c, h, w) encodes its coordinates, so any misplaced element is visible.
 function logical(shape: number[]): Float32Array {

@@ -1,18 +1,18 @@
 /**
- * lib/backend/native.ts (the adapter over the native addon) in CI, over a fake addon whose every TensorRT answer
+ * lib/native/backend.ts (the adapter over the native addon) in CI, over a fake addon whose every TensorRT answer
  * is real output from the corpus (test/support/fake-addon.ts): build reports from a real 10.6 log and inspector
  * JSON, typed-array and layout checks on infer, benchmark statistics from real trtexec records, profiles,
  * measureInferOverhead and error mapping.
  */
 import { describe, expect, it } from 'vitest';
-import { createNativeBackend } from '../../lib/backend/native.js';
+import { createNativeBackend } from '../../lib/native/backend.js';
 import { Engine } from '../../lib/engine.js';
 import { TensorRTError } from '../../lib/errors.js';
 import { float16ToFloat32, float32ToFloat16 } from '../../lib/onnx/fp16.js';
 import { buildSeed003Model } from '../../lib/onnx/builders.js';
 import { writeOnnx } from '../../lib/onnx/codec.js';
 import { resolveBuildOptions } from '../../lib/options.js';
-import type { NativeIOTensor } from '../../lib/native.js';
+import type { NativeIOTensor } from '../../lib/native/addon.js';
 import { computeStats, dropWarmUp } from '../../lib/timing/index.js';
 import { createFakeAddon, loadCorpusCase } from '../support/fake-addon.js';
 
@@ -157,6 +157,12 @@ describe('native adapter: timing over real trtexec records', () => {
     expect(result.mode).toBe('transfers, no CUDA graph, blocking sync (unset options follow trtexec 10 and older)');
     // Records without the host completion time fall back to the addon's whole-loop host time.
     expect(result.totalHostWalltimeMs).toBe(1234);
+    engine.dispose();
+  });
+
+  it('benchmark refuses to invent inputs of a type it cannot name (no guessed element size)', async () => {
+    const { engine } = await engineOver([tensor('input', 'input', 'unknown', 'chw', [1, 16, 4, 4]), fp32Io[1]]);
+    await expect(engine.benchmark({ warmUp: 0, iterations: 1, duration: 0 })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED', message: expect.stringContaining("Input 'input'") });
     engine.dispose();
   });
 

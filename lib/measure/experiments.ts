@@ -3,12 +3,12 @@
  * optimization level), time each on this GPU the way trtexec does, and report what each change did to GPU
  * compute time and to the reformat layers. On the mock backend every figure is an estimate and says so.
  */
-import { buildEngine } from './build.js';
-import { TensorRTError } from './errors.js';
-import { readOnnx } from './onnx/codec.js';
-import { weightSparsity } from './onnx/sparsity.js';
-import type { SparseWeightOp } from './onnx/sparsity.js';
-import type { BuildOptions } from './types.js';
+import { buildEngine } from '../build.js';
+import { TensorRTError } from '../errors.js';
+import { readOnnx } from '../onnx/codec.js';
+import { weightSparsity } from '../onnx/sparsity.js';
+import type { SparseWeightOp } from '../onnx/sparsity.js';
+import type { BuildOptions } from '../types.js';
 
 /** A variant {@link tryVariants} can build. */
 export type VariantName = 'fp16' | 'hwc8-io' | 'sparsity' | 'opt-level-5';

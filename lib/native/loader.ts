@@ -11,11 +11,11 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createNativeBackend } from './backend/native.js';
-import type { Backend } from './backend/types.js';
-import { TensorRTError } from './errors.js';
-import type { BackendAddon, ProbeAddon, ProbeAttempt, ProbeResult } from './native.js';
-import type { BackendInfo, BackendUnavailableReason } from './types.js';
+import { createNativeBackend } from './backend.js';
+import type { Backend } from '../backend/types.js';
+import { TensorRTError } from '../errors.js';
+import type { BackendAddon, ProbeAddon, ProbeAttempt, ProbeResult } from './addon.js';
+import type { BackendInfo, BackendUnavailableReason } from '../types.js';
 
 const requireNative = createRequire(import.meta.url);
 
@@ -37,9 +37,9 @@ export interface LoaderOptions {
 /** What {@link loadNativeBackend} returns. */
 export type NativeLoadResult = { ok: true; backend: Backend } | { ok: false; info: BackendInfo };
 
-/** Where the package root is (lib/ compiles to dist/, both one level below it). */
+/** Where the package root is (lib/native/ compiles to dist/native/, both two levels below it). */
 function packageRoot(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 }
 
 /**

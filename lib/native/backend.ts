@@ -8,10 +8,9 @@ import { normalizeInspectorJson } from '../analysis/index.js';
 import { readBuildLog } from '../analysis/parse/build-log.js';
 import { inferLayerFormats } from '../analysis/parse/layer-formats.js';
 import { TensorRTError } from '../errors.js';
-import { isMockPlan } from '../mock/container.js';
-import type { BackendAddon, NativeAlgorithmRecord, NativeBenchmarkOptions, NativeBuildOptions, NativeEngine, NativeInputs, NativeIOTensor, NativeOutputs } from '../native.js';
+import type { BackendAddon, NativeAlgorithmRecord, NativeBenchmarkOptions, NativeBuildOptions, NativeEngine, NativeInputs, NativeIOTensor, NativeOutputs } from './addon.js';
 import { readOnnx } from '../onnx/codec.js';
-import { looksLikeTensorRTPlan } from '../plan.js';
+import { looksLikeTensorRTPlan } from './plan.js';
 import { summarizeModel } from '../onnx/costs.js';
 import { aggregateLayerProfile, describeTimingMode, dropWarmUp, summarizeIterations } from '../timing/index.js';
 import type {
@@ -31,8 +30,9 @@ import type {
   TimeRecord,
 } from '../types.js';
 import { packageVersion } from '../version.js';
-import type { Backend, BackendBuildOutput, BuildHooks, ContextHandle, EngineHandle, InferInputs, InferOutputs } from './types.js';
-import { fromPhysicalLayout, toPhysicalLayout } from '../layout.js';
+import type { Backend, BackendBuildOutput, BuildHooks, ContextHandle, EngineHandle, InferInputs, InferOutputs } from '../backend/types.js';
+import { dataTypeFacts } from '../tensors/facts.js';
+import { fromPhysicalLayout, toPhysicalLayout } from '../tensors/layout.js';
 
 /** What the loader hands to {@link createNativeBackend}. */
 export interface LoadedNativeAddon {
@@ -51,38 +51,14 @@ function cudaVersionText(version: number | undefined): string | undefined {
   return `${Math.floor(version / 1000)}.${Math.floor((version % 1000) / 10)}`;
 }
 
-/** Bytes of one element of a data type (int4 counts as one byte per pair, rounded up by the caller). */
-function elementBytes(dataType: DataTypeName): number {
-  switch (dataType) {
-    case 'float32':
-    case 'int32':
-      return 4;
-    case 'float16':
-    case 'bfloat16':
-      return 2;
-    case 'int64':
-      return 8;
-    default:
-      return 1;
-  }
-}
-
+/**
+ * The typed array for tensors of `dataType`, from the facts table. A type this package has no name for (a newer
+ * TensorRT's, reported as `unknown`) travels as its raw bytes in a Uint8Array: a deliberate choice, so that such
+ * outputs are still returned rather than lost.
+ */
 function typedArrayFor(dataType: DataTypeName, buffer: ArrayBuffer): TensorData {
-  switch (dataType) {
-    case 'float32':
-      return new Float32Array(buffer);
-    case 'float16':
-    case 'bfloat16':
-      return new Uint16Array(buffer);
-    case 'int8':
-      return new Int8Array(buffer);
-    case 'int32':
-      return new Int32Array(buffer);
-    case 'int64':
-      return new BigInt64Array(buffer);
-    default:
-      return new Uint8Array(buffer);
-  }
+  const TypedArray = dataTypeFacts(dataType)?.typedArray ?? Uint8Array;
+  return new TypedArray(buffer);
 }
 
 function toIOTensorInfo(tensor: NativeIOTensor): IOTensorInfo {
@@ -158,7 +134,12 @@ function syntheticInputs(io: NativeIOTensor[], shapes: Record<string, number[]>)
       throw new TensorRTError('ERR_INVALID_OPTION', `Input '${tensor.name}' is dynamic (${JSON.stringify(tensor.shape)}); give its shape in \`shapes\`.`);
     }
     const count = paddedVolume(shape, tensor);
-    const bytes = new Uint8Array(Math.ceil(count * (tensor.dataType === 'int4' ? 0.5 : elementBytes(tensor.dataType))));
+    const facts = dataTypeFacts(tensor.dataType);
+    if (!facts) {
+      // No size to guess: bytes of a type nobody can name would time nothing meaningful.
+      throw new TensorRTError('ERR_UNSUPPORTED', `Input '${tensor.name}' has a data type this package cannot name (${tensor.dataType}), so timing runs cannot fill it.`, { input: tensor.name });
+    }
+    const bytes = new Uint8Array(Math.ceil(count * facts.bytes));
     if (tensor.dataType === 'float32') {
       const floats = new Float32Array(bytes.buffer);
       for (let index = 0; index < floats.length; index++) floats[index] = next();
@@ -345,7 +326,7 @@ function modelSummary(onnx: Uint8Array): ModelSummary {
   return { name, producer, opset, irVersion, nodeCount, inputs, outputs };
 }
 
-/** Creates the TensorRT backend over a loaded addon (see lib/loader.ts). */
+/** Creates the TensorRT backend over a loaded addon (see lib/native/loader.ts). */
 export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
   const { addon } = loaded;
   const capabilities = addon.capabilities;
@@ -475,8 +456,9 @@ export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
       return addon.deviceMemory(device);
     },
     recognizes(plan: Uint8Array): boolean {
-      // The 'ftrt' header check (lib/plan.ts); TensorRT's deserializer decides the rest (ERR_ENGINE_FORMAT/VERSION).
-      return !isMockPlan(plan) && looksLikeTensorRTPlan(plan);
+      // The 'ftrt' header check (lib/native/plan.ts; a mock plan starts 'TRTNMOCK', so it never passes);
+      // TensorRT's deserializer decides the rest (ERR_ENGINE_FORMAT/VERSION).
+      return looksLikeTensorRTPlan(plan);
     },
   };
 }
