@@ -1,5 +1,5 @@
 // trtn_probe.node: answers "could the TensorRT backend work here, and if not, why?" without needing CUDA or
-// TensorRT at build or run time. It only dlopens and reports plain data; lib/loader.ts classifies the result.
+// TensorRT at build or run time. It only dlopens and reports plain data; lib/native/loader.ts classifies the result.
 #include <dlfcn.h>
 #include <unistd.h>
 #include <napi.h>
