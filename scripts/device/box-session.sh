@@ -37,11 +37,13 @@ case $step in
     exit $code ;;
   corpus)
     TRTN_EXTRA_LD_PATH=$extra bash scripts/device/corpus.sh "$lib" "$trtexec" /tmp/corpus-$version
+    # The models stay on the box for the bench step (resnet18 2:4 needs torch to export); the tarball leaves them out.
+    mkdir -p /tmp/models-$version && cp /tmp/corpus-$version/models/*.onnx /tmp/models-$version/ 2>/dev/null
     find /tmp/corpus-$version -name '*.onnx' -delete
     tar -C /tmp -cJf "$OUT/corpus-$version.tar.xz" corpus-$version
     ls -la "$OUT" ;;
   bench)
-    LD_LIBRARY_PATH="$lib:$extra" TRTN_TENSORRT_LIB_DIR=$lib node bench/vs-trtexec.mjs --trtexec "$trtexec" --models-dir /tmp/corpus-$version/models --out "$OUT/vs-trtexec.json" ;;
+    LD_LIBRARY_PATH="$lib:$extra" TRTN_TENSORRT_LIB_DIR=$lib node bench/vs-trtexec.mjs --trtexec "$trtexec" --models-dir /tmp/models-$version --out "$OUT/vs-trtexec.json" ;;
   advice)
     export LD_LIBRARY_PATH="$lib:$extra" TRTN_TENSORRT_LIB_DIR=$lib
     node dist/cli/bin.js calibrate --json >"$OUT/calibrate.json" 2>"$OUT/calibrate.stderr"; echo "calibrate exit $?"
