@@ -234,6 +234,15 @@ inline nvinfer1::ProfilingVerbosity ProfilingVerbosityByName(const std::string& 
   return nvinfer1::ProfilingVerbosity::kDETAILED;
 }
 
+/** An execution context that allocates no device memory (for the inspector, which only reads it). */
+inline nvinfer1::IExecutionContext* CreateContextWithoutDeviceMemory(nvinfer1::ICudaEngine& engine) {
+#if NV_TENSORRT_MAJOR >= 10
+  return engine.createExecutionContext(nvinfer1::ExecutionContextAllocationStrategy::kUSER_MANAGED);
+#else
+  return engine.createExecutionContextWithoutDeviceMemory();
+#endif
+}
+
 /** Device memory an execution context needs (the size_t getter was removed in 11). */
 inline double DeviceMemorySize(nvinfer1::ICudaEngine const& engine) {
 #if NV_TENSORRT_MAJOR >= 10

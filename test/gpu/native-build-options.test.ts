@@ -73,6 +73,10 @@ describe.skipIf(!ready)('BuildOptions reach TensorRT (read back from TensorRT)',
         expect(io.format).toBe('hwc8');
         expect(io.componentsPerElement).toBe(8);
       }
+      // The inspector, read through an execution context as trtexec does, names each tensor's layout.
+      const layerTensors = engine.inspect().flatMap((layer) => [...layer.inputs, ...layer.outputs]);
+      figure('options.hwc8_inspector_format_texts', [...new Set(layerTensors.map((tensor) => tensor.formatText))].join(' | '));
+      expect(layerTensors.some((tensor) => tensor.format === 'hwc8'), JSON.stringify(layerTensors.map((tensor) => tensor.formatText))).toBe(true);
       const data = seededInput(smallShape.reduce((a, b) => a * b, 1));
       const context = engine.createContext();
       const result = await context.infer({ input: float32ToFloat16(data) });
