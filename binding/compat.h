@@ -121,7 +121,7 @@ inline bool TacticSourceByName(const std::string& name, nvinfer1::TacticSource& 
   return false;
 }
 
-/** Memory pool by the field names of MemoryPoolLimits in lib/types.ts. */
+/** Memory pool by the field names of MemoryPoolLimits in lib/types/build.ts. */
 inline bool MemoryPoolByName(const std::string& name, nvinfer1::MemoryPoolType& out) {
   using nvinfer1::MemoryPoolType;
   if (name == "workspace") return out = MemoryPoolType::kWORKSPACE, true;
@@ -151,7 +151,7 @@ inline bool DataTypeByIoName(const std::string& name, nvinfer1::DataType& out) {
   return false;
 }
 
-/** DataType to the DataTypeName strings of lib/types.ts. */
+/** DataType to the DataTypeName strings of lib/types/tensors.ts. */
 inline const char* DataTypeName(nvinfer1::DataType type) {
   using nvinfer1::DataType;
   switch (type) {
@@ -208,7 +208,7 @@ inline bool TensorFormatByName(const std::string& name, nvinfer1::TensorFormat& 
   return false;
 }
 
-/** TensorFormat to the short names of lib/types.ts TensorFormatName. */
+/** TensorFormat to the short names of lib/types/tensors.ts TensorFormatName. */
 inline const char* TensorFormatName(nvinfer1::TensorFormat format) {
   using nvinfer1::TensorFormat;
   switch (format) {
@@ -227,7 +227,7 @@ inline const char* TensorFormatName(nvinfer1::TensorFormat format) {
   }
 }
 
-/** ProfilingVerbosity from lib/types.ts names. */
+/** ProfilingVerbosity from lib/types/build.ts names. */
 inline nvinfer1::ProfilingVerbosity ProfilingVerbosityByName(const std::string& name) {
   if (name == "none") return nvinfer1::ProfilingVerbosity::kNONE;
   if (name == "layer_names_only") return nvinfer1::ProfilingVerbosity::kLAYER_NAMES_ONLY;

@@ -11,7 +11,7 @@ import { TensorRTError, withCallerStack } from './errors.js';
 import { readOnnx, sparsify, toFp16, writeOnnx } from './onnx/index.js';
 import { resolveBuildOptions } from './options.js';
 import { looksLikeTensorRTPlan } from './native/plan.js';
-import type { BackendKind, BuildOptions, BuildReport, ResolvedBuildOptions } from './types.js';
+import type { BackendKind, BuildOptions, BuildReport, ResolvedBuildOptions } from './types/index.js';
 
 /** Result of {@link buildEngine}. */
 export interface BuildResult {

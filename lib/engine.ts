@@ -7,7 +7,7 @@ import type { ContextHandle, EngineHandle, InferInputs, InferOutputs } from './b
 import { TensorRTError, withCallerStack } from './errors.js';
 import { float32ToFloat16 } from './onnx/fp16.js';
 import { resolveBenchmarkOptions } from './options.js';
-import type { BackendKind, BenchmarkOptions, BenchmarkResult, InferOverhead, IOTensorInfo, LayerInfo, ProfileResult } from './types.js';
+import type { BackendKind, BenchmarkOptions, BenchmarkResult, InferOverhead, IOTensorInfo, LayerInfo, ProfileResult } from './types/index.js';
 
 /** Safety net: a handle whose wrapper was garbage-collected without dispose() is released here. */
 const finalizer = new FinalizationRegistry<{ dispose(): void }>((handle) => {

@@ -18,7 +18,7 @@ export { resolveBuildOptions, resolveBenchmarkOptions, parseIOFormats, parseTact
 export { packageVersion } from './version.js';
 export * as onnx from './onnx/index.js';
 export * as analysis from './analysis/index.js';
-export type * from './types.js';
+export type * from './types/index.js';
 export { captureHostEnvironment, detectJetson } from './devices/environment.js';
 export { environmentWarnings } from './devices/warnings.js';
 export { calibrate } from './measure/calibrate.js';

@@ -15,7 +15,7 @@ import type {
   ResolvedBuildOptions,
   TacticSourceName,
   TensorFormatName,
-} from './types.js';
+} from './types/index.js';
 
 const IO_DATA_TYPES: readonly IODataType[] = ['fp32', 'fp16', 'bf16', 'int8', 'int32', 'int64', 'uint8', 'bool', 'fp8'];
 /** IO types that need quantisation scales, which nothing in tensorrt-node provides yet. */

@@ -6,7 +6,7 @@
 import { TensorRTError } from './errors.js';
 import { loadNativeBackend, resetNativeBackendCache, type NativeLoadResult } from './native/loader.js';
 import { createMockBackend } from './mock/index.js';
-import type { BackendInfo, BackendKind } from './types.js';
+import type { BackendInfo, BackendKind } from './types/index.js';
 import type { Backend } from './backend/types.js';
 
 /**

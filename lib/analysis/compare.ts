@@ -3,7 +3,7 @@
  * end to end with a stated rule for run-to-run noise, e.g. sparsity on vs off, or chw vs hwc8 IO.
  */
 import { TensorRTError } from '../errors.js';
-import type { BuildReport, LayerEstimate, LayerInfo, LayerProfile, LayerTactics, TimingStats } from '../types.js';
+import type { BuildReport, LayerEstimate, LayerInfo, LayerProfile, LayerTactics, TimingStats } from '../types/index.js';
 import { fmt, fmtMs, ioSpec, table } from './report/format.js';
 
 /** One side of a comparison: a build report, or the plain pieces of one. */

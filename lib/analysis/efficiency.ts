@@ -7,7 +7,7 @@
  */
 import { TensorRTError } from '../errors.js';
 import type { NodeCost } from '../onnx/model.js';
-import type { DataTypeName, LayerEstimate, LayerInfo, LayerProfile, LayerTensor, TensorFormatName } from '../types.js';
+import type { DataTypeName, LayerEstimate, LayerInfo, LayerProfile, LayerTensor, TensorFormatName } from '../types/index.js';
 import { dataTypeFacts, formatFacts, product } from '../tensors/facts.js';
 import type { ResolvedPeaks } from './peaks.js';
 import { describeTensor, fmt, fmtBytes, fmtFlops, fmtMs, ioSpec, table } from './report/format.js';

@@ -3,7 +3,7 @@
  * Engine.profile()), laid out without any device profile: what each layer and each reformat copy took, and
  * what the IO reformats would save. Needs no peaks, so it is shown even when the inputs name no known GPU.
  */
-import type { LayerInfo, LayerProfile, LayerTensor } from '../types.js';
+import type { LayerInfo, LayerProfile, LayerTensor } from '../types/index.js';
 import type { TrtexecComputeTime } from './parse/build-log.js';
 import { dataTypeFacts } from '../tensors/facts.js';
 

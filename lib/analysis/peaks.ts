@@ -6,7 +6,7 @@
  */
 import { approximateDeviceProfile, deviceProfiles, findDeviceProfile, matchDeviceProfile, type DeviceProfile } from '../devices/profiles.js';
 import { TensorRTError } from '../errors.js';
-import type { EnvironmentInfo } from '../types.js';
+import type { EnvironmentInfo } from '../types/index.js';
 
 /** One measurement of a GPU's ceilings, as `trtn calibrate` records it. */
 export interface CalibrationResult {

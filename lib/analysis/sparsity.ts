@@ -6,7 +6,7 @@
  * counts, NVIDIA's rule of thumb (flagged as such), and one plain sentence. Nothing is guessed: where a figure
  * is missing, the explanation says so and names the capture that would supply it.
  */
-import type { BuildReport, LayerInfo, LayerProfile, LayerTactics, LayerTensor, TacticCandidate } from '../types.js';
+import type { BuildReport, LayerInfo, LayerProfile, LayerTactics, LayerTensor, TacticCandidate } from '../types/index.js';
 import { kernelIsSparse, layerInfoFromLog, readBuildLog, sameTactic, type ParsedBuildLog } from './parse/build-log.js';
 import { inferLayerFormats } from './parse/layer-formats.js';
 import { parseStrideTensor, splitTopLevel } from './parse/tensor-format.js';

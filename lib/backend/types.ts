@@ -17,7 +17,7 @@ import type {
   ProfileResult,
   ResolvedBuildOptions,
   TensorData,
-} from '../types.js';
+} from '../types/index.js';
 
 /** Hooks and non-plain inputs passed to a build (the plain options are in ResolvedBuildOptions). */
 export interface BuildHooks {

@@ -22,7 +22,7 @@ import { deviceProfiles, findDeviceProfile } from '../devices/profiles.js';
 import { TensorRTError } from '../errors.js';
 import { suggest } from '../options.js';
 import { computeStats } from '../timing/index.js';
-import type { BuildOptions, EnvironmentInfo, LayerEstimate, TimingStats } from '../types.js';
+import type { BuildOptions, EnvironmentInfo, LayerEstimate, TimingStats } from '../types/index.js';
 import { addFlag, withFlagNames, type FlagMap } from './flags.js';
 import { loadAnalysisInputs, type AnalysisInputs } from './inputs.js';
 import { checkOutputFolders, writeOutputFile } from './output.js';

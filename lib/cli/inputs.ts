@@ -19,7 +19,7 @@ import { layersFromLog, reformatTimings, shareTensorFormats } from '../analysis/
 import { TensorRTError } from '../errors.js';
 import { isEstimatedExport } from '../timing/index.js';
 import { inferShapes, nodeCosts, readOnnx, type NodeCost, type OnnxModel } from '../onnx/index.js';
-import type { BenchmarkResult, BuildReport, LayerInfo, LayerProfile, ProfileResult, TimeRecord } from '../types.js';
+import type { BenchmarkResult, BuildReport, LayerInfo, LayerProfile, ProfileResult, TimeRecord } from '../types/index.js';
 import { bytesPerElement } from '../tensors/facts.js';
 
 /** Everything gathered from the input files. */

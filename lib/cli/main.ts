@@ -18,7 +18,7 @@ import {
   summarizeModel,
   toFp16,
 } from '../onnx/index.js';
-import type { BuildOptions, BuildReport, LayerInfo, ShapeRange } from '../types.js';
+import type { BuildOptions, BuildReport, LayerInfo, ShapeRange } from '../types/index.js';
 import { toTrtexecProfileJson, toTrtexecTimesJson } from '../timing/index.js';
 import { packageVersion } from '../version.js';
 import { tryVariants, type VariantName } from '../measure/experiments.js';

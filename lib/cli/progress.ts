@@ -3,7 +3,7 @@
  * when disabled. The callback never throws and never blocks the build.
  */
 import cliProgress from 'cli-progress';
-import type { BuildProgress } from '../types.js';
+import type { BuildProgress } from '../types/index.js';
 
 /** A progress sink with an idempotent stop(). */
 export interface ProgressReporter {

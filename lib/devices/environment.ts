@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus, hostname } from 'node:os';
-import type { EnvironmentInfo, JetsonInfo } from '../types.js';
+import type { EnvironmentInfo, JetsonInfo } from '../types/index.js';
 
 /** Result of reading one file. */
 export type FileReadResult = { ok: true; text: string } | { ok: false; reason: 'missing' | 'unreadable'; message?: string };

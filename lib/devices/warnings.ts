@@ -2,7 +2,7 @@
  * What makes an environment's timings unrepresentative, judged from the plain {@link EnvironmentInfo} a report
  * carries (no file or process access, so the analyses can use it on reports from elsewhere).
  */
-import type { EnvironmentInfo } from '../types.js';
+import type { EnvironmentInfo } from '../types/index.js';
 
 /**
  * Warnings about an environment that make its timings unrepresentative or incomparable: a Jetson outside MAXN,

@@ -8,7 +8,7 @@ import { TensorRTError } from '../errors.js';
 import { readOnnx } from '../onnx/codec.js';
 import { weightSparsity } from '../onnx/sparsity.js';
 import type { SparseWeightOp } from '../onnx/sparsity.js';
-import type { BuildOptions } from '../types.js';
+import type { BuildOptions } from '../types/index.js';
 
 /** A variant {@link tryVariants} can build. */
 export type VariantName = 'fp16' | 'hwc8-io' | 'sparsity' | 'opt-level-5';

@@ -22,7 +22,7 @@ import type {
   ResolvedBuildOptions,
   TacticCandidate,
   TensorFormatName,
-} from '../types.js';
+} from '../types/index.js';
 import {
   estimateDenseMatrix,
   estimateMemoryBound,

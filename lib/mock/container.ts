@@ -4,7 +4,7 @@
  * `magic[8] | version u32 | headerLength u32 | header (UTF-8 JSON) | onnx bytes`.
  */
 import { TensorRTError } from '../errors.js';
-import type { BuildReport, IOTensorInfo } from '../types.js';
+import type { BuildReport, IOTensorInfo } from '../types/index.js';
 
 /** First 8 bytes of every mock plan: ASCII `TRTNMOCK`. */
 export const MOCK_PLAN_MAGIC: Uint8Array = new TextEncoder().encode('TRTNMOCK');

@@ -18,7 +18,7 @@ import type {
   ProfileResult,
   TensorData,
   TimeRecord,
-} from '../types.js';
+} from '../types/index.js';
 import { ENQUEUE_US_PER_LAYER, GRAPH_LAUNCH_US, HOST_LINK_GBS } from './cost-model.js';
 import { encodeMockPlan } from './container.js';
 import { dataTypeFacts, networkTypeOfOnnx, product } from '../tensors/facts.js';

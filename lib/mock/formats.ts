@@ -3,7 +3,7 @@
  * padded size of a tensor stored in it. The facts behind them (sizes, vector widths, words) are in
  * lib/tensors/facts.ts.
  */
-import type { DataTypeName, TensorFormatName } from '../types.js';
+import type { DataTypeName, TensorFormatName } from '../types/index.js';
 import { dataTypeFacts, FORMAT_VECTOR_WIDTH, VECTOR_WIDTH_WORDS } from '../tensors/facts.js';
 
 /**

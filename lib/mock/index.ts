@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import os from 'node:os';
 import type { Backend, BackendBuildOutput, BuildHooks, EngineHandle } from '../backend/types.js';
 import { TensorRTError } from '../errors.js';
-import type { BackendInfo, BackendUnavailableReason, EnvironmentInfo, ResolvedBuildOptions } from '../types.js';
+import type { BackendInfo, BackendUnavailableReason, EnvironmentInfo, ResolvedBuildOptions } from '../types/index.js';
 import { packageVersion } from '../version.js';
 import { planEngine, resolveDeviceProfile } from './builder.js';
 import { decodeMockPlan, encodeMockPlan, isMockPlan } from './container.js';

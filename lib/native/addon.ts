@@ -7,7 +7,7 @@
  * - `trtn_trt<major>.node`, one per TensorRT major (8, 10, 11), compiled against that major's headers; it opens
  *   libnvinfer/libnvonnxparser from the directory the probe found and the CUDA driver at run time.
  */
-import type { BuilderConfigReadBack, DataTypeName, IOTensorInfo, TimeRecord } from '../types.js';
+import type { BuilderConfigReadBack, DataTypeName, IOTensorInfo, TimeRecord } from '../types/index.js';
 
 /** One `dlopen` of `libnvinfer.so.<major>` as the probe tried it. */
 export interface ProbeAttempt {
@@ -71,7 +71,7 @@ export interface NativeCapabilities {
   precisionFlags: boolean;
 }
 
-/** One IO format spec as native code takes it (lib/types IOFormatSpec). */
+/** One IO format spec as native code takes it (IOFormatSpec of lib/types/build.ts). */
 export interface NativeIOFormat {
   dataType?: string;
   formats: string[];

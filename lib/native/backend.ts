@@ -28,7 +28,7 @@ import type {
   ResolvedBuildOptions,
   TensorData,
   TimeRecord,
-} from '../types.js';
+} from '../types/index.js';
 import { packageVersion } from '../version.js';
 import type { Backend, BackendBuildOutput, BuildHooks, ContextHandle, EngineHandle, InferInputs, InferOutputs } from '../backend/types.js';
 import { dataTypeFacts } from '../tensors/facts.js';

@@ -15,7 +15,7 @@ import { createNativeBackend } from './backend.js';
 import type { Backend } from '../backend/types.js';
 import { TensorRTError } from '../errors.js';
 import type { BackendAddon, ProbeAddon, ProbeAttempt, ProbeResult } from './addon.js';
-import type { BackendInfo, BackendUnavailableReason } from '../types.js';
+import type { BackendInfo, BackendUnavailableReason } from '../types/index.js';
 
 const requireNative = createRequire(import.meta.url);
 

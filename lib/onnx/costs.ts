@@ -3,7 +3,7 @@
  * measurements.
  */
 import { TensorRTError } from '../errors.js';
-import type { DataTypeName, ModelSummary } from '../types.js';
+import type { DataTypeName, ModelSummary } from '../types/index.js';
 import { type InferredTensor, type NodeCost, type OnnxModel, type OnnxNode } from './model.js';
 import { convGeometry, defaultOpsetVersion } from './shapes.js';
 import { dataTypeOfOnnx, isFloatOnnxType, onnxTypeFacts, product } from '../tensors/facts.js';

@@ -7,7 +7,7 @@
  * {@link bytesPerElement}), and each caller that needs a value for an unknown type states its own choice.
  */
 import { TensorRTError } from '../errors.js';
-import type { DataTypeName, IODataType, TensorData, TensorFormatName } from '../types.js';
+import type { DataTypeName, IODataType, TensorData, TensorFormatName } from '../types/index.js';
 
 /** A typed-array class that holds tensor data, constructible from a length or from a buffer. */
 export interface TensorDataConstructor {

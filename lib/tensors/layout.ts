@@ -8,7 +8,7 @@
  * Padding elements are written as zero and dropped on the way back.
  */
 import { TensorRTError } from '../errors.js';
-import type { TensorData, TensorFormatName } from '../types.js';
+import type { TensorData, TensorFormatName } from '../types/index.js';
 import { FORMAT_VECTOR_WIDTH, formatFacts, product } from './facts.js';
 
 /** True when `format` stores elements in another order than linear NCHW. */

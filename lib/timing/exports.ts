@@ -3,7 +3,7 @@
  * readers that accept files written by trtexec itself (for analysing runs made elsewhere).
  */
 import { TensorRTError } from '../errors.js';
-import type { LayerProfile, TimeRecord } from '../types.js';
+import type { LayerProfile, TimeRecord } from '../types/index.js';
 
 const TIME_KEYS = [
   'startEnqMs',

@@ -3,7 +3,7 @@
  * analysis code all summarise iterations the same way trtexec does (samples/common/sampleReporting.cpp).
  */
 import { TensorRTError } from '../errors.js';
-import type { BenchmarkOptions, LayerProfile, TimeRecord, TimingStats } from '../types.js';
+import type { BenchmarkOptions, LayerProfile, TimeRecord, TimingStats } from '../types/index.js';
 
 /**
  * Index of the `percentile` value in an ascending array of `count` values, as trtexec picks it:

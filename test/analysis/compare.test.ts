@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareBuilds, formatComparison } from '../../lib/analysis/compare.js';
-import type { LayerProfile, TimingStats } from '../../lib/types.js';
+import type { LayerProfile, TimingStats } from '../../lib/types/index.js';
 import { seed003Layers } from './efficiency.fixtures.js';
 
 function profileOf(times: Record<string, number>): LayerProfile[] {

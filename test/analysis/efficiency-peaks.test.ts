@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { resolvePeaks, type CalibrationResult } from '../../lib/analysis/peaks.js';
 import { calibrationPath, defaultCalibrationDir, loadCalibration, saveCalibration } from '../../lib/measure/calibration-cache.js';
 import { isTensorRTError } from '../../lib/errors.js';
-import type { EnvironmentInfo } from '../../lib/types.js';
+import type { EnvironmentInfo } from '../../lib/types/index.js';
 
 const host = { platform: 'linux', arch: 'x64', cpus: 16, node: 'v20.0.0' };
 

@@ -3,7 +3,7 @@
  * bias, input 1x16x1920x1080) built with --fp16 --inputIOFormats=fp16:chw --outputIOFormats=fp16:chw: TensorRT
  * runs the convs in hwc8 and inserts a reformat at the input and at the output.
  */
-import type { DataTypeName, LayerInfo, LayerTensor, TensorFormatName } from '../../lib/types.js';
+import type { DataTypeName, LayerInfo, LayerTensor, TensorFormatName } from '../../lib/types/index.js';
 
 export const H = 1920;
 export const W = 1080;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeEfficiency, formatEfficiency, convolutionFlops, paddedTensorBytes } from '../../lib/analysis/efficiency.js';
 import { resolvePeaks } from '../../lib/analysis/peaks.js';
 import type { NodeCost } from '../../lib/onnx/model.js';
-import type { LayerInfo, LayerProfile } from '../../lib/types.js';
+import type { LayerInfo, LayerProfile } from '../../lib/types/index.js';
 import { conv, H, seed003Layers, tensor, W } from './efficiency.fixtures.js';
 
 /** Profile rows as trtexec --exportProfile gives them (one iteration: timeMs = averageMs = medianMs). */

@@ -10,7 +10,7 @@ import { explainSparsity, formatSparsityExplanation } from '../../lib/analysis/s
 import { inferLayerFormats } from '../../lib/analysis/parse/layer-formats.js';
 import { readBuildLog } from '../../lib/analysis/parse/build-log.js';
 import { resolvePeaks } from '../../lib/analysis/peaks.js';
-import type { BuildReport } from '../../lib/types.js';
+import type { BuildReport } from '../../lib/types/index.js';
 
 const corpus = join(import.meta.dirname, '..', 'fixtures', 'real', 'trt10.6-h200');
 const cache = new Map<string, BuildReport>();

@@ -3,7 +3,7 @@ import { explainSparsity, formatSparsityExplanation, parseBuildLog } from '../..
 import { createMockBackend } from '../../lib/mock/index.js';
 import { buildResNetLikeModel, writeOnnx } from '../../lib/onnx/index.js';
 import { resolveBuildOptions } from '../../lib/options.js';
-import type { BuildReport } from '../../lib/types.js';
+import type { BuildReport } from '../../lib/types/index.js';
 
 describe('explainSparsity on a mock build (report and its verbose log)', () => {
   let report: BuildReport;

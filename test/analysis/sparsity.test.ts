@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { explainSparsity, formatSparsityExplanation, normalizeInspectorJson, parseBuildLog, parseTrtexecProfile } from '../../lib/analysis/index.js';
-import type { BuildReport } from '../../lib/types.js';
+import type { BuildReport } from '../../lib/types/index.js';
 
 const text = (path: string) => readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8');
 const CONV_663 = 'Conv_663 + Add_664 + Relu_665';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { captureHostEnvironment, detectJetson, environmentWarnings, nodeSystemReader, type CommandResult, type SystemReader } from '../../lib/devices/environment.js';
-import type { EnvironmentInfo } from '../../lib/types.js';
+import type { EnvironmentInfo } from '../../lib/types/index.js';
 
 const UNREADABLE = Symbol('EACCES');
 type FakeFile = string | typeof UNREADABLE;

@@ -5,7 +5,7 @@ import type { EngineHandle } from '../../lib/backend/types.js';
 import { createMockBackend, MOCK_PLAN_MAGIC } from '../../lib/mock/index.js';
 import { buildResNetLikeModel, buildSeed003Model, float16ToFloat32, float32ToFloat16, writeOnnx } from '../../lib/onnx/index.js';
 import { resolveBenchmarkOptions, resolveBuildOptions } from '../../lib/options.js';
-import type { BuildOptions, BuildReport } from '../../lib/types.js';
+import type { BuildOptions, BuildReport } from '../../lib/types/index.js';
 
 const backend = createMockBackend({ reason: 'libnvinfer.so.10 not found' });
 const seedBytes = writeOnnx(buildSeed003Model({ height: 32, width: 24 }));

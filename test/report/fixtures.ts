@@ -7,7 +7,7 @@ import { analyzeEfficiency } from '../../lib/analysis/efficiency.js';
 import { compareBuilds } from '../../lib/analysis/compare.js';
 import { resolvePeaks } from '../../lib/analysis/peaks.js';
 import type { HtmlReportInput } from '../../lib/analysis/report/index.js';
-import type { BenchmarkResult, BuildReport, EnvironmentInfo, LayerInfo, LayerProfile, TimingStats } from '../../lib/types.js';
+import type { BenchmarkResult, BuildReport, EnvironmentInfo, LayerInfo, LayerProfile, TimingStats } from '../../lib/types/index.js';
 import { seed003Layers, tensor } from '../analysis/efficiency.fixtures.js';
 
 export const NASTY_NAME = 'PWN(<lambda> & "/act/Relu")';

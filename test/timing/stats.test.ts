@@ -12,7 +12,7 @@ import {
   toTrtexecProfileJson,
   toTrtexecTimesJson,
 } from '../../lib/timing/index.js';
-import type { TimeRecord } from '../../lib/types.js';
+import type { TimeRecord } from '../../lib/types/index.js';
 
 /** A record for one iteration starting at `start` with the given phase lengths, back to back. */
 function record(start: number, h2d: number, compute: number, d2h: number, enqueue = 0.01): TimeRecord {

@@ -5,7 +5,7 @@
  * long lines that a terminal or a forum post wrapped.
  */
 import { TensorRTError } from '../../errors.js';
-import type { LayerInfo, LayerProfile, LayerTactics, LayerTensor, SparsitySummary, TacticCandidate } from '../../types.js';
+import type { LayerInfo, LayerProfile, LayerTactics, LayerTensor, SparsitySummary, TacticCandidate } from '../../types/index.js';
 import { dataTypeFromWord, parseBracketTensor, parseFormatText, splitTopLevel } from './tensor-format.js';
 
 /**

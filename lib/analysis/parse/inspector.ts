@@ -5,7 +5,7 @@
  * names (engines built without detailed profiling verbosity) and Myelin layers without `TacticValue`.
  */
 import { TensorRTError } from '../../errors.js';
-import type { DataTypeName, LayerInfo, LayerTensor } from '../../types.js';
+import type { DataTypeName, LayerInfo, LayerTensor } from '../../types/index.js';
 import { parseFormatText } from './tensor-format.js';
 
 type Json = Record<string, unknown>;

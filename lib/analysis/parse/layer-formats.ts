@@ -9,7 +9,7 @@
  * repeats until nothing changes. Only what the log pins down is filled in: a tensor still ambiguous stays
  * `unknown`, and the warnings say how many.
  */
-import type { LayerInfo, LayerTactics, LayerTensor, TacticCandidate } from '../../types.js';
+import type { LayerInfo, LayerTactics, LayerTensor, TacticCandidate } from '../../types/index.js';
 import { sameTactic, type ParsedBuildLog } from './build-log.js';
 import { dataTypeFromWord, parseStrideTensor, splitTopLevel } from './tensor-format.js';
 

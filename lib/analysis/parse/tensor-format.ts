@@ -7,7 +7,7 @@
  * - the autotuner's notation, strides: `Half(38400,480:2,30,1)` (channel stride 480, vectors of 2 = chw2) or
  *   `Half(9600,1:8,600,20)` (channel stride 1 = channel-last, vectors of 8 = hwc8).
  */
-import type { DataTypeName, LayerTensor, TensorFormatName } from '../../types.js';
+import type { DataTypeName, LayerTensor, TensorFormatName } from '../../types/index.js';
 import { DATA_TYPE_WORDS, FORMAT_VECTOR_WIDTH, formatFromEnumName, VECTOR_WIDTH_WORDS } from '../../tensors/facts.js';
 
 /** The package's element-type name for one of TensorRT's spellings (`Half`, `FP16`, `Float`, `Int8`, `BFloat16`…). */

@@ -4,7 +4,7 @@
  */
 import { TensorRTError } from '../../errors.js';
 import { parseTrtexecProfileJson, parseTrtexecTimesJson } from '../../timing/exports.js';
-import type { BuildReport, LayerProfile, TimeRecord } from '../../types.js';
+import type { BuildReport, LayerProfile, TimeRecord } from '../../types/index.js';
 
 /**
  * Reads trtexec `--exportProfile` JSON (`[{"count": N}, {"name", "timeMs", "averageMs", "medianMs", "percentage"}…]`).

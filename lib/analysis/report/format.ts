@@ -2,7 +2,7 @@
  * Number and table formatting shared by the plain-text and HTML renderings of the analyses. Internal: not
  * re-exported from the package.
  */
-import type { LayerTensor } from '../../types.js';
+import type { LayerTensor } from '../../types/index.js';
 import { dataTypeFacts } from '../../tensors/facts.js';
 
 /** `value` with `digits` significant digits, without exponent notation for ordinary magnitudes. */

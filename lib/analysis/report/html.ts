@@ -4,7 +4,7 @@
  * no scripts, no fonts or images from anywhere, so it opens offline and can be attached to an issue.
  */
 import { environmentWarnings } from '../../devices/warnings.js';
-import type { BenchmarkResult, BuildReport, EnvironmentInfo, LayerInfo, ProfileResult, TimingStats } from '../../types.js';
+import type { BenchmarkResult, BuildReport, EnvironmentInfo, LayerInfo, ProfileResult, TimingStats } from '../../types/index.js';
 import type { Comparison } from '../compare.js';
 import type { EfficiencyReport } from '../efficiency.js';
 import { escapeHtml } from './escape.js';

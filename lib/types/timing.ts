@@ -1,0 +1,158 @@
+/** Benchmark and profile options and results, with trtexec's field names and statistics. */
+import type { BackendKind, EnvironmentInfo } from './environment.js';
+
+/** Options for `Engine.benchmark()`; names and defaults follow trtexec. */
+export interface BenchmarkOptions {
+  /** Minimum iterations. Defaults to 10. */
+  iterations?: number;
+  /** Minimum duration in seconds. Defaults to 3. */
+  duration?: number;
+  /** Warm-up in ms of GPU time. Defaults to 200. */
+  warmUp?: number;
+  /** Capture the enqueue in a CUDA graph. Defaults to `false` (trtexec <= 10). */
+  useCudaGraph?: boolean;
+  /** Spin-wait on events instead of blocking sync. Defaults to `false`. */
+  useSpinWait?: boolean;
+  /** Skip host-device copies. Defaults to `false`. */
+  noDataTransfers?: boolean;
+  /** Input shapes for dynamic inputs. */
+  shapes?: Record<string, number[]>;
+  /** Keep every iteration's timestamps (trtexec `--exportTimes`). Defaults to `false`. */
+  exportTimes?: boolean;
+  /** Coefficient of variation (%) above which a warning is added. Defaults to 2.5. */
+  covThresholdPercent?: number;
+}
+
+/** Summary statistics in ms, trtexec's definitions (percentiles without interpolation). */
+export interface TimingStats {
+  /** Smallest value. */
+  min: number;
+  /** Largest value. */
+  max: number;
+  /** Arithmetic mean. */
+  mean: number;
+  /** Median (mean of the two middle values for an even count). */
+  median: number;
+  /** 90th percentile. */
+  p90: number;
+  /** 95th percentile. */
+  p95: number;
+  /** 99th percentile. */
+  p99: number;
+  /** Population standard deviation. */
+  stdDev: number;
+  /** Coefficient of variation in percent. */
+  covPercent: number;
+}
+
+/** One iteration, trtexec `--exportTimes` record. */
+export interface TimeRecord {
+  /** Host time the enqueue started, ms, on the benchmark's clock (trtexec's `startEnqMs`). */
+  startEnqMs: number;
+  /** Host time the enqueue returned, ms. */
+  endEnqMs: number;
+  /** Start of the host-to-device copy, ms. */
+  startH2dMs: number;
+  /** End of the host-to-device copy, ms. */
+  endH2dMs: number;
+  /** Start of GPU compute, ms. */
+  startComputeMs: number;
+  /** End of GPU compute, ms. */
+  endComputeMs: number;
+  /** Start of the device-to-host copy, ms. */
+  startD2hMs: number;
+  /** End of the device-to-host copy, ms. */
+  endD2hMs: number;
+  /** Host-to-device copy time, ms (0 with {@link BenchmarkOptions.noDataTransfers}). */
+  h2dMs: number;
+  /** GPU compute time, ms. */
+  computeMs: number;
+  /** Device-to-host copy time, ms (0 with {@link BenchmarkOptions.noDataTransfers}). */
+  d2hMs: number;
+  /** Copy in, compute and copy out of this iteration, ms. */
+  latencyMs: number;
+}
+
+/** Result of `Engine.measureInferOverhead()`: what `infer()` costs on the host beyond the GPU work itself. */
+export interface InferOverhead {
+  /** Always false: this is measured on the GPU (the mock backend refuses to estimate it). */
+  estimated: false;
+  /** Calls timed in each loop (after a warm-up of the same work). */
+  iterations: number;
+  /** Per call of a C++ loop doing infer()'s GPU work (copies in, enqueue, copies out, synchronize), µs. */
+  rawUs: number;
+  /** Per call of `context.infer()` from JavaScript, awaited one after another, same inputs, µs. */
+  inferUs: number;
+  /** `inferUs - rawUs`: the binding's host overhead per call (validation, re-layout, N-API, worker hand-off), µs. */
+  overheadUs: number;
+}
+
+/** Result of `Engine.benchmark()`. */
+export interface BenchmarkResult {
+  /** The backend that ran the benchmark. */
+  backend: BackendKind;
+  /** True when the figures come from a cost model rather than the GPU. */
+  estimated: boolean;
+  /** The machine and GPU the figures are for. */
+  environment: EnvironmentInfo;
+  /** The options after defaulting. */
+  options: Required<Omit<BenchmarkOptions, 'shapes'>> & {
+    /** Input shapes given for dynamic inputs, by input name (empty when none were given). */
+    shapes: Record<string, number[]>;
+  };
+  /**
+   * The timing mode in words, e.g. `transfers, no CUDA graph, blocking sync (trtexec 10 defaults)`, so that a
+   * figure is never read without knowing whether copies and graphs were in it.
+   */
+  mode: string;
+  /** Timed iterations (warm-up excluded). */
+  iterations: number;
+  /** Host wall time of the timed iterations, ms. */
+  totalHostWalltimeMs: number;
+  /** Sum of the iterations' GPU compute times, ms. */
+  totalGpuComputeMs: number;
+  /** Inferences per second. */
+  throughput: number;
+  /** GPU compute time per iteration. */
+  gpuCompute: TimingStats;
+  /** Latency per iteration: copy in, compute and copy out. */
+  latency: TimingStats;
+  /** Host time to enqueue one iteration. */
+  enqueue: TimingStats;
+  /** Host-to-device copy time per iteration. */
+  h2d: TimingStats;
+  /** Device-to-host copy time per iteration. */
+  d2h: TimingStats;
+  /** Things that make the figures less trustworthy, e.g. a coefficient of variation above {@link BenchmarkOptions.covThresholdPercent}. */
+  warnings: string[];
+  /** Every iteration's timestamps, with {@link BenchmarkOptions.exportTimes}. */
+  times?: TimeRecord[];
+}
+
+/** One layer of a per-layer profile (trtexec `--exportProfile` fields). */
+export interface LayerProfile {
+  /** Engine layer name. */
+  name: string;
+  /** Total time of the layer over all profiled iterations, ms. */
+  timeMs: number;
+  /** Average time per iteration, ms. */
+  averageMs: number;
+  /** Median time per iteration, ms. */
+  medianMs: number;
+  /** Share of the total time of all layers, in percent. */
+  percentage: number;
+}
+
+/** Result of `Engine.profile()`. */
+export interface ProfileResult {
+  /** The backend that ran the profile. */
+  backend: BackendKind;
+  /** True when the layer times come from a cost model rather than the GPU. */
+  estimated: boolean;
+  /** Profiled iterations (warm-up excluded). */
+  iterations: number;
+  /** Per-layer times, in execution order. */
+  layers: LayerProfile[];
+  /** The machine and GPU the figures are for. */
+  environment: EnvironmentInfo;
+}
