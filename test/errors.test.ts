@@ -22,7 +22,7 @@ describe('TensorRTError', () => {
         throw new TensorRTError('ERR_INTERNAL', 'boom');
       });
     }
-    const error = await callerFunctionName().catch((caught: unknown) => caught as Error);
-    expect(error.stack).toContain('callerFunctionName');
+    const error = (await callerFunctionName().then(() => undefined, (caught: unknown) => caught)) as Error | undefined;
+    expect(error?.stack).toContain('callerFunctionName');
   });
 });

@@ -69,7 +69,7 @@ describe('toFp16 graph rewrite', () => {
     expect(half.graph.initializers[0].dataType).toBe(OnnxDataType.FLOAT);
     const constant = half.graph.nodes[0].attributes.value;
     expect(constant?.type === 'tensor' && constant.value.dataType).toBe(OnnxDataType.FLOAT16);
-    expect(constant?.type === 'tensor' && Array.from(constant.value.data)).toEqual([0x4000]);
+    expect(constant?.type === 'tensor' && Array.from(constant.value.data as ArrayLike<number>)).toEqual([0x4000]);
     expect(half.graph.nodes[3].attributes.to).toEqual({ type: 'int', value: OnnxDataType.FLOAT16 });
     expect(half.graph.outputs[0].elemType).toBe(OnnxDataType.FLOAT16);
   });

@@ -66,7 +66,7 @@ export function undocumentedExports(file: string): MissingDoc[] {
       ? statement.members
       : ts.isTypeAliasDeclaration(statement) ? literalMembers(statement.type) : [];
     const visit = (member: ts.TypeElement | ts.ClassElement | ts.EnumMember, path: string) => {
-      if (ts.isClassElement(member) && (ts.getModifiers(member) ?? []).some((modifier) => modifier.kind === ts.SyntaxKind.PrivateKeyword)) return;
+      if (ts.isClassElement(member) && ts.canHaveModifiers(member) && (ts.getModifiers(member) ?? []).some((modifier) => modifier.kind === ts.SyntaxKind.PrivateKeyword)) return;
       if (ts.isClassElement(member) && member.name && ts.isPrivateIdentifier(member.name)) return;
       const memberPath = `${path}.${memberName(member, source)}`;
       if (!hasDocComment(member)) report(memberPath, member);
