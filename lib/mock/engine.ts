@@ -102,7 +102,7 @@ export function rawLayer(layer: LayerInfo): Record<string, unknown> {
 }
 
 /** A deserialized mock engine. */
-export class MockEngine implements EngineHandle {
+export class MockEngineHandle implements EngineHandle {
   readonly backend = 'mock' as const;
   readonly io: IOTensorInfo[];
   readonly #report: BuildReport;
@@ -110,7 +110,7 @@ export class MockEngine implements EngineHandle {
   readonly #environment: EnvironmentInfo;
   #session: Promise<OrtSession> | undefined;
   #disposed = false;
-  readonly #contexts = new Set<MockContext>();
+  readonly #contexts = new Set<MockContextHandle>();
   readonly #modelTypes: Map<string, DataTypeName>;
 
   /** @param contents - the decoded plan; @param environment - where it runs now */
@@ -157,7 +157,7 @@ export class MockEngine implements EngineHandle {
   /** A context that runs the engine's ONNX model on onnxruntime-node (CPU). */
   createContext(): ContextHandle {
     this.#ensureAlive();
-    const context = new MockContext(this, (closed) => this.#contexts.delete(closed));
+    const context = new MockContextHandle(this, (closed) => this.#contexts.delete(closed));
     this.#contexts.add(context);
     return context;
   }
@@ -299,12 +299,12 @@ export class MockEngine implements EngineHandle {
 }
 
 /** An execution context of a mock engine: inference through onnxruntime-node on the CPU. */
-export class MockContext implements ContextHandle {
-  #engine: MockEngine | undefined;
-  readonly #onDispose: (context: MockContext) => void;
+export class MockContextHandle implements ContextHandle {
+  #engine: MockEngineHandle | undefined;
+  readonly #onDispose: (context: MockContextHandle) => void;
 
-  /** @internal Use MockEngine.createContext(). */
-  constructor(engine: MockEngine, onDispose: (context: MockContext) => void) {
+  /** @internal Use MockEngineHandle.createContext(). */
+  constructor(engine: MockEngineHandle, onDispose: (context: MockContextHandle) => void) {
     this.#engine = engine;
     this.#onDispose = onDispose;
   }

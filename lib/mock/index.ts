@@ -11,13 +11,13 @@ import type { BackendInfo, BackendUnavailableReason, EnvironmentInfo, ResolvedBu
 import { packageVersion } from '../version.js';
 import { planEngine, resolveDeviceProfile } from './builder.js';
 import { decodeMockPlan, encodeMockPlan, isMockPlan } from './container.js';
-import { MockEngine } from './engine.js';
+import { MockEngineHandle } from './engine.js';
 
 export { MOCK_PLAN_MAGIC, MOCK_PLAN_VERSION, decodeMockPlan, encodeMockPlan, isMockPlan } from './container.js';
 export { fuseGraph, paddedMatrixFlops, estimateDenseMatrix, estimateSparseMatrix, estimateMemoryBound, sparseShapeEligible } from './cost-model.js';
 export type { FusedGroup, MatrixShape, TimeEstimate } from './cost-model.js';
 export { formatText } from './formats.js';
-export { rawLayer, MockEngine } from './engine.js';
+export { rawLayer, MockEngineHandle } from './engine.js';
 export { resolveDeviceProfile, tacticId } from './builder.js';
 
 /** Options for {@link createMockBackend}. */
@@ -62,7 +62,7 @@ export function createMockBackend(options: MockBackendOptions = {}): Backend {
     },
     async deserialize(plan: Uint8Array): Promise<EngineHandle> {
       const contents = decodeMockPlan(plan);
-      return new MockEngine(contents, environment(contents.report.environment.deviceProfile));
+      return new MockEngineHandle(contents, environment(contents.report.environment.deviceProfile));
     },
     recognizes(plan: Uint8Array): boolean {
       return isMockPlan(plan);

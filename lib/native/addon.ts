@@ -206,7 +206,12 @@ export interface NativeProfileResult {
   warmUpIterations: number;
 }
 
-export interface NativeExecutionContext {
+/**
+ * The addon's ExecutionContext object (binding/execution_context.cc). One name per layer: the public class is
+ * `ExecutionContext` (lib/engine.ts), the backend contract `ContextHandle`, its implementations
+ * `NativeContextHandle` / `MockContextHandle`, and this the raw addon object.
+ */
+export interface AddonContext {
   infer(inputs: NativeInputs): Promise<NativeOutputs>;
   benchmark(options: NativeBenchmarkOptions, inputs: NativeInputs): Promise<NativeBenchmarkResult>;
   profile(options: NativeBenchmarkOptions, inputs: NativeInputs): Promise<NativeProfileResult>;
@@ -217,11 +222,16 @@ export interface NativeExecutionContext {
   isDisposed(): boolean;
 }
 
-export interface NativeEngine {
+/**
+ * The addon's Engine object (binding/engine.cc). One name per layer: the public class is `Engine`, the backend
+ * contract `EngineHandle`, its implementations `NativeEngineHandle` / `MockEngineHandle`, and this the raw addon
+ * object (C++: `EngineObject` over an `EngineCore`).
+ */
+export interface AddonEngine {
   io(): NativeIOTensor[];
   /** Inspector JSON text. */
   inspect(): string;
-  createContext(): NativeExecutionContext;
+  createContext(): AddonContext;
   deviceMemorySize(): number;
   /** Disposes the engine and its contexts; idempotent. */
   dispose(): void;
@@ -256,7 +266,7 @@ export interface BackendAddon {
   /** Opens libnvinfer/libnvonnxparser from `directory` ('' = loader path) and libcuda. Once per process. */
   load(directory: string): NativeLoadInfo;
   startBuild(onnx: Uint8Array, options: NativeBuildOptions, onProgress?: (event: NativeProgressEvent) => void): NativeBuildJob;
-  deserializeEngine(plan: Uint8Array, device?: number): Promise<NativeEngine>;
+  deserializeEngine(plan: Uint8Array, device?: number): Promise<AddonEngine>;
   environment(device?: number): NativeEnvironment;
   /** cuMemGetInfo on `device` (default 0): what is free and what there is, in bytes. */
   deviceMemory(device?: number): { freeBytes: number; totalBytes: number };

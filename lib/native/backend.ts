@@ -8,7 +8,7 @@ import { normalizeInspectorJson } from '../analysis/index.js';
 import { readBuildLog } from '../analysis/parse/build-log.js';
 import { inferLayerFormats } from '../analysis/parse/layer-formats.js';
 import { TensorRTError } from '../errors.js';
-import type { BackendAddon, NativeAlgorithmRecord, NativeBenchmarkOptions, NativeBuildOptions, NativeEngine, NativeInputs, NativeIOTensor, NativeOutputs } from './addon.js';
+import type { BackendAddon, NativeAlgorithmRecord, NativeBenchmarkOptions, NativeBuildOptions, AddonEngine, NativeInputs, NativeIOTensor, NativeOutputs } from './addon.js';
 import { readOnnx } from '../onnx/codec.js';
 import { looksLikeTensorRTPlan } from './plan.js';
 import { summarizeModel } from '../onnx/costs.js';
@@ -164,11 +164,11 @@ export function tacticsFromAlgorithms(records: readonly NativeAlgorithmRecord[])
   return [...byLayer.values()];
 }
 
-class NativeContext implements ContextHandle {
-  readonly #context: ReturnType<NativeEngine['createContext']>;
+class NativeContextHandle implements ContextHandle {
+  readonly #context: ReturnType<AddonEngine['createContext']>;
   readonly #io: NativeIOTensor[];
 
-  constructor(context: ReturnType<NativeEngine['createContext']>, io: NativeIOTensor[]) {
+  constructor(context: ReturnType<AddonEngine['createContext']>, io: NativeIOTensor[]) {
     this.#context = context;
     this.#io = io;
   }
@@ -186,12 +186,12 @@ class NativeEngineHandle implements EngineHandle {
   readonly backend = 'tensorrt' as const;
   readonly io: IOTensorInfo[];
   readonly tensorrtMajor: number | undefined;
-  readonly #engine: NativeEngine;
+  readonly #engine: AddonEngine;
   readonly #plan: Uint8Array;
   readonly #nativeIo: NativeIOTensor[];
   readonly #environment: () => EnvironmentInfo;
 
-  constructor(engine: NativeEngine, plan: Uint8Array, environment: () => EnvironmentInfo, tensorrtVersion?: string) {
+  constructor(engine: AddonEngine, plan: Uint8Array, environment: () => EnvironmentInfo, tensorrtVersion?: string) {
     this.tensorrtMajor = tensorrtVersion ? Number.parseInt(tensorrtVersion, 10) : undefined;
     this.#engine = engine;
     this.#plan = plan;
@@ -219,12 +219,12 @@ class NativeEngineHandle implements EngineHandle {
   }
 
   createContext(): ContextHandle {
-    return new NativeContext(this.#engine.createContext(), this.#nativeIo);
+    return new NativeContextHandle(this.#engine.createContext(), this.#nativeIo);
   }
 
   async measureInferOverhead(iterations: number): Promise<InferOverhead> {
     const native = this.#engine.createContext();
-    const context = new NativeContext(native, this.#nativeIo);
+    const context = new NativeContextHandle(native, this.#nativeIo);
     try {
       const raw = syntheticInputs(this.#nativeIo, {});
       // The same bytes as public typed arrays in logical order, as a caller would pass them.

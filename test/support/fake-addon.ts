@@ -15,8 +15,8 @@ import type {
   NativeBenchmarkResult,
   NativeBuildOptions,
   NativeBuildResult,
-  NativeEngine,
-  NativeExecutionContext,
+  AddonEngine,
+  AddonContext,
   NativeInputs,
   NativeIOTensor,
   NativeOutputs,
@@ -80,7 +80,7 @@ export interface FakeAddonOptions {
 export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddon; calls: FakeAddonCalls } {
   const calls: FakeAddonCalls = { builds: [], inferences: 0, disposedContexts: 0 };
   const version = options.tensorrtVersion ?? '10.6.0';
-  const context = (): NativeExecutionContext => {
+  const context = (): AddonContext => {
     let disposed = false;
     const alive = () => {
       if (disposed) throw new TensorRTError('ERR_DISPOSED', 'This execution context (or its engine) was disposed.');
@@ -120,7 +120,7 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
       isDisposed: () => disposed,
     };
   };
-  const engine = (): NativeEngine => {
+  const engine = (): AddonEngine => {
     let disposed = false;
     return {
       io: () => options.io.map((tensor) => ({ ...tensor, shape: [...tensor.shape] })),
