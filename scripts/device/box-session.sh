@@ -13,12 +13,14 @@
 set -u
 step=${1:?usage: box-session.sh suite|corpus|bench|advice <version>}
 version=${2:?usage: box-session.sh suite|corpus|bench <version>}
-bundle=/opt/trtn-bundle/current
+bundle=${TRTN_BUNDLE_DIR:-/opt/trtn-bundle}/current
+[ -x "$bundle/node/bin/node" ] || { echo "box-session: no node bundle in $bundle (carry .bundle/node and run its unpack.sh first)" >&2; exit 2; }
 export PATH="$bundle/node/bin:$PATH"
 for entry in dist build; do [ -e "$entry" ] || cp -a "$bundle/repo/$entry" "$entry"; done
 [ -e node_modules ] || ln -s "$bundle/repo/node_modules" node_modules
-lib=/opt/trtn/tensorrt/$version/lib
+lib=${TRTN_TENSORRT_ROOT:-/opt/trtn/tensorrt}/$version/lib
 [ -d "$lib" ] || { echo "box-session: no $lib (carry the TensorRT $version parts first)" >&2; exit 2; }
+case $step in suite|corpus|bench|advice) ;; *) echo "box-session: unknown step $step (suite, corpus, bench or advice)" >&2; exit 2 ;; esac
 stubs=$(pwd)/deps/stubs-cuda12
 extra=/usr/local/cuda/lib64
 case $version in 8.*) extra="$stubs:$extra"; export TRTN_TEST_CHILD_LD_LIBRARY_PATH=$stubs ;; esac
