@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error — a plain .mjs script without type declarations
-import { findCudaInclude, findTensorrtIncludes, tensorrtMajorOf } from '../../scripts/install-native.mjs';
+import { findCudaInclude, findTensorrtIncludes, folderVersion, sortTensorrtFolders, tensorrtMajorOf } from '../../scripts/install-native.mjs';
 
 function fakeHeaders(versionText: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'trtn-headers-'));
@@ -25,6 +25,17 @@ describe('install-native header discovery', () => {
     const found = findTensorrtIncludes({ TRTN_TENSORRT_INCLUDE_10: ten, TRTN_TENSORRT_INCLUDE: eleven });
     expect(found[10]).toBe(ten);
     expect(found[11]).toBe(eleven);
+  });
+
+  it('orders deps/tensorrt-* folders by version number, newest first (10.16 before 10.6, which a string sort gets wrong)', () => {
+    expect(sortTensorrtFolders(['tensorrt-10.6.0', 'tensorrt-8.6.1', 'tensorrt-10.16', 'tensorrt-11.1', 'cuda', 'tensorrt-10.15'])).toEqual([
+      'tensorrt-11.1',
+      'tensorrt-10.16',
+      'tensorrt-10.15',
+      'tensorrt-10.6.0',
+      'tensorrt-8.6.1',
+    ]);
+    expect(folderVersion('tensorrt-10.6.0')).toEqual([10, 6, 0]);
   });
 
   it('finds CUDA headers from TRTN_CUDA_INCLUDE or CUDA_HOME', () => {
