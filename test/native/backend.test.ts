@@ -72,6 +72,21 @@ describe('native adapter: build reports from real TensorRT 10.6 output', () => {
     expect(report.warnings.filter((warning) => /could not be read/.test(warning))).toEqual([]);
   });
 
+  it('sends every field the C++ option readers require, with the type they check (binding/builder_options.cc)', async () => {
+    // builder_options.cc throws ERR_INTERNAL for a missing or mistyped field instead of defaulting: this keeps the
+    // TypeScript side honest about always sending them, for every combination of user options.
+    for (const user of [{}, { fp16: true, sparsity: 'enable' as const, inputIOFormats: 'fp16:hwc8', recordTactics: true }]) {
+      const { backend, calls } = backendOver({ build: hwc8Case, io: hwc8Io });
+      await backend.build(onnx, resolveBuildOptions(user), {});
+      const sent = calls.builds[0] as unknown as Record<string, unknown>;
+      for (const key of ['device', 'builderOptimizationLevel', 'avgTiming']) expect(typeof sent[key], key).toBe('number');
+      for (const key of ['fp16', 'recordTactics', 'errorOnTimingCacheMiss']) expect(typeof sent[key], key).toBe('boolean');
+      for (const key of ['sparsity', 'profilingVerbosity']) expect(typeof sent[key], key).toBe('string');
+      for (const key of ['inputIOFormats', 'outputIOFormats', 'replay']) expect(Array.isArray(sent[key]), key).toBe(true);
+      for (const key of ['shapes', 'memPoolSize', 'tacticSources']) expect(typeof sent[key] === 'object' && sent[key] !== null && !Array.isArray(sent[key]), key).toBe(true);
+    }
+  });
+
   it("reads TensorRT's sparsity lists from the real resnet18 2:4 log: 19 eligible, 1 chosen", async () => {
     const { backend } = backendOver({ build: resnet18, io: fp32Io });
     const { report } = await backend.build(onnx, resolveBuildOptions({ fp16: true, sparsity: 'enable' }), {});
@@ -163,6 +178,19 @@ describe('native adapter: timing over real trtexec records', () => {
   it('benchmark refuses to invent inputs of a type it cannot name (no guessed element size)', async () => {
     const { engine } = await engineOver([tensor('input', 'input', 'unknown', 'chw', [1, 16, 4, 4]), fp32Io[1]]);
     await expect(engine.benchmark({ warmUp: 0, iterations: 1, duration: 0 })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED', message: expect.stringContaining("Input 'input'") });
+    engine.dispose();
+  });
+
+  it('benchmark and profile send every field the C++ reader requires (binding/benchmark.cc)', async () => {
+    const { backend, calls } = backendOver({ build: hwc8Case, io: fp32Io });
+    const engine = new Engine(await backend.deserialize(new Uint8Array(64), 0));
+    await engine.benchmark({ warmUp: 200 });
+    await engine.profile({});
+    expect(calls.timings).toHaveLength(2);
+    for (const sent of calls.timings as unknown as Record<string, unknown>[]) {
+      for (const key of ['iterations', 'duration', 'warmUp']) expect(typeof sent[key], key).toBe('number');
+      for (const key of ['useCudaGraph', 'useSpinWait', 'noDataTransfers']) expect(typeof sent[key], key).toBe('boolean');
+    }
     engine.dispose();
   });
 

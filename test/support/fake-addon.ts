@@ -12,6 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import { TensorRTError } from '../../lib/errors.js';
 import type {
   BackendAddon,
+  NativeBenchmarkOptions,
   NativeBenchmarkResult,
   NativeBuildOptions,
   NativeBuildResult,
@@ -58,6 +59,8 @@ export function loadCorpusCase(name: string): CorpusCase {
 /** What a test can see of the fake's use. */
 export interface FakeAddonCalls {
   builds: NativeBuildOptions[];
+  /** Options of every benchmark and profile call, as the adapter sent them. */
+  timings: NativeBenchmarkOptions[];
   inferences: number;
   disposedContexts: number;
 }
@@ -78,7 +81,7 @@ export interface FakeAddonOptions {
 
 /** A BackendAddon over the corpus; `calls` records what the adapter asked of it. */
 export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddon; calls: FakeAddonCalls } {
-  const calls: FakeAddonCalls = { builds: [], inferences: 0, disposedContexts: 0 };
+  const calls: FakeAddonCalls = { builds: [], timings: [], inferences: 0, disposedContexts: 0 };
   const version = options.tensorrtVersion ?? '10.6.0';
   const context = (): AddonContext => {
     let disposed = false;
@@ -99,12 +102,14 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
         });
         return result;
       },
-      async benchmark() {
+      async benchmark(settings: NativeBenchmarkOptions) {
         alive();
+        calls.timings.push(settings);
         return { records: options.build.times, usedCudaGraph: false, totalHostWalltimeMs: 1234, warnings: [] };
       },
-      async profile() {
+      async profile(settings: NativeBenchmarkOptions) {
         alive();
+        calls.timings.push(settings);
         const iteration = options.build.profile.map((row) => ({ name: row.name, ms: row.averageMs }));
         return { iterations: [iteration, iteration, iteration], warmUpIterations: 2 };
       },
