@@ -108,6 +108,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("init", Napi::Function::New(env, Init, "init"));
   exports.Set("load", Napi::Function::New(env, Load, "load"));
   exports.Set("startBuild", Napi::Function::New(env, StartBuild, "startBuild"));
+  exports.Set("releaseBuilders", Napi::Function::New(env, ReleaseBuilders, "releaseBuilders"));
   exports.Set("deserializeEngine", Napi::Function::New(env, DeserializeEngine, "deserializeEngine"));
   exports.Set("environment", Napi::Function::New(env, Environment, "environment"));
   exports.Set("deviceMemory", Napi::Function::New(env, DeviceMemory, "deviceMemory"));

@@ -159,6 +159,7 @@ BuildSettings ReadSettings(Napi::Object options) {
   settings.avgTiming = static_cast<int>(RequireNumber(options, "avgTiming"));
   settings.recordTactics = RequireBool(options, "recordTactics");
   settings.errorOnTimingCacheMiss = RequireBool(options, "errorOnTimingCacheMiss");
+  settings.keepBuilder = RequireBool(options, "keepBuilder");
   Napi::Value replay = RequireKind(options, "replay", true);
   if (replay.IsArray()) {
     Napi::Array list = replay.As<Napi::Array>();

@@ -46,6 +46,7 @@ struct BuildSettings {
   int avgTiming = 8;
   bool recordTactics = true;
   bool errorOnTimingCacheMiss = false;
+  bool keepBuilder = false;  // keep the IBuilder (and its kernel library) for later builds on this device
   std::vector<ReplayEntry> replay;
 };
 

@@ -8,6 +8,7 @@
 #include <type_traits>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,45 @@ struct BuildOutput {
 
 template <typename T>
 using TrtPtr = std::unique_ptr<T>;
+
+/** Forwards a shared builder's log to the logger of the build that holds it. */
+class RoutingLogger : public nvinfer1::ILogger {
+ public:
+  void log(Severity severity, const char* message) noexcept override {
+    Logger* target = target_.load();
+    if (target != nullptr) target->log(severity, message);
+    else GlobalLogger().log(severity, message);
+  }
+  void Route(Logger* target) { target_.store(target); }
+
+ private:
+  std::atomic<Logger*> target_{nullptr};
+};
+
+/**
+ * A builder kept for later builds on one device (BuildOptions.keepBuilder): creating an IBuilder loads the builder
+ * kernel library (seconds, and about 1.3 GB of device memory on the H200), which repeated builds then skip. One
+ * build at a time holds it; releaseBuilders() frees them.
+ */
+struct SharedBuilder {
+  std::mutex mutex;
+  RoutingLogger logger;
+  nvinfer1::IBuilder* builder = nullptr;
+};
+
+std::mutex sharedBuildersMutex;
+std::map<int, SharedBuilder*>& SharedBuilders() {
+  // Deliberately leaked, like the global logger: TensorRT objects must not be destroyed after static destructors ran.
+  static auto* builders = new std::map<int, SharedBuilder*>();
+  return *builders;
+}
+
+SharedBuilder& SharedBuilderFor(int device) {
+  std::lock_guard<std::mutex> lock(sharedBuildersMutex);
+  SharedBuilder*& shared = SharedBuilders()[device];
+  if (shared == nullptr) shared = new SharedBuilder();
+  return *shared;
+}
 
 class BuildWorker : public PromiseWorker {
  public:
@@ -156,8 +196,28 @@ class BuildWorker : public PromiseWorker {
     // The autotuner's candidate table is only in the kVERBOSE log, so recording needs verbose lines.
     logger_ = std::make_unique<Logger>(settings_.recordTactics);
 
-    TrtPtr<nvinfer1::IBuilder> builder(
-        static_cast<nvinfer1::IBuilder*>(library.createInferBuilder(logger_.get(), NV_TENSORRT_VERSION)));
+    // A kept builder (keepBuilder) is held for the whole build and its log routed to this build's logger.
+    SharedBuilder* shared = settings_.keepBuilder ? &SharedBuilderFor(settings_.device) : nullptr;
+    std::unique_lock<std::mutex> holdShared;
+    if (shared != nullptr) holdShared = std::unique_lock<std::mutex>(shared->mutex);
+    struct Unroute {
+      SharedBuilder* shared;
+      ~Unroute() {
+        if (shared != nullptr) shared->logger.Route(nullptr);
+      }
+    } unroute{shared};
+    TrtPtr<nvinfer1::IBuilder> ownedBuilder;
+    nvinfer1::IBuilder* builder = nullptr;
+    if (shared != nullptr) {
+      shared->logger.Route(logger_.get());
+      if (shared->builder == nullptr) {
+        shared->builder = static_cast<nvinfer1::IBuilder*>(library.createInferBuilder(&shared->logger, NV_TENSORRT_VERSION));
+      }
+      builder = shared->builder;
+    } else {
+      ownedBuilder.reset(static_cast<nvinfer1::IBuilder*>(library.createInferBuilder(logger_.get(), NV_TENSORRT_VERSION)));
+      builder = ownedBuilder.get();
+    }
     if (!builder) {
       ThrowIfBuilderUnavailable(*logger_);
       throw NativeError("ERR_BUILD_FAILED", "createInferBuilder failed (TensorRT version mismatch?).", logger_->Recent());
@@ -365,6 +425,26 @@ class BuildWorker : public PromiseWorker {
 };
 
 }  // namespace
+
+Napi::Value ReleaseBuilders(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Guard(env, [&]() -> Napi::Value {
+    std::lock_guard<std::mutex> lock(sharedBuildersMutex);
+    int released = 0;
+    for (auto& entry : SharedBuilders()) {
+      SharedBuilder* shared = entry.second;
+      // Waits for a build that holds this builder to finish.
+      std::lock_guard<std::mutex> hold(shared->mutex);
+      if (shared->builder != nullptr) {
+        MakeDeviceCurrent(entry.first);
+        delete shared->builder;
+        shared->builder = nullptr;
+        ++released;
+      }
+    }
+    return Napi::Number::New(env, released);
+  });
+}
 
 Napi::Value StartBuild(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

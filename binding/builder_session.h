@@ -11,4 +11,10 @@ namespace trtn {
  */
 Napi::Value StartBuild(const Napi::CallbackInfo& info);
 
+/**
+ * releaseBuilders() → number: frees the builders kept by builds with keepBuilder (waiting for a build that holds
+ * one), returning their device memory.
+ */
+Napi::Value ReleaseBuilders(const Napi::CallbackInfo& info);
+
 }  // namespace trtn

@@ -8,7 +8,7 @@
 export { buildEngine, loadEngine } from './build.js';
 export type { BuildResult, LoadEngineOptions } from './build.js';
 export { Engine, ExecutionContext } from './engine.js';
-export { backendInfo, resetBackends } from './select.js';
+export { backendInfo, releaseBuilders, resetBackends } from './select.js';
 export type { InferInputs, InferOutputs } from './backend/types.js';
 export { TensorRTError, ErrorCodes, isTensorRTError } from './errors.js';
 export type { ErrorCode, TensorRTErrorDetails } from './errors.js';

@@ -129,6 +129,7 @@ const buildOptionsSchema = z.strictObject({
   profileLayers: z.boolean().optional(),
   replayTactics: z.array(z.any()).optional(),
   errorOnTimingCacheMiss: z.boolean().optional(),
+  keepBuilder: z.boolean().optional(),
   backend: z.enum(['auto', 'tensorrt', 'mock']).optional(),
   mockDevice: z.string().min(1).optional(),
   signal: z.instanceof(AbortSignal).optional(),
@@ -277,6 +278,7 @@ export function resolveBuildOptions(options: BuildOptions | undefined): Resolved
     profileLayers: value.profileLayers ?? true,
     replay: (value.replayTactics?.length ?? 0) > 0,
     errorOnTimingCacheMiss: value.errorOnTimingCacheMiss ?? false,
+    keepBuilder: value.keepBuilder ?? false,
     backend: value.backend ?? 'auto',
     mockDevice: value.mockDevice ?? 'h100-sxm',
   };

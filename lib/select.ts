@@ -64,6 +64,15 @@ export function availableBackends(): Backend[] {
 }
 
 /**
+ * Frees the TensorRT builders that builds with `keepBuilder: true` kept (and their device memory). Returns how
+ * many were freed; 0 when none were kept or TensorRT is not loaded.
+ */
+export function releaseBuilders(): number {
+  const loaded = loadNative();
+  return loaded.backend?.releaseBuilders?.() ?? 0;
+}
+
+/**
  * Forgets the cached backend selection, the loader's load result included, so that the next call loads again:
  * for tests, or after installing TensorRT (or changing `TRTN_BACKEND`, `TRTN_TENSORRT_LIB_DIR`) in a
  * long-running process. Libraries already opened stay open (they cannot be safely unloaded).

@@ -81,6 +81,8 @@ export interface Backend {
   deserialize(plan: Uint8Array, device: number): Promise<EngineHandle>;
   /** True when `plan` looks like this backend's format (cheap header check). */
   recognizes(plan: Uint8Array): boolean;
+  /** Frees builders kept by `keepBuilder` builds; returns how many. Only the TensorRT backend keeps any. */
+  releaseBuilders?(): number;
   /** Free and total device memory in bytes (cuMemGetInfo); only backends on a real GPU have it. */
   deviceMemory?(device: number): { freeBytes: number; totalBytes: number };
 }

@@ -4,6 +4,7 @@
  * compute time and to the reformat layers. On the mock backend every figure is an estimate and says so.
  */
 import { buildEngine } from '../build.js';
+import { releaseBuilders } from '../select.js';
 import { TensorRTError } from '../errors.js';
 import { readOnnx } from '../onnx/codec.js';
 import { weightSparsity } from '../onnx/sparsity.js';
@@ -118,7 +119,7 @@ interface BuildFacts {
 }
 
 async function measure(onnx: Uint8Array, options: BuildOptions, duration: number, facts?: BuildFacts): Promise<Measured> {
-  const { engine, report } = await buildEngine(onnx, { ...options, profileLayers: false });
+  const { engine, report } = await buildEngine(onnx, { ...options, profileLayers: false, keepBuilder: true });
   if (facts) {
     facts.backend = report.backend === 'tensorrt' ? 'tensorrt' : 'mock';
     facts.device = report.environment.gpu?.name ?? report.environment.deviceProfile;
@@ -156,39 +157,44 @@ function plain(options: BuildOptions): BuildOptions {
  * @throws TensorRTError ERR_BUILD_FAILED when the baseline itself cannot be built or timed
  */
 export async function tryVariants(onnx: Uint8Array, base: BuildOptions = {}, options: TryOptions = {}): Promise<TryResult> {
-  const duration = options.duration ?? 1;
-  if (!(duration > 0 && duration <= 60)) throw new TensorRTError('ERR_INVALID_OPTION', `Expected a duration from 0 to 60 s for each variant, got ${String(duration)}.`);
-  const names = options.variants ?? (['fp16', 'hwc8-io', 'sparsity', 'opt-level-5'] as VariantName[]);
-  const baseOptions = plain(base);
-  let baseline: VariantResult;
-  const facts: BuildFacts = { backend: 'mock' };
   try {
-    baseline = { name: 'baseline', description: 'the build as given', options: baseOptions, ...(await measure(onnx, baseOptions, duration, facts)) };
-  } catch (error) {
-    throw new TensorRTError('ERR_BUILD_FAILED', `The baseline build could not be built and timed, so there is nothing to compare against: ${(error as Error).message}`, {}, { cause: error });
-  }
-  const variants: VariantResult[] = [];
-  for (const name of names) {
-    const chosen = variantOptions(name, baseOptions, onnx);
-    if (typeof chosen === 'string') {
-      variants.push({ name, description: DESCRIPTIONS[name], options: baseOptions, estimated: baseline.estimated, skipped: chosen });
-      continue;
-    }
+    const duration = options.duration ?? 1;
+    if (!(duration > 0 && duration <= 60)) throw new TensorRTError('ERR_INVALID_OPTION', `Expected a duration from 0 to 60 s for each variant, got ${String(duration)}.`);
+    const names = options.variants ?? (['fp16', 'hwc8-io', 'sparsity', 'opt-level-5'] as VariantName[]);
+    const baseOptions = plain(base);
+    let baseline: VariantResult;
+    const facts: BuildFacts = { backend: 'mock' };
     try {
-      const result: VariantResult = { name, description: DESCRIPTIONS[name], options: chosen, ...(await measure(onnx, chosen, duration)) };
-      if (result.gpuComputeMedianMs !== undefined && baseline.gpuComputeMedianMs) {
-        result.deltaPercent = ((result.gpuComputeMedianMs - baseline.gpuComputeMedianMs) / baseline.gpuComputeMedianMs) * 100;
-        const noise = 2 * Math.max(result.gpuComputeCovPercent ?? 0, baseline.gpuComputeCovPercent ?? 0);
-        result.withinNoise = !result.estimated && Math.abs(result.deltaPercent) <= noise;
-      }
-      variants.push(result);
+      baseline = { name: 'baseline', description: 'the build as given', options: baseOptions, ...(await measure(onnx, baseOptions, duration, facts)) };
     } catch (error) {
-      const code = (error as { code?: string }).code ?? 'ERR_INTERNAL';
-      variants.push({ name, description: DESCRIPTIONS[name], options: chosen, estimated: baseline.estimated, error: { code, message: (error as Error).message } });
+      throw new TensorRTError('ERR_BUILD_FAILED', `The baseline build could not be built and timed, so there is nothing to compare against: ${(error as Error).message}`, {}, { cause: error });
     }
+    const variants: VariantResult[] = [];
+    for (const name of names) {
+      const chosen = variantOptions(name, baseOptions, onnx);
+      if (typeof chosen === 'string') {
+        variants.push({ name, description: DESCRIPTIONS[name], options: baseOptions, estimated: baseline.estimated, skipped: chosen });
+        continue;
+      }
+      try {
+        const result: VariantResult = { name, description: DESCRIPTIONS[name], options: chosen, ...(await measure(onnx, chosen, duration)) };
+        if (result.gpuComputeMedianMs !== undefined && baseline.gpuComputeMedianMs) {
+          result.deltaPercent = ((result.gpuComputeMedianMs - baseline.gpuComputeMedianMs) / baseline.gpuComputeMedianMs) * 100;
+          const noise = 2 * Math.max(result.gpuComputeCovPercent ?? 0, baseline.gpuComputeCovPercent ?? 0);
+          result.withinNoise = !result.estimated && Math.abs(result.deltaPercent) <= noise;
+        }
+        variants.push(result);
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? 'ERR_INTERNAL';
+        variants.push({ name, description: DESCRIPTIONS[name], options: chosen, estimated: baseline.estimated, error: { code, message: (error as Error).message } });
+      }
+    }
+    const estimated = baseline.estimated || variants.some((variant) => variant.estimated);
+    return { ...facts, estimated, baseline, variants, advice: adviceFor(baseline, variants, facts.device) };
+  } finally {
+    // The variants shared one builder (keepBuilder); its kernel library holds device memory until released.
+    releaseBuilders();
   }
-  const estimated = baseline.estimated || variants.some((variant) => variant.estimated);
-  return { ...facts, estimated, baseline, variants, advice: adviceFor(baseline, variants, facts.device) };
 }
 
 function ms(value: number): string {

@@ -106,6 +106,8 @@ export interface NativeBuildOptions {
   avgTiming: number;
   recordTactics: boolean;
   errorOnTimingCacheMiss: boolean;
+  /** Keep the device's IBuilder for later builds (BuildOptions.keepBuilder). */
+  keepBuilder: boolean;
   replay: NativeReplayEntry[];
 }
 
@@ -267,6 +269,8 @@ export interface BackendAddon {
   load(directory: string): NativeLoadInfo;
   startBuild(onnx: Uint8Array, options: NativeBuildOptions, onProgress?: (event: NativeProgressEvent) => void): NativeBuildJob;
   deserializeEngine(plan: Uint8Array, device?: number): Promise<AddonEngine>;
+  /** Frees the builders kept by keepBuilder builds; returns how many (absent from addons built before it existed). */
+  releaseBuilders?(): number;
   environment(device?: number): NativeEnvironment;
   /** cuMemGetInfo on `device` (default 0): what is free and what there is, in bytes. */
   deviceMemory(device?: number): { freeBytes: number; totalBytes: number };

@@ -389,6 +389,7 @@ export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
       avgTiming: options.avgTiming,
       recordTactics: options.recordTactics,
       errorOnTimingCacheMiss: options.errorOnTimingCacheMiss,
+      keepBuilder: options.keepBuilder,
       replay,
     };
     const job = addon.startBuild(onnx, nativeOptions, hooks.onProgress && ((event) => {
@@ -451,6 +452,9 @@ export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
     async deserialize(plan: Uint8Array, device: number): Promise<EngineHandle> {
       const engine = await addon.deserializeEngine(plan, device);
       return new NativeEngineHandle(engine, plan, () => environment(device), loaded.tensorrtVersion);
+    },
+    releaseBuilders(): number {
+      return addon.releaseBuilders?.() ?? 0;
     },
     deviceMemory(device: number) {
       return addon.deviceMemory(device);

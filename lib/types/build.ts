@@ -104,6 +104,12 @@ export interface BuildOptions {
   replayTactics?: LayerTactics[];
   /** Fail when a timing-cache entry is missing (trtexec `--errorOnTimingCacheMiss`). Defaults to `false`. */
   errorOnTimingCacheMiss?: boolean;
+  /**
+   * TensorRT only: keep this device's builder after the build, so that later builds skip loading the builder
+   * kernel library (seconds each; it holds about 1.3 GB of device memory on an H200 until {@link releaseBuilders}).
+   * For scripts that build many variants (`tryVariants` uses it). Defaults to `false`.
+   */
+  keepBuilder?: boolean;
   /** Which backend to use. `'auto'` picks TensorRT when it loads and the mock otherwise. Defaults to `'auto'`. */
   backend?: 'auto' | BackendKind;
   /** Device profile id the mock backend estimates against (see `deviceProfiles`). Defaults to `'h100-sxm'`. */
@@ -155,6 +161,8 @@ export interface ResolvedBuildOptions {
   replay: boolean;
   /** See {@link BuildOptions.errorOnTimingCacheMiss}. */
   errorOnTimingCacheMiss: boolean;
+  /** See {@link BuildOptions.keepBuilder}. */
+  keepBuilder: boolean;
   /** The backend asked for (see {@link BuildReport.backend} for the one that ran). */
   backend: 'auto' | BackendKind;
   /** See {@link BuildOptions.mockDevice}. */

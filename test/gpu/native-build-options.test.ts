@@ -224,3 +224,25 @@ describe.skipIf(!ready)('BuildOptions reach TensorRT (read back from TensorRT)',
     engine.dispose();
   });
 });
+
+describe.skipIf(!ready)('keepBuilder: one builder for repeated builds', () => {
+  it('keeps the builder between builds, logs each build to its own report, and releaseBuilders frees it', async () => {
+    const { releaseBuilders } = await import('../../lib/select.js');
+    const { freeDeviceBytes, MiB } = await import('./native-fixtures.js');
+    const first = await buildEngine(smallOnnx, { backend: 'tensorrt', keepBuilder: true });
+    first.engine.dispose();
+    const second = await buildEngine(smallOnnx, { backend: 'tensorrt', keepBuilder: true, fp16: true, sparsity: 'enable' });
+    second.engine.dispose();
+    // Each build's log went to its own report, not to the first build's logger.
+    expect(second.report.log.length).toBeGreaterThan(0);
+    expect(second.report.builderConfig!.flags).toContain('SPARSE_WEIGHTS');
+    figure('keep_builder.first_build_ms', first.report.buildTimeMs, 'ms');
+    figure('keep_builder.second_build_ms', second.report.buildTimeMs, 'ms');
+    const before = freeDeviceBytes();
+    expect(releaseBuilders()).toBe(1);
+    figure('keep_builder.device_freed', (freeDeviceBytes() - before) / MiB, 'MiB');
+    expect(releaseBuilders()).toBe(0);
+    const after = await buildEngine(smallOnnx, { backend: 'tensorrt' });
+    after.engine.dispose();
+  });
+});

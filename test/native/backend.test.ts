@@ -80,7 +80,7 @@ describe('native adapter: build reports from real TensorRT 10.6 output', () => {
       await backend.build(onnx, resolveBuildOptions(user), {});
       const sent = calls.builds[0] as unknown as Record<string, unknown>;
       for (const key of ['device', 'builderOptimizationLevel', 'avgTiming']) expect(typeof sent[key], key).toBe('number');
-      for (const key of ['fp16', 'recordTactics', 'errorOnTimingCacheMiss']) expect(typeof sent[key], key).toBe('boolean');
+      for (const key of ['fp16', 'recordTactics', 'errorOnTimingCacheMiss', 'keepBuilder']) expect(typeof sent[key], key).toBe('boolean');
       for (const key of ['sparsity', 'profilingVerbosity']) expect(typeof sent[key], key).toBe('string');
       for (const key of ['inputIOFormats', 'outputIOFormats', 'replay']) expect(Array.isArray(sent[key]), key).toBe(true);
       for (const key of ['shapes', 'memPoolSize', 'tacticSources']) expect(typeof sent[key] === 'object' && sent[key] !== null && !Array.isArray(sent[key]), key).toBe(true);

@@ -79,6 +79,7 @@ export function buildReport(estimated = false): BuildReport {
       avgTiming: 8,
       recordTactics: true,
       profileLayers: true,
+      keepBuilder: false,
       replay: false,
       errorOnTimingCacheMiss: false,
       backend: estimated ? 'mock' : 'auto',
