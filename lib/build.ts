@@ -86,6 +86,7 @@ export async function buildEngine(onnx: string | Uint8Array, options?: BuildOpti
       onProgress: options?.onProgress,
       timingCache,
       replayTactics: options?.replayTactics,
+      model,
     });
     if (resolved.timingCachePath && output.timingCache) {
       try {

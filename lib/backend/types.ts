@@ -2,6 +2,7 @@
  * The interface every backend implements (TensorRT through the native addon, and the mock). Public classes
  * (Engine, Context) wrap these handles; nothing else touches backend objects.
  */
+import type { OnnxModel } from '../onnx/model.js';
 import type {
   BackendInfo,
   BackendKind,
@@ -27,6 +28,11 @@ export interface BuildHooks {
   timingCache?: Uint8Array;
   /** Per-layer tactics to pin (replay). */
   replayTactics?: LayerTactics[];
+  /**
+   * The model the bytes decode to, when the caller already decoded it: decoding a large ONNX file blocks the event
+   * loop (about 4 ms per MB), so it is done once.
+   */
+  model?: OnnxModel;
 }
 
 /** What a backend build returns. */

@@ -10,6 +10,7 @@ import { inferLayerFormats } from '../analysis/parse/layer-formats.js';
 import { TensorRTError } from '../errors.js';
 import type { BackendAddon, NativeAlgorithmRecord, NativeBenchmarkOptions, NativeBuildOptions, AddonEngine, NativeInputs, NativeIOTensor, NativeOutputs } from './addon.js';
 import { readOnnx } from '../onnx/codec.js';
+import type { OnnxModel } from '../onnx/model.js';
 import { looksLikeTensorRTPlan } from './plan.js';
 import { summarizeModel } from '../onnx/costs.js';
 import { aggregateLayerProfile, describeTimingMode, dropWarmUp, summarizeIterations } from '../timing/index.js';
@@ -321,8 +322,8 @@ class NativeEngineHandle implements EngineHandle {
   }
 }
 
-function modelSummary(onnx: Uint8Array): ModelSummary {
-  const { name, producer, opset, irVersion, nodeCount, inputs, outputs } = summarizeModel(readOnnx(onnx));
+function modelSummary(onnx: Uint8Array, decoded?: OnnxModel): ModelSummary {
+  const { name, producer, opset, irVersion, nodeCount, inputs, outputs } = summarizeModel(decoded ?? readOnnx(onnx));
   return { name, producer, opset, irVersion, nodeCount, inputs, outputs };
 }
 
@@ -432,7 +433,7 @@ export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
       },
       environment: env,
       options,
-      model: modelSummary(onnx),
+      model: modelSummary(onnx, hooks.model),
       buildTimeMs: result.buildTimeMs,
       layers,
       tactics,
