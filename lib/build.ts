@@ -8,7 +8,8 @@ import { getBackend } from './select.js';
 import type { Backend } from './backend/types.js';
 import { Engine } from './engine.js';
 import { TensorRTError, withCallerStack } from './errors.js';
-import { readOnnx, sparsify, toFp16, writeOnnx } from './onnx/index.js';
+import { readOnnxAsync } from './onnx/decode-async.js';
+import { sparsify, toFp16, writeOnnx } from './onnx/index.js';
 import { resolveBuildOptions } from './options.js';
 import { looksLikeTensorRTPlan } from './native/plan.js';
 import type { BackendKind, BuildOptions, BuildReport, ResolvedBuildOptions } from './types/index.js';
@@ -54,7 +55,8 @@ export async function buildEngine(onnx: string | Uint8Array, options?: BuildOpti
   return withCallerStack(async () => {
     let bytes = await readInput('ONNX model', onnx);
     // Parse here for every backend: a malformed file gets the same ERR_ONNX_PARSE whichever backend runs.
-    let model = readOnnx(bytes);
+    // Large models decode on a worker thread, so the event loop keeps running.
+    let model = await readOnnxAsync(bytes);
     const backend = getBackend(resolved.backend);
     let changed = false;
     const notes: string[] = [];

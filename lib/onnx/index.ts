@@ -4,6 +4,7 @@
  */
 export * from './model.js';
 export { readOnnx, writeOnnx, loadOnnxFile, saveOnnxFile } from './codec.js';
+export { readOnnxAsync, ASYNC_DECODE_THRESHOLD } from './decode-async.js';
 export { supportedOps, checkSupported, inferShapes, defaultOpsetVersion, SUPPORTED_OPSET_RANGE } from './shapes.js';
 export { nodeCosts, summarizeModel, dataTypeName, ELEMENTWISE_FLOPS_PER_ELEMENT } from './costs.js';
 export { weightSparsity, sparsify } from './sparsity.js';
