@@ -505,7 +505,7 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
       sentence: '',
       missing,
     };
-    explanation.sentence = sentenceFor(explanation, candidates);
+    explanation.sentence = sentenceFor(explanation, candidates, report?.backend === 'mock');
     explanations.push(explanation);
   }
 
@@ -533,11 +533,7 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
   }
 
   const estimated = Boolean(report?.estimated) || explanations.some((entry) => entry.overall?.estimated);
-  if (report?.backend === 'mock') {
-    // The mock's "autotuner" is a cost model: its choices and times must never read as TensorRT's measurements.
-    for (const entry of explanations) entry.sentence = asMockWording(entry.sentence);
-  }
-  const verdicts = verdictsFor(explanations, eligibleNotPicked, savedMs, estimated).map((verdict) => (report?.backend === 'mock' ? asMockWording(verdict) : verdict));
+  const verdicts = verdictsFor(explanations, eligibleNotPicked, savedMs, estimated);
   const nextSteps = nextStepsFor(explanations, { log, report, layers: input.layers ?? report?.layers, profile });
   if (!tensorrtListed && explanations.some((entry) => entry.eligible === true)) {
     // Only the inspector's flag to go on: TensorRT's own list can be shorter (resnet-like on the H200 with 10.6:
@@ -551,7 +547,7 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
       (report?.options?.sparsity === 'disable' || log?.trtexec?.sparsity === 'Disabled') && !log?.sparsityListsFound.eligible
         ? `This build did not enable sparsity (${log?.trtexec?.sparsity === 'Disabled' ? 'trtexec printed "Sparsity: Disabled"' : 'sparsity: "disable"'}), so TensorRT considered no sparse kernels; build with \`--sparsity enable\` (trtexec --sparsity=enable) to see which layers are eligible and why they went sparse or not.`
         : listsKnown
-        ? 'TensorRT reported no layer eligible for sparse math: weights must be 2:4 sparse (two non-zeros in every four along the input channels), the build must allow FP16 or INT8, and sparsity must be enabled.'
+        ? `${report?.backend === 'mock' ? 'The mock builder found' : 'TensorRT reported'} no layer eligible for sparse math: weights must be 2:4 sparse (two non-zeros in every four along the input channels), the build must allow FP16 or INT8, and sparsity must be enabled.`
         : 'No sparsity information in the inputs: the "(Sparsity)" lines appear in a build log only when sparsity is enabled (trtexec --sparsity=enable).',
     );
   }
@@ -566,16 +562,6 @@ export function explainSparsity(input: SparsityExplainInput): SparsityExplanatio
     sources,
     estimated,
   };
-}
-
-/** Rewords a sentence about TensorRT's autotuner for the mock backend, whose choices and times are estimates. */
-function asMockWording(text: string): string {
-  return text
-    .replace(/when TensorRT timed both/g, 'when the mock cost model estimated both')
-    .replace(/TensorRT chose/g, 'the mock builder chose')
-    .replace(/TensorRT reported no layer/g, 'The mock builder found no layer')
-    .replace(/the autotuner's measured times/g, "the mock cost model's estimated times")
-    .replace(/the autotuner measured/g, 'the mock cost model estimated');
 }
 
 /** Reformats between two format combinations of one layer: inputs from `chosen` to `other`, outputs back. */
@@ -609,7 +595,11 @@ function candidateText(candidate: TacticCandidate): string {
   return `${fmt(candidate.timeMs as number)} ms${candidate.estimated ? ' (estimated)' : ''}`;
 }
 
-function sentenceFor(entry: LayerSparsityExplanation, candidates: TacticCandidate[]): string {
+/**
+ * One sentence per layer. On the mock backend the "autotuner" is a cost model: its choices and times are worded as
+ * estimates, never as TensorRT's.
+ */
+function sentenceFor(entry: LayerSparsityExplanation, candidates: TacticCandidate[], mock: boolean): string {
   const name = entry.layer;
   const channelText = entry.channels?.cIn !== undefined && entry.channels.cOut !== undefined ? ` (C_in ${entry.channels.cIn}, C_out ${entry.channels.cOut}${entry.channels.kernel ? `, ${kernelText(entry.channels.kernel)}` : ''})` : '';
   const formatText = alignmentText(entry.inputs);
@@ -627,7 +617,7 @@ function sentenceFor(entry: LayerSparsityExplanation, candidates: TacticCandidat
       const dense = entry.overall?.bestDense;
       const sparseMs = typeof entry.chosen?.timeMs === 'number' ? entry.chosen.timeMs : entry.overall?.bestSparse?.timeMs;
       const versus = dense && typeof sparseMs === 'number' ? `; it timed ${fmt(sparseMs)} ms against ${candidateText(dense)} for the best dense kernel in any format combination` : '';
-      return `${name}${channelText} went sparse: TensorRT chose sparse${kernel || ' math'}${onFormats}${versus}.`;
+      return `${name}${channelText} went sparse: ${mock ? 'the mock builder' : 'TensorRT'} chose sparse${kernel || ' math'}${onFormats}${versus}.`;
     }
     case 'dense-faster': {
       const scope = entry.underChosenFormats?.bestDense && entry.underChosenFormats.bestSparse ? entry.underChosenFormats : entry.overall!;
@@ -637,7 +627,7 @@ function sentenceFor(entry: LayerSparsityExplanation, candidates: TacticCandidat
         const sparseLayout = layoutOf(scope.bestSparse!.formats);
         return `${name}${channelText} stayed dense: no sparse kernel was timed under the formats it runs in${chosenLayout ? ` (${chosenLayout})` : ''}, and where one was${sparseLayout ? ` (${sparseLayout})` : ''} the best sparse ${candidateText(scope.bestSparse!)} lost to the best dense ${candidateText(scope.bestDense!)} by ${percent(scope.sparseSlowerByPercent!)}${reformatText}.`;
       }
-      return `${name}${channelText} stayed dense because the dense kernel was faster when TensorRT timed both${where}: dense ${candidateText(scope.bestDense!)} beat the best sparse ${candidateText(scope.bestSparse!)} by ${percent(scope.sparseSlowerByPercent!)}${reformatText}.`;
+      return `${name}${channelText} stayed dense because the dense kernel was faster when ${mock ? 'the mock cost model estimated' : 'TensorRT timed'} both${where}: dense ${candidateText(scope.bestDense!)} beat the best sparse ${candidateText(scope.bestSparse!)} by ${percent(scope.sparseSlowerByPercent!)}${reformatText}.`;
     }
     case 'sparse-faster-elsewhere': {
       const best = entry.overall!.bestSparse!;
