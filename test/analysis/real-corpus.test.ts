@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { classifyKernel, parseBuildLog, readBuildLog } from '../../lib/analysis/parse/build-log.js';
+import { namedTacticLines } from '../support/log-lines.js';
 
 const corpus = join(import.meta.dirname, '..', 'fixtures', 'real', 'trt10.6-h200');
 const cases = readdirSync(corpus).filter((name) => name !== 'models');
@@ -70,17 +71,9 @@ describe('reading every autotuning line of the real 10.6 logs', () => {
       const parsed = parseBuildLog(lines);
       // Independently of the reader: walk the lines, remember the runner header, collect (layer, kernel, tactic, time).
       const expected: string[] = [];
-      let layer = '';
-      for (const line of lines) {
-        const header = /^-+ Timing Runner: (.*) \(([A-Za-z]+)\[0x[0-9a-f]+\]\)$/.exec(line);
-        if (header) layer = header[1];
-        if (line.startsWith('Tactic Name: ')) {
-          const words = line.split(' ');
-          const tactic = words[words.indexOf('Tactic:') + 1];
-          const time = words[words.indexOf('Time:') + 1];
-          expect(time).toMatch(NUMBER);
-          expected.push(`${layer}|${words[2]}|${tactic}|${Number(time)}`);
-        }
+      for (const line of namedTacticLines(lines)) {
+        expect(line.timeText).toMatch(NUMBER);
+        expected.push(`${line.layer}|${line.kernel}|${line.tactic}|${line.timeMs}`);
       }
       expect(expected.length).toBeGreaterThan(0);
       const read = parsed.tactics.flatMap((entry) => entry.candidates.filter((candidate) => candidate.kernelName && candidate.cachedFrom === undefined).map((candidate) => `${entry.layer}|${candidate.kernelName}|${candidate.tactic}|${candidate.timeMs}`));

@@ -18,6 +18,7 @@ import {
   readBuildLog,
 } from '../../lib/analysis/index.js';
 import { shareTensorFormats } from '../../lib/analysis/parse/layer-formats.js';
+import { namedTacticLines } from '../support/log-lines.js';
 
 const real = join(import.meta.dirname, '..', 'fixtures', 'real');
 const CASES = [
@@ -50,20 +51,6 @@ function ownSparsityList(lines: string[], word: 'Found' | 'Chose'): { count: num
   if (!line) return undefined;
   const list = line.slice(line.indexOf('tactics:') + 'tactics:'.length).trim();
   return { count: Number(/(\d+) layer\(s\)/.exec(line)![1]), names: list === '' ? [] : list.split(', ') };
-}
-/** Every `Tactic Name:` line with the layer of the Timing Runner header above it. */
-function namedTacticLines(lines: string[]): { layer: string; kernel: string; tactic: string; timeMs: number }[] {
-  const found: { layer: string; kernel: string; tactic: string; timeMs: number }[] = [];
-  let layer = '';
-  for (const line of lines) {
-    const header = /^-+ Timing Runner: (.*) \(([A-Za-z]+)\[0x[0-9a-f]+\]\)$/.exec(line);
-    if (header) layer = header[1];
-    if (line.startsWith('Tactic Name: ')) {
-      const words = line.split(' ');
-      found.push({ layer, kernel: words[2], tactic: words[words.indexOf('Tactic:') + 1], timeMs: Number(words[words.indexOf('Time:') + 1]) });
-    }
-  }
-  return found;
 }
 
 describe('trtexec --verbose logs of TensorRT 10.6 and 8.6', () => {
