@@ -78,6 +78,27 @@ class LayerProfiler : public nvinfer1::IProfiler {
   std::vector<std::pair<std::string, float>> current;
 };
 
+/** One output copy of a timed run: from its device buffer into its page-locked staging buffer. */
+struct Download {
+  CUdeviceptr device;
+  uint8_t* host;
+  size_t bytes;
+};
+
+/** The output copies of one inference at the context's current shapes (staging buffers sized for them). */
+std::vector<Download> OutputDownloads(ContextCore& core) {
+  std::vector<Download> downloads;
+  nvinfer1::ICudaEngine& engine = *core.engine->engine;
+  for (int32_t i = 0; i < engine.getNbIOTensors(); ++i) {
+    const char* name = engine.getIOTensorName(i);
+    if (engine.getTensorIOMode(name) != nvinfer1::TensorIOMode::kOUTPUT) continue;
+    const size_t bytes = core.TensorBytes(name);
+    core.staging[name].Reserve(bytes);
+    downloads.push_back({core.buffers[name].get(), core.staging[name].data(), bytes});
+  }
+  return downloads;
+}
+
 /** Shared scaffolding: device current, buffers bound, inputs uploaded once (for noDataTransfers and profile). */
 void PrepareRun(ContextCore& core, const std::vector<HostTensor>& inputs) {
   core.StartRun(inputs);
@@ -180,15 +201,7 @@ class BenchmarkWorker : public ContextWorker {
     const bool transfers = !settings_.noDataTransfers;
     const bool blocking = !settings_.useSpinWait;
     Stream inputStream, outputStream;
-    std::vector<std::pair<CUdeviceptr, std::pair<uint8_t*, size_t>>> downloads;
-    nvinfer1::ICudaEngine& engine = *core.engine->engine;
-    for (int32_t i = 0; i < engine.getNbIOTensors(); ++i) {
-      const char* name = engine.getIOTensorName(i);
-      if (engine.getTensorIOMode(name) != nvinfer1::TensorIOMode::kOUTPUT) continue;
-      const size_t bytes = core.TensorBytes(name);
-      core.staging[name].Reserve(bytes);
-      downloads.push_back({core.buffers[name].get(), {core.staging[name].data(), bytes}});
-    }
+    const std::vector<Download> downloads = OutputDownloads(core);
     Slot slots[2] = {Slot(blocking), Slot(blocking)};
 
     using Clock = std::chrono::steady_clock;
@@ -217,7 +230,7 @@ class BenchmarkWorker : public ContextWorker {
         CheckCuda(api.cuStreamWaitEvent(outputStream.get(), slot.computeEnd.get(), 0), "cuStreamWaitEvent");
         slot.outputStart.Record(outputStream.get());
         for (const auto& download : downloads) {
-          CheckCuda(api.cuMemcpyDtoHAsync(download.second.first, download.first, download.second.second, outputStream.get()), "cuMemcpyDtoHAsync");
+          CheckCuda(api.cuMemcpyDtoHAsync(download.host, download.device, download.bytes, outputStream.get()), "cuMemcpyDtoHAsync");
         }
         slot.outputEnd.Record(outputStream.get());
       }
@@ -377,21 +390,13 @@ class RawLoopWorker : public ContextWorker {
     PrepareRun(core, inputs_);
     const CudaDriverApi& api = RequireLibrary().cuda;
     CUstream stream = core.stream->get();
-    std::vector<std::pair<CUdeviceptr, std::pair<uint8_t*, size_t>>> downloads;
-    nvinfer1::ICudaEngine& engine = *core.engine->engine;
-    for (int32_t i = 0; i < engine.getNbIOTensors(); ++i) {
-      const char* name = engine.getIOTensorName(i);
-      if (engine.getTensorIOMode(name) != nvinfer1::TensorIOMode::kOUTPUT) continue;
-      const size_t bytes = core.TensorBytes(name);
-      core.staging[name].Reserve(bytes);
-      downloads.push_back({core.buffers[name].get(), {core.staging[name].data(), bytes}});
-    }
+    const std::vector<Download> downloads = OutputDownloads(core);
     const auto started = std::chrono::steady_clock::now();
     for (int i = 0; i < iterations_; ++i) {
       core.Upload(inputs_, stream);
       if (!core.context->enqueueV3(stream)) throw NativeError("ERR_INFERENCE", "enqueueV3 failed in the raw loop.", core.engine->logger->Recent());
       for (const auto& download : downloads) {
-        CheckCuda(api.cuMemcpyDtoHAsync(download.second.first, download.first, download.second.second, stream), "cuMemcpyDtoHAsync");
+        CheckCuda(api.cuMemcpyDtoHAsync(download.host, download.device, download.bytes, stream), "cuMemcpyDtoHAsync");
       }
       core.stream->Synchronize("cuStreamSynchronize in the raw loop");
     }
