@@ -32,6 +32,7 @@ export interface VariantResult {
   reformats?: { count: number; timeMs: number };
   /** Layers TensorRT ran with sparse kernels (from its own list), when the build enabled sparsity. */
   sparseLayers?: number;
+  /** The variant's build time on this host (TensorRT's builder, or the mock's), ms. */
   buildTimeMs?: number;
   /** Change of GPU compute against the baseline, % (negative is faster). */
   deltaPercent?: number;
@@ -44,12 +45,17 @@ export interface VariantResult {
 
 /** Result of {@link tryVariants}. */
 export interface TryResult {
+  /** The backend that built and timed the variants. */
   backend: 'tensorrt' | 'mock';
+  /** True when any figure is a mock estimate rather than a measurement. */
   estimated: boolean;
   /** The GPU the figures are from (or the mock device profile they estimate). */
   device?: string;
+  /** Runtime TensorRT version, when TensorRT ran. */
   tensorrtVersion?: string;
+  /** The build as given. */
   baseline: VariantResult;
+  /** Each variant tried (or skipped, with why). */
   variants: VariantResult[];
   /** Plain sentences, each naming the variant, the figures and whether they were measured. */
   advice: string[];
