@@ -1,5 +1,4 @@
 // Module entry of trtn_trt<major>.node: init(ErrorClass), load(dir), startBuild, deserializeEngine, environment.
-#include <dlfcn.h>
 #include <napi.h>
 
 #include "addon_state.h"
@@ -51,21 +50,16 @@ Napi::Value Load(const Napi::CallbackInfo& info) {
 }
 
 // deviceMemory(device) → { freeBytes, totalBytes } from cuMemGetInfo, so tests can see whether device memory grows.
-// Taken with dlsym from the libcuda already open rather than through CudaDriverApi, which the hot paths share.
 Napi::Value DeviceMemory(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return Guard(env, [&]() -> Napi::Value {
-    RequireLibrary();
+    TensorRtLibrary& library = RequireLibrary();
     const int device = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : 0;
-    void* cuda = dlopen("libcuda.so.1", RTLD_NOW | RTLD_NOLOAD);
-    using MemGetInfo = CUresult (*)(size_t*, size_t*);
-    auto memGetInfo = cuda ? reinterpret_cast<MemGetInfo>(dlsym(cuda, "cuMemGetInfo_v2")) : nullptr;
-    if (memGetInfo == nullptr) throw NativeError("ERR_CUDA", "libcuda.so.1 has no cuMemGetInfo_v2.");
     MakeDeviceCurrent(device);
     size_t freeBytes = 0;
     size_t totalBytes = 0;
-    const CUresult result = memGetInfo(&freeBytes, &totalBytes);
-    if (result != kCudaSuccess) throw NativeError("ERR_CUDA", "cuMemGetInfo failed: " + CudaErrorText(Library().cuda, result));
+    const CUresult result = library.cuda.cuMemGetInfo(&freeBytes, &totalBytes);
+    if (result != kCudaSuccess) throw NativeError("ERR_CUDA", "cuMemGetInfo failed: " + CudaErrorText(library.cuda, result));
     Napi::Object out = Napi::Object::New(env);
     out.Set("freeBytes", static_cast<double>(freeBytes));
     out.Set("totalBytes", static_cast<double>(totalBytes));

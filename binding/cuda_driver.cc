@@ -49,6 +49,7 @@ CudaDriverLoad LoadCudaDriver(CudaDriverApi& api, bool requireAll) {
       {"cuCtxSetCurrent", Resolve(handle, "cuCtxSetCurrent", api.cuCtxSetCurrent)},
       {"cuMemAlloc_v2", Resolve(handle, "cuMemAlloc_v2", api.cuMemAlloc)},
       {"cuMemFree_v2", Resolve(handle, "cuMemFree_v2", api.cuMemFree)},
+      {"cuMemGetInfo_v2", Resolve(handle, "cuMemGetInfo_v2", api.cuMemGetInfo)},
       {"cuMemHostAlloc", Resolve(handle, "cuMemHostAlloc", api.cuMemHostAlloc)},
       {"cuMemFreeHost", Resolve(handle, "cuMemFreeHost", api.cuMemFreeHost)},
       {"cuMemsetD8Async", Resolve(handle, "cuMemsetD8Async", api.cuMemsetD8Async)},
