@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -93,6 +93,7 @@ const MODES = [
 
 const results = [];
 let overhead;
+let overheadWorker;
 for (const model of models) {
   line(`${model.name}: building with trtexec`);
   const plan = join(scratch, `${model.name}.trtexec.plan`);
@@ -129,8 +130,12 @@ for (const model of models) {
   }
   if (model.name === 'resnet-like-2of4') {
     // A small model, so that the per-call host cost is not drowned by copies: infer() against a raw C++ loop.
+    // The default context (launch on the calling thread, poll up to spinWaitUs) and spinWaitUs 0 (all on a worker).
     overhead = await engine.measureInferOverhead({ iterations: 2000 });
-    line(`infer() overhead on ${model.name}: ${overhead.overheadUs.toFixed(1)} us per call (infer ${overhead.inferUs.toFixed(1)} us, raw loop ${overhead.rawUs.toFixed(1)} us)`);
+    overheadWorker = await engine.measureInferOverhead({ iterations: 2000, spinWaitUs: 0 });
+    for (const [label, figures] of [['default', overhead], ['spinWaitUs 0', overheadWorker]]) {
+      line(`infer() overhead on ${model.name} (${label}, spinWaitUs ${figures.spinWaitUs}): ${figures.overheadUs.toFixed(1)} us per call (infer ${figures.inferUs.toFixed(1)} us, raw loop ${figures.rawUs.toFixed(1)} us)`);
+    }
   }
   engine.dispose();
   results.push({ name: model.name, flags: model.flags.join(' '), modes, buildWallS: { trtexec: built.wallS, trtn: trtnBuilt.status === 0 ? trtnBuilt.wallS : null } });
@@ -141,11 +146,40 @@ for (const model of models) {
 const lag = monitorEventLoopDelay({ resolution: 1 });
 const cachePath = join(scratch, 'cache.bin');
 const seedBytes = readFileSync(seed003);
+// Where a stall comes from: the longest gap between 1 ms ticks, and the GC pauses in the same window.
+const gcPauses = [];
+const gcObserver = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcPauses.push({ atMs: entry.startTime, ms: entry.duration });
+});
+gcObserver.observe({ entryTypes: ['gc'] });
+let tick = performance.now();
+const worstGap = { ms: 0, endMs: 0 };
+const ticker = setInterval(() => {
+  const now = performance.now();
+  if (now - tick > worstGap.ms) Object.assign(worstGap, { ms: now - tick, endMs: now });
+  tick = now;
+}, 1);
+const buildPhases = [];
 lag.enable();
 let started = performance.now();
-const first = await buildEngine(seedBytes, { backend: 'tensorrt', fp16: true, timingCache: cachePath });
+const first = await buildEngine(seedBytes, {
+  backend: 'tensorrt', fp16: true, timingCache: cachePath,
+  onProgress: (event) => buildPhases.push({ atMs: performance.now(), phase: event.phase }),
+});
 const firstMs = performance.now() - started;
+const buildEndMs = performance.now();
 lag.disable();
+clearInterval(ticker);
+gcObserver.disconnect();
+const lastPhase = buildPhases.filter((phase) => phase.atMs <= worstGap.endMs).at(-1);
+const stall = {
+  worstGapMs: worstGap.ms,
+  endedMsAfterBuildStart: worstGap.endMs - started,
+  buildMs: buildEndMs - started,
+  lastProgressPhaseBefore: lastPhase?.phase ?? null,
+  gcPausesInBuild: gcPauses.filter((pause) => pause.atMs >= started && pause.atMs <= buildEndMs).map((pause) => ({ atMsAfterBuildStart: pause.atMs - started, ms: pause.ms })),
+};
+line(`worst event-loop gap ${stall.worstGapMs.toFixed(2)} ms, ending ${stall.endedMsAfterBuildStart.toFixed(0)} ms into a ${stall.buildMs.toFixed(0)} ms build (last progress phase before it: ${stall.lastProgressPhaseBefore}); GC pauses in the build: ${stall.gcPausesInBuild.map((pause) => pause.ms.toFixed(1)).join(', ') || 'none'} ms`);
 first.engine.dispose();
 started = performance.now();
 const second = await buildEngine(seedBytes, { backend: 'tensorrt', fp16: true, timingCache: cachePath });
@@ -190,7 +224,9 @@ const output = {
   },
   inferOverheadUs: overhead ? overhead.overheadUs : null,
   inferOverhead: overhead ?? null,
+  inferOverheadWorkerOnly: overheadWorker ?? null,
   eventLoopLagMaxMs,
+  eventLoopStall: stall,
   // First build (fresh builder, empty cache) over a rebuild in the same process with the cache and a kept builder.
   timingCacheSpeedup: firstMs / keptMs,
   timingCacheSpeedupFreshBuilder: firstMs / secondMs,

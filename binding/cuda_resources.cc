@@ -1,5 +1,6 @@
 #include "cuda_resources.h"
 
+#include <chrono>
 #include <map>
 #include <mutex>
 
@@ -116,6 +117,20 @@ Stream::~Stream() {
 }
 
 void Stream::Synchronize(const char* what) const { CheckCuda(Api().cuStreamSynchronize(stream_), what); }
+
+bool Stream::SpinUntilDone(double budgetUs, const char* what) const {
+  const CudaDriverApi& api = Api();
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point deadline = Clock::now() + std::chrono::nanoseconds(static_cast<int64_t>(budgetUs * 1000.0));
+  for (;;) {
+    const CUresult state = api.cuStreamQuery(stream_);
+    if (state != kCudaErrorNotReady) {
+      CheckCuda(state, what);
+      return true;
+    }
+    if (Clock::now() >= deadline) return false;
+  }
+}
 
 Event::Event(bool blockingSync) {
   CheckCuda(Api().cuEventCreate(&event_, blockingSync ? kEventBlockingSync : kEventDefault), "cuEventCreate");

@@ -76,6 +76,8 @@ class Stream {
   Stream& operator=(const Stream&) = delete;
   CUstream get() const { return stream_; }
   void Synchronize(const char* what) const;
+  /** Polls cuStreamQuery for up to `budgetUs` µs; true once all work queued on the stream has finished. */
+  bool SpinUntilDone(double budgetUs, const char* what) const;
 
  private:
   CUstream stream_ = nullptr;

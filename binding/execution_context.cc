@@ -1,5 +1,6 @@
 #include "execution_context.h"
 
+#include <chrono>
 #include <cstring>
 #include <type_traits>
 
@@ -169,60 +170,87 @@ std::vector<HostTensor> ReadInputs(Napi::Value value, ContextCore* stageInto) {
 
 namespace {
 
+/**
+ * Queues enqueueV3 and the copies of every output into the pinned staging buffers on the context's stream (after
+ * StartRun); returns the outputs with their shapes. Nothing is waited for.
+ */
+std::vector<OutputTensor> LaunchInference(ContextCore& core, CUstream stream) {
+  if (!core.context->enqueueV3(stream)) {
+    core.stream->Synchronize("cuStreamSynchronize");
+    throw NativeError("ERR_INFERENCE", "enqueueV3 failed.", core.engine->logger->Recent());
+  }
+  std::vector<OutputTensor> outputs;
+  nvinfer1::ICudaEngine& engine = *core.engine->engine;
+  const int32_t count = engine.getNbIOTensors();
+  for (int32_t i = 0; i < count; ++i) {
+    const char* name = engine.getIOTensorName(i);
+    if (engine.getTensorIOMode(name) != nvinfer1::TensorIOMode::kOUTPUT) continue;
+    OutputTensor output;
+    output.name = name;
+    output.dataType = compat::DataTypeName(engine.getTensorDataType(name));
+    const nvinfer1::Dims dims = core.context->getTensorShape(name);
+    for (int32_t d = 0; d < dims.nbDims; ++d) output.shape.push_back(dims.d[d]);
+    output.byteLength = core.TensorBytes(name);
+    outputs.push_back(std::move(output));
+  }
+  const CudaDriverApi& api = RequireLibrary().cuda;
+  for (OutputTensor& output : outputs) {
+    CheckCuda(api.cuMemcpyDtoHAsync(core.staging[output.name].data(), core.buffers[output.name].get(), output.byteLength, stream),
+              "cuMemcpyDtoHAsync");
+  }
+  return outputs;
+}
+
+/** { name: { data, dataType, shape } } from the staging buffers of a finished run (main thread, context claimed). */
+Napi::Object OutputsToJs(Napi::Env env, ContextCore& core, const std::vector<OutputTensor>& outputs) {
+  Napi::Object result = Napi::Object::New(env);
+  for (const OutputTensor& output : outputs) {
+    Napi::Object entry = Napi::Object::New(env);
+    Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, output.byteLength);
+    if (output.byteLength > 0) std::memcpy(buffer.Data(), core.staging[output.name].data(), output.byteLength);
+    entry.Set("data", buffer);
+    entry.Set("dataType", output.dataType);
+    Napi::Array shape = Napi::Array::New(env, output.shape.size());
+    for (size_t i = 0; i < output.shape.size(); ++i) shape.Set(static_cast<uint32_t>(i), static_cast<double>(output.shape[i]));
+    entry.Set("shape", shape);
+    result.Set(output.name, entry);
+  }
+  return result;
+}
+
+/**
+ * infer() on a worker thread. Either the whole run (spin budget 0: nothing of it on the main thread), or, when the
+ * main thread already launched it and its spin budget ran out, only the wait.
+ */
 class InferWorker : public ContextWorker {
  public:
   InferWorker(Napi::Env env, std::shared_ptr<ContextCore> core, std::vector<HostTensor> inputs, Napi::Object self)
       : ContextWorker(env, "trtn:infer", std::move(core), std::move(inputs), self) {}
+  InferWorker(Napi::Env env, std::shared_ptr<ContextCore> core, std::vector<OutputTensor> launched, Napi::Object self)
+      : ContextWorker(env, "trtn:infer", std::move(core), {}, self), outputs_(std::move(launched)), launched_(true) {}
+  std::chrono::steady_clock::time_point launchedAt_ = std::chrono::steady_clock::now();
 
   void OnOK() override {
-    Napi::Env env = Env();
-    Napi::Object result = Napi::Object::New(env);
-    for (const OutputTensor& output : outputs_) {
-      Napi::Object entry = Napi::Object::New(env);
-      Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, output.byteLength);
-      // The context stays claimed until this worker dies, so its staging buffer still holds this run's output.
-      if (output.byteLength > 0) std::memcpy(buffer.Data(), core_->staging[output.name].data(), output.byteLength);
-      entry.Set("data", buffer);
-      entry.Set("dataType", output.dataType);
-      Napi::Array shape = Napi::Array::New(env, output.shape.size());
-      for (size_t i = 0; i < output.shape.size(); ++i) shape.Set(static_cast<uint32_t>(i), static_cast<double>(output.shape[i]));
-      entry.Set("shape", shape);
-      result.Set(output.name, entry);
-    }
-    deferred_.Resolve(result);
+    // The context stays claimed until this worker dies, so its staging buffers still hold this run's outputs.
+    deferred_.Resolve(OutputsToJs(Env(), *core_, outputs_));
   }
 
  private:
   void Run() override {
     ContextCore& core = *core_;
-    CUstream stream = core.StartRun(inputs_);
-    if (!core.context->enqueueV3(stream)) {
-      core.stream->Synchronize("cuStreamSynchronize");
-      throw NativeError("ERR_INFERENCE", "enqueueV3 failed.", core.engine->logger->Recent());
-    }
-    nvinfer1::ICudaEngine& engine = *core.engine->engine;
-    const int32_t count = engine.getNbIOTensors();
-    for (int32_t i = 0; i < count; ++i) {
-      const char* name = engine.getIOTensorName(i);
-      if (engine.getTensorIOMode(name) != nvinfer1::TensorIOMode::kOUTPUT) continue;
-      OutputTensor output;
-      output.name = name;
-      output.dataType = compat::DataTypeName(engine.getTensorDataType(name));
-      const nvinfer1::Dims dims = core.context->getTensorShape(name);
-      for (int32_t d = 0; d < dims.nbDims; ++d) output.shape.push_back(dims.d[d]);
-      output.byteLength = core.TensorBytes(name);
-      outputs_.push_back(std::move(output));
-    }
-    const CudaDriverApi& api = RequireLibrary().cuda;
-    for (OutputTensor& output : outputs_) {
-      CheckCuda(api.cuMemcpyDtoHAsync(core.staging[output.name].data(), core.buffers[output.name].get(), output.byteLength, stream),
-                "cuMemcpyDtoHAsync");
+    if (!launched_) {
+      CUstream stream = core.StartRun(inputs_);
+      outputs_ = LaunchInference(core, stream);
+    } else {
+      MakeDeviceCurrent(core.engine->device);
     }
     // The copies into the pinned staging buffers are complete after the synchronize.
     core.stream->Synchronize("cuStreamSynchronize after inference");
+    if (launched_) core.lastRunUs.store(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - launchedAt_).count());
   }
 
   std::vector<OutputTensor> outputs_;
+  bool launched_ = false;
 };
 
 }  // namespace
@@ -281,15 +309,52 @@ Napi::Value ContextObject::Infer(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return Guard(env, [&]() -> Napi::Value {
     std::shared_ptr<ContextCore> core = EnsureAlive();
+    // infer(inputs, spinWaitUs): with a budget > 0 the run is launched here and polled for up to that long, so a
+    // short inference costs no thread hand-off; a longer one is handed to a worker thread to wait on.
+    double spinWaitUs = 0;
+    if (info.Length() > 1 && info[1].IsNumber()) spinWaitUs = info[1].As<Napi::Number>().DoubleValue();
+    if (!(spinWaitUs >= 0) || spinWaitUs > 1e6) throw NativeError("ERR_INVALID_ARGUMENT", "infer(inputs, spinWaitUs) needs 0 to 1,000,000 µs.");
     ClaimContext(*core);
     std::vector<HostTensor> inputs;
+    std::vector<OutputTensor> outputs;
+    bool done = false;
+    std::chrono::steady_clock::time_point launched{};
     try {
       inputs = ReadInputs(info.Length() > 0 ? info[0] : env.Undefined(), core.get());
+      if (spinWaitUs > 0) {
+        launched = std::chrono::steady_clock::now();
+        CUstream stream = core->StartRun(inputs);
+        outputs = LaunchInference(*core, stream);
+        // A run that needed more than the budget last time is not spun for: straight to the worker.
+        const double budget = core->lastRunUs.load() <= spinWaitUs ? spinWaitUs : 0.0;
+        done = core->stream->SpinUntilDone(budget, "cuStreamQuery after inference");
+        if (done) core->lastRunUs.store(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - launched).count());
+      }
     } catch (...) {
+      if (core->stream) {
+        try {
+          core->stream->Synchronize("cuStreamSynchronize");
+        } catch (...) {
+        }
+      }
       core->busy.store(false);
       throw;
     }
-    auto* worker = new InferWorker(env, core, std::move(inputs), Value());
+    if (done) {
+      Napi::Promise::Deferred deferred = Napi::Promise::Deferred::New(env);
+      Napi::Object result;
+      try {
+        result = OutputsToJs(env, *core, outputs);
+      } catch (...) {
+        core->busy.store(false);
+        throw;
+      }
+      core->busy.store(false);
+      deferred.Resolve(result);
+      return deferred.Promise();
+    }
+    auto* worker = spinWaitUs > 0 ? new InferWorker(env, core, std::move(outputs), Value()) : new InferWorker(env, core, std::move(inputs), Value());
+    worker->launchedAt_ = launched;
     Napi::Promise promise = worker->Promise();
     worker->Queue();
     return promise;

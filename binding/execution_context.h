@@ -47,6 +47,9 @@ struct ContextCore {
   std::vector<std::pair<std::string, std::vector<int64_t>>> boundShapes;
   // One run at a time per context: TensorRT contexts are not re-entrant.
   std::atomic<bool> busy{false};
+  // Launch-to-done time of the last infer(), µs (0 before the first): infer() spins on the main thread only when
+  // the last run fitted in its budget, so a long engine is handed to a worker right after the launch.
+  std::atomic<double> lastRunUs{0};
   ~ContextCore();
 
   /** Sets input shapes, sizes device buffers for every IO tensor and binds their addresses. */

@@ -6,8 +6,8 @@ import { writeFile } from 'node:fs/promises';
 import type { ContextHandle, EngineHandle, InferInputs, InferOutputs } from './backend/types.js';
 import { TensorRTError, withCallerStack } from './errors.js';
 import { float32ToFloat16 } from './onnx/fp16.js';
-import { resolveBenchmarkOptions } from './options.js';
-import type { BackendKind, BenchmarkOptions, BenchmarkResult, InferOverhead, IOTensorInfo, LayerInfo, ProfileResult } from './types/index.js';
+import { DEFAULT_SPIN_WAIT_US, resolveBenchmarkOptions } from './options.js';
+import type { BackendKind, BenchmarkOptions, BenchmarkResult, ContextOptions, InferOverhead, IOTensorInfo, LayerInfo, ProfileResult } from './types/index.js';
 
 /** Safety net: a handle whose wrapper was garbage-collected without dispose() is released here. */
 const finalizer = new FinalizationRegistry<{ dispose(): void }>((handle) => {
@@ -44,8 +44,12 @@ export class ExecutionContext implements Disposable {
   readonly #engine: Engine;
   readonly #onDispose: (context: ExecutionContext) => void;
 
+  /** The context's {@link ContextOptions.spinWaitUs}, µs. */
+  readonly spinWaitUs: number;
+
   /** @internal Use {@link Engine.createContext}. */
-  constructor(handle: ContextHandle, engine: Engine, onDispose: (context: ExecutionContext) => void) {
+  constructor(handle: ContextHandle, engine: Engine, onDispose: (context: ExecutionContext) => void, spinWaitUs: number) {
+    this.spinWaitUs = spinWaitUs;
     this.#handle = handle;
     this.#engine = engine;
     this.#onDispose = onDispose;
@@ -165,9 +169,13 @@ export class Engine implements Disposable, AsyncDisposable {
   }
 
   /** Creates an execution context. Dispose it when done (or dispose the engine). */
-  createContext(): ExecutionContext {
-    const handle = this.#ensureAlive().createContext();
-    const context = new ExecutionContext(handle, this, (disposed) => this.#contexts.delete(disposed));
+  createContext(options: ContextOptions = {}): ExecutionContext {
+    const spinWaitUs = options.spinWaitUs ?? DEFAULT_SPIN_WAIT_US;
+    if (typeof spinWaitUs !== 'number' || !Number.isFinite(spinWaitUs) || spinWaitUs < 0 || spinWaitUs > 1_000_000) {
+      throw new TensorRTError('ERR_INVALID_OPTION', `Expected a number of µs from 0 to 1,000,000 for \`spinWaitUs\`, got ${String(spinWaitUs)}; 0 waits on a worker thread only.`);
+    }
+    const handle = this.#ensureAlive().createContext({ spinWaitUs });
+    const context = new ExecutionContext(handle, this, (disposed) => this.#contexts.delete(disposed), spinWaitUs);
     this.#contexts.add(context);
     return context;
   }
@@ -196,7 +204,7 @@ export class Engine implements Disposable, AsyncDisposable {
    * C++ loop doing the same copies, enqueue and synchronize. TensorRT backend only: the mock cannot measure it
    * and refuses (ERR_UNSUPPORTED) rather than estimate.
    */
-  async measureInferOverhead(options: { iterations?: number } = {}): Promise<InferOverhead> {
+  async measureInferOverhead(options: { iterations?: number } & ContextOptions = {}): Promise<InferOverhead> {
     const iterations = options.iterations ?? 1000;
     if (!Number.isInteger(iterations) || iterations < 1 || iterations > 1_000_000) {
       throw new TensorRTError('ERR_INVALID_OPTION', `Expected an integer from 1 to 1,000,000 for \`iterations\`, got ${String(iterations)}.`);
@@ -205,7 +213,12 @@ export class Engine implements Disposable, AsyncDisposable {
     if (!handle.measureInferOverhead) {
       throw new TensorRTError('ERR_UNSUPPORTED', `measureInferOverhead() needs the TensorRT backend on a GPU; this engine runs on the ${handle.backend} backend, which has no host overhead to measure.`);
     }
-    return withCallerStack(() => handle.measureInferOverhead!(iterations));
+    const context = this.createContext({ spinWaitUs: options.spinWaitUs });
+    try {
+      return await withCallerStack(() => handle.measureInferOverhead!(iterations, (inputs) => context.infer(inputs), context.spinWaitUs));
+    } finally {
+      context.dispose();
+    }
   }
 
   /** Releases the engine and all its contexts. Idempotent. */

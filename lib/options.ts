@@ -39,6 +39,9 @@ function describe(value: unknown): string {
  * Throws ERR_INVALID_OPTION with the house wording. The details keep the parts (`option`, `expected`, `got`,
  * `hint`) so that a front end such as the CLI can say the same thing in its own flag names.
  */
+/** {@link ContextOptions.spinWaitUs} when not given, µs. */
+export const DEFAULT_SPIN_WAIT_US = 200;
+
 export function invalidOption(name: string, expected: string, got: unknown, hint?: string): never {
   throw new TensorRTError(
     'ERR_INVALID_OPTION',
@@ -295,6 +298,10 @@ const benchmarkOptionsSchema = z.strictObject({
   exportTimes: z.boolean().optional(),
   covThresholdPercent: z.number().positive().optional(),
 });
+
+// zod compiles a schema's parser on its first parse (ms on a slow host); at import rather than in a service's first build.
+buildOptionsSchema.safeParse({});
+benchmarkOptionsSchema.safeParse({});
 
 /** Names accepted by {@link resolveBenchmarkOptions}. */
 export const benchmarkOptionNames: readonly string[] = Object.keys(benchmarkOptionsSchema.shape);

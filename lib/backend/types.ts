@@ -10,6 +10,7 @@ import type {
   BenchmarkResult,
   BuildProgress,
   BuildReport,
+  ContextOptions,
   EnvironmentInfo,
   InferOverhead,
   IOTensorInfo,
@@ -68,11 +69,11 @@ export interface EngineHandle {
   inspect(): LayerInfo[];
   /** The inspector's JSON as TensorRT prints it (`--exportLayerInfo` shape). */
   inspectRaw(): Record<string, unknown>;
-  createContext(): ContextHandle;
+  createContext(options?: ContextOptions): ContextHandle;
   benchmark(options: BenchmarkOptions): Promise<BenchmarkResult>;
   profile(options: BenchmarkOptions): Promise<ProfileResult>;
   /** infer()'s host overhead over a raw C++ loop of the same GPU work; only backends on a real GPU have it. */
-  measureInferOverhead?(iterations: number): Promise<InferOverhead>;
+  measureInferOverhead?(iterations: number, infer: (inputs: InferInputs) => Promise<unknown>, spinWaitUs: number): Promise<InferOverhead>;
   dispose(): void;
 }
 

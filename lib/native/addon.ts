@@ -214,7 +214,8 @@ export interface NativeProfileResult {
  * `NativeContextHandle` / `MockContextHandle`, and this the raw addon object.
  */
 export interface AddonContext {
-  infer(inputs: NativeInputs): Promise<NativeOutputs>;
+  /** `spinWaitUs` > 0: launched on the calling thread and polled that long before a worker waits (0 or absent: all on a worker). */
+  infer(inputs: NativeInputs, spinWaitUs?: number): Promise<NativeOutputs>;
   benchmark(options: NativeBenchmarkOptions, inputs: NativeInputs): Promise<NativeBenchmarkResult>;
   profile(options: NativeBenchmarkOptions, inputs: NativeInputs): Promise<NativeProfileResult>;
   /** infer()'s GPU work (copies in, enqueueV3, copies out, sync) `iterations` times in a C++ loop. */

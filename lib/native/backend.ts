@@ -19,6 +19,7 @@ import type {
   BenchmarkOptions,
   BenchmarkResult,
   BuildReport,
+  ContextOptions,
   DataTypeName,
   EnvironmentInfo,
   InferOverhead,
@@ -30,6 +31,7 @@ import type {
   TensorData,
   TimeRecord,
 } from '../types/index.js';
+import { DEFAULT_SPIN_WAIT_US } from '../options.js';
 import { packageVersion } from '../version.js';
 import type { Backend, BackendBuildOutput, BuildHooks, ContextHandle, EngineHandle, InferInputs, InferOutputs } from '../backend/types.js';
 import { dataTypeFacts } from '../tensors/facts.js';
@@ -168,14 +170,16 @@ export function tacticsFromAlgorithms(records: readonly NativeAlgorithmRecord[])
 class NativeContextHandle implements ContextHandle {
   readonly #context: ReturnType<AddonEngine['createContext']>;
   readonly #io: NativeIOTensor[];
+  readonly #spinWaitUs: number;
 
-  constructor(context: ReturnType<AddonEngine['createContext']>, io: NativeIOTensor[]) {
+  constructor(context: ReturnType<AddonEngine['createContext']>, io: NativeIOTensor[], spinWaitUs: number) {
     this.#context = context;
     this.#io = io;
+    this.#spinWaitUs = spinWaitUs;
   }
 
   async infer(inputs: InferInputs): Promise<InferOutputs> {
-    return fromNativeOutputs(await this.#context.infer(toNativeInputs(inputs, this.#io)), this.#io);
+    return fromNativeOutputs(await this.#context.infer(toNativeInputs(inputs, this.#io), this.#spinWaitUs), this.#io);
   }
 
   dispose(): void {
@@ -219,13 +223,13 @@ class NativeEngineHandle implements EngineHandle {
     return normalizeInspectorJson(this.inspectRaw());
   }
 
-  createContext(): ContextHandle {
-    return new NativeContextHandle(this.#engine.createContext(), this.#nativeIo);
+  createContext(options: ContextOptions = {}): ContextHandle {
+    return new NativeContextHandle(this.#engine.createContext(), this.#nativeIo, options.spinWaitUs ?? DEFAULT_SPIN_WAIT_US);
   }
 
-  async measureInferOverhead(iterations: number): Promise<InferOverhead> {
+  /** `infer` is a public context's infer() (so its checks and conversions are timed too); the raw loop runs on a context of its own. */
+  async measureInferOverhead(iterations: number, infer: (inputs: InferInputs) => Promise<unknown>, spinWaitUs: number): Promise<InferOverhead> {
     const native = this.#engine.createContext();
-    const context = new NativeContextHandle(native, this.#nativeIo);
     try {
       const raw = syntheticInputs(this.#nativeIo, {});
       // The same bytes as public typed arrays in logical order, as a caller would pass them.
@@ -239,13 +243,13 @@ class NativeEngineHandle implements EngineHandle {
       const warmUp = Math.min(50, iterations);
       await native.measureRaw(warmUp, raw);
       const measured = await native.measureRaw(iterations, raw);
-      for (let index = 0; index < warmUp; index++) await context.infer(inputs);
+      for (let index = 0; index < warmUp; index++) await infer(inputs);
       const started = process.hrtime.bigint();
-      for (let index = 0; index < iterations; index++) await context.infer(inputs);
+      for (let index = 0; index < iterations; index++) await infer(inputs);
       const inferUs = Number(process.hrtime.bigint() - started) / 1000 / iterations;
-      return { estimated: false, iterations, rawUs: measured.perIterationUs, inferUs, overheadUs: inferUs - measured.perIterationUs };
+      return { estimated: false, iterations, rawUs: measured.perIterationUs, inferUs, overheadUs: inferUs - measured.perIterationUs, spinWaitUs };
     } finally {
-      context.dispose();
+      native.dispose();
     }
   }
 

@@ -73,6 +73,19 @@ export interface TimeRecord {
   latencyMs: number;
 }
 
+/** Options of `Engine.createContext()`. */
+export interface ContextOptions {
+  /**
+   * How long `infer()` may poll the GPU on the calling (main) thread before handing the wait to a worker thread,
+   * µs. A run that finishes within it costs no thread hand-off (tens of µs saved on a small engine); a context whose
+   * last run took longer launches on the main thread and waits on a worker at once, so the event loop is blocked
+   * at most this long per call. 0: every run (launch and wait) on a worker thread, the main thread never blocks.
+   * Prefer 0 when several contexts run concurrently from one thread: polling serialises their launches.
+   * Default 200. TensorRT backend only; the mock ignores it.
+   */
+  spinWaitUs?: number;
+}
+
 /** Result of `Engine.measureInferOverhead()`: what `infer()` costs on the host beyond the GPU work itself. */
 export interface InferOverhead {
   /** Always false: this is measured on the GPU (the mock backend refuses to estimate it). */
@@ -85,6 +98,8 @@ export interface InferOverhead {
   inferUs: number;
   /** `inferUs - rawUs`: the binding's host overhead per call (validation, re-layout, N-API, worker hand-off), µs. */
   overheadUs: number;
+  /** The context's `spinWaitUs` the `infer()` calls ran with (0: launch and wait on a worker thread). */
+  spinWaitUs: number;
 }
 
 /** Result of `Engine.benchmark()`. */

@@ -243,7 +243,37 @@ describe.skipIf(!ready)('native benchmark loop on the GPU (trtexec semantics)', 
       figure('bench.infer_us', overhead.inferUs, 'us');
       figure('bench.raw_loop_us', overhead.rawUs, 'us');
       figure('bench.infer_overhead_us', overhead.overheadUs, 'us');
+      const workerOnly = await engine.measureInferOverhead({ iterations: 500, spinWaitUs: 0 });
+      expect(workerOnly.spinWaitUs).toBe(0);
+      figure('bench.infer_worker_only_us', workerOnly.inferUs, 'us');
+      figure('bench.infer_overhead_worker_only_us', workerOnly.overheadUs, 'us');
     } finally {
+      engine.dispose();
+    }
+  });
+
+  it('infer() gives the same outputs polled on the main thread, handed off after launch, and all on a worker', async () => {
+    const { engine } = await buildEngine(smallOnnx, { backend: 'tensorrt' });
+    // 200 µs (default): a small engine finishes in the poll; 1 µs: launched here, waited for on a worker; 0: all on a worker.
+    const contexts = [engine.createContext(), engine.createContext({ spinWaitUs: 1 }), engine.createContext({ spinWaitUs: 0 })];
+    try {
+      for (let round = 0; round < 3; round++) {
+        const input = seededInput(inputElements, 7 + round);
+        const outputs = [];
+        for (const context of contexts) outputs.push((await context.infer({ input })).output.data as Float32Array);
+        expect(outputs[0].length).toBe(inputElements);
+        expect(Array.from(outputs[1])).toEqual(Array.from(outputs[0]));
+        expect(Array.from(outputs[2])).toEqual(Array.from(outputs[0]));
+      }
+      // Several in flight on different contexts at once, each path.
+      const input = seededInput(inputElements, 3);
+      const all = await Promise.all(contexts.map((context) => context.infer({ input })));
+      for (const result of all) expect(Array.from(result.output.data as Float32Array)).toEqual(Array.from(all[0].output.data as Float32Array));
+      // A bad input on the main-thread path is a coded rejection and leaves the context usable.
+      await expectCode(contexts[0].infer({ input: new Float32Array(3) }), ['ERR_INPUT']);
+      expect((await contexts[0].infer({ input })).output.data.length).toBe(inputElements);
+    } finally {
+      for (const context of contexts) context.dispose();
       engine.dispose();
     }
   });

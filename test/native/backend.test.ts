@@ -212,12 +212,32 @@ describe('native adapter: timing over real trtexec records', () => {
     engine.dispose();
   });
 
-  it('measureInferOverhead: infer() per call minus the raw loop', async () => {
-    const { engine } = await engineOver(fp32Io);
+  it('measureInferOverhead: infer() per call minus the raw loop, through a public context with its spinWaitUs', async () => {
+    const { engine, calls } = await engineOver(fp32Io);
     const overhead = await engine.measureInferOverhead({ iterations: 200 });
     expect(overhead.rawUs).toBe(10);
     expect(overhead.inferUs).toBeGreaterThan(0);
     expect(overhead.overheadUs).toBeCloseTo(overhead.inferUs - 10, 9);
+    expect(overhead.spinWaitUs).toBe(200);
+    // Warm-up (50) plus the timed calls, each through the public context's spin budget.
+    expect(calls.spinWaits).toHaveLength(250);
+    expect(new Set(calls.spinWaits)).toEqual(new Set([200]));
+    const workerOnly = await engine.measureInferOverhead({ iterations: 10, spinWaitUs: 0 });
+    expect(workerOnly.spinWaitUs).toBe(0);
+    expect(calls.spinWaits.slice(250)).toEqual(new Array(20).fill(0));
+    engine.dispose();
+  });
+
+  it('createContext({ spinWaitUs }) reaches the addon; a bad value is ERR_INVALID_OPTION', async () => {
+    const { engine, calls } = await engineOver(fp32Io);
+    const context = engine.createContext({ spinWaitUs: 35 });
+    expect(context.spinWaitUs).toBe(35);
+    const input = fp32Io.find((tensor) => tensor.mode === 'input')!;
+    await context.infer({ [input.name]: new Float32Array(input.shape.reduce((a, b) => a * b, 1)) });
+    expect(calls.spinWaits.at(-1)).toBe(35);
+    for (const bad of [-1, Number.NaN, 2_000_000, '5' as unknown as number]) {
+      expect(() => engine.createContext({ spinWaitUs: bad })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }));
+    }
     engine.dispose();
   });
 });

@@ -62,6 +62,8 @@ export interface FakeAddonCalls {
   /** Options of every benchmark and profile call, as the adapter sent them. */
   timings: NativeBenchmarkOptions[];
   inferences: number;
+  /** The spinWaitUs argument of every infer() call. */
+  spinWaits: (number | undefined)[];
   disposedContexts: number;
 }
 
@@ -81,7 +83,7 @@ export interface FakeAddonOptions {
 
 /** A BackendAddon over the corpus; `calls` records what the adapter asked of it. */
 export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddon; calls: FakeAddonCalls } {
-  const calls: FakeAddonCalls = { builds: [], timings: [], inferences: 0, disposedContexts: 0 };
+  const calls: FakeAddonCalls = { builds: [], timings: [], inferences: 0, spinWaits: [], disposedContexts: 0 };
   const version = options.tensorrtVersion ?? '10.6.0';
   const context = (): AddonContext => {
     let disposed = false;
@@ -89,9 +91,10 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
       if (disposed) throw new TensorRTError('ERR_DISPOSED', 'This execution context (or its engine) was disposed.');
     };
     return {
-      async infer(inputs: NativeInputs): Promise<NativeOutputs> {
+      async infer(inputs: NativeInputs, spinWaitUs?: number): Promise<NativeOutputs> {
         alive();
         calls.inferences += 1;
+        calls.spinWaits.push(spinWaitUs);
         const ins = options.io.filter((tensor) => tensor.mode === 'input');
         const outs = options.io.filter((tensor) => tensor.mode === 'output');
         const result: NativeOutputs = {};
