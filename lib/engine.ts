@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import type { ContextHandle, EngineHandle, InferInputs, InferOutputs } from './backend/types.js';
 import { TensorRTError, withCallerStack } from './errors.js';
 import { float32ToFloat16 } from './onnx/fp16.js';
-import { DEFAULT_SPIN_WAIT_US, resolveBenchmarkOptions } from './options.js';
+import { DEFAULT_SPIN_WAIT_US, invalidOption, resolveBenchmarkOptions } from './options.js';
 import type { BackendKind, BenchmarkOptions, BenchmarkResult, ContextOptions, InferOverhead, IOTensorInfo, LayerInfo, ProfileResult } from './types/index.js';
 
 /** Safety net: a handle whose wrapper was garbage-collected without dispose() is released here. */
@@ -172,7 +172,7 @@ export class Engine implements Disposable, AsyncDisposable {
   createContext(options: ContextOptions = {}): ExecutionContext {
     const spinWaitUs = options.spinWaitUs ?? DEFAULT_SPIN_WAIT_US;
     if (typeof spinWaitUs !== 'number' || !Number.isFinite(spinWaitUs) || spinWaitUs < 0 || spinWaitUs > 1_000_000) {
-      throw new TensorRTError('ERR_INVALID_OPTION', `Expected a number of µs from 0 to 1,000,000 for \`spinWaitUs\`, got ${String(spinWaitUs)}; 0 waits on a worker thread only.`);
+      invalidOption('spinWaitUs', 'a number of µs from 0 to 1,000,000', spinWaitUs, '0 keeps every run on a worker thread.');
     }
     const handle = this.#ensureAlive().createContext({ spinWaitUs });
     const context = new ExecutionContext(handle, this, (disposed) => this.#contexts.delete(disposed), spinWaitUs);
@@ -201,8 +201,9 @@ export class Engine implements Disposable, AsyncDisposable {
 
   /**
    * Measures what `infer()` costs on the host beyond the GPU work: `iterations` awaited `infer()` calls against a
-   * C++ loop doing the same copies, enqueue and synchronize. TensorRT backend only: the mock cannot measure it
-   * and refuses (ERR_UNSUPPORTED) rather than estimate.
+   * C++ loop doing the same copies, enqueue and synchronize. The calls go through a public context created with
+   * `spinWaitUs` (default {@link ContextOptions.spinWaitUs}'s), so its checks and conversions are counted too.
+   * TensorRT backend only: the mock cannot measure it and refuses (ERR_UNSUPPORTED) rather than estimate.
    */
   async measureInferOverhead(options: { iterations?: number } & ContextOptions = {}): Promise<InferOverhead> {
     const iterations = options.iterations ?? 1000;

@@ -25,6 +25,9 @@ const TACTIC_SOURCES: readonly TacticSourceName[] = ['CUBLAS', 'CUBLAS_LT', 'CUD
 const VERBOSITIES: readonly ProfilingVerbosity[] = ['layer_names_only', 'detailed', 'none'];
 const MEMORY_POOLS: readonly (keyof MemoryPoolLimits)[] = ['workspace', 'dlaSRAM', 'dlaLocalDRAM', 'dlaGlobalDRAM', 'tacticSharedMemory'];
 
+/** {@link ContextOptions.spinWaitUs} when not given, µs. */
+export const DEFAULT_SPIN_WAIT_US = 200;
+
 /** Describes a value for an error message: its type and a short rendering. */
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -39,9 +42,6 @@ function describe(value: unknown): string {
  * Throws ERR_INVALID_OPTION with the house wording. The details keep the parts (`option`, `expected`, `got`,
  * `hint`) so that a front end such as the CLI can say the same thing in its own flag names.
  */
-/** {@link ContextOptions.spinWaitUs} when not given, µs. */
-export const DEFAULT_SPIN_WAIT_US = 200;
-
 export function invalidOption(name: string, expected: string, got: unknown, hint?: string): never {
   throw new TensorRTError(
     'ERR_INVALID_OPTION',

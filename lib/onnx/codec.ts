@@ -121,9 +121,7 @@ const root = protobuf.parse(SCHEMA, { keepCase: true }).root;
 const ModelProto = root.lookupType('trtn_onnx.ModelProto');
 // protobufjs generates each message type's decoder and encoder on its first use, a few ms in all; done here, at import,
 // it is not an event-loop stall in the middle of a service's first build (bench/vs-trtexec.mjs measures that lag).
-for (const type of Object.values(root.lookup('trtn_onnx') ? (root.lookup('trtn_onnx') as protobuf.Namespace).nested ?? {} : {})) {
-  if (type instanceof protobuf.Type) type.setup();
-}
+for (const type of ModelProto.parent!.nestedArray) if (type instanceof protobuf.Type) type.setup();
 
 /** Protobuf messages are loosely typed here; presence matters, so fields are checked with {@link has}. */
 type Message = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
