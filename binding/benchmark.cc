@@ -93,8 +93,7 @@ std::vector<Download> OutputDownloads(ContextCore& core) {
     const char* name = engine.getIOTensorName(i);
     if (engine.getTensorIOMode(name) != nvinfer1::TensorIOMode::kOUTPUT) continue;
     const size_t bytes = core.TensorBytes(name);
-    core.staging[name].Reserve(bytes);
-    downloads.push_back({core.buffers[name].get(), core.staging[name].data(), bytes});
+    downloads.push_back({core.buffers[name].get(), core.Staging(name, bytes).data(), bytes});
   }
   return downloads;
 }
@@ -136,6 +135,20 @@ class BenchmarkWorker : public ContextWorker {
     result.Set("records", records);
     result.Set("usedCudaGraph", usedGraph_);
     result.Set("totalHostWalltimeMs", hostWallMs_);
+    {
+      // Where the loop's host time goes, µs per iteration (all iterations, warm-up included): a host-bound engine
+      // shows it here rather than in the GPU figures.
+      Napi::Object steps = Napi::Object::New(env);
+      const double count = records_.empty() ? 1.0 : static_cast<double>(records_.size());
+      steps.Set("iterations", static_cast<double>(records_.size()));
+      steps.Set("beforeEnqueueUs", steps_.beforeEnqueue / count);
+      steps.Set("enqueueUs", steps_.enqueue / count);
+      steps.Set("afterEnqueueUs", steps_.afterEnqueue / count);
+      steps.Set("waitUs", steps_.wait / count);
+      steps.Set("timingReadsUs", steps_.timingReads / count);
+      steps.Set("perIterationUs", steps_.loop / count);
+      result.Set("hostSteps", steps);
+    }
     Napi::Array warnings = Napi::Array::New(env, warnings_.size());
     for (size_t i = 0; i < warnings_.size(); ++i) warnings.Set(static_cast<uint32_t>(i), warnings_[i]);
     result.Set("warnings", warnings);
@@ -212,8 +225,11 @@ class BenchmarkWorker : public ContextWorker {
     CheckCuda(api.cuStreamWaitEvent(outputStream.get(), origin.get(), 0), "cuStreamWaitEvent");
     const Clock::time_point hostOrigin = Clock::now();
     const auto sinceOrigin = [&](Clock::time_point at) { return std::chrono::duration<double, std::milli>(at - hostOrigin).count(); };
+    const auto us = [](Clock::time_point from, Clock::time_point to) { return std::chrono::duration<double, std::micro>(to - from).count(); };
+    records_.reserve(4096);
 
     auto enqueue = [&](Slot& slot) {
+      const Clock::time_point begun = Clock::now();
       if (transfers) {
         slot.inputStart.Record(inputStream.get());
         core.Upload(inputs_, inputStream.get());
@@ -235,11 +251,17 @@ class BenchmarkWorker : public ContextWorker {
         slot.outputEnd.Record(outputStream.get());
       }
       slot.active = true;
+      steps_.beforeEnqueue += us(begun, slot.enqueueStart);
+      steps_.enqueue += us(slot.enqueueStart, slot.enqueueEnd);
+      steps_.afterEnqueue += us(slot.enqueueEnd, Clock::now());
     };
     auto complete = [&](Slot& slot) {
+      const Clock::time_point waitStart = Clock::now();
       (transfers ? slot.outputEnd : slot.computeEnd).Wait(settings_.useSpinWait);
+      const Clock::time_point waited = Clock::now();
+      steps_.wait += us(waitStart, waited);
       Record record{};
-      record.hostDone = sinceOrigin(Clock::now());
+      record.hostDone = sinceOrigin(waited);
       record.startEnq = sinceOrigin(slot.enqueueStart);
       record.endEnq = sinceOrigin(slot.enqueueEnd);
       record.startCompute = slot.computeStart.ElapsedSince(origin);
@@ -251,6 +273,7 @@ class BenchmarkWorker : public ContextWorker {
       record.endD2h = transfers ? slot.outputEnd.ElapsedSince(origin) : record.endCompute;
       records_.push_back(record);
       slot.active = false;
+      steps_.timingReads += us(waited, Clock::now());
     };
 
     // trtexec's stop rule: at least minIterations and at least durationMs after the warm-up, where the warm-up
@@ -278,6 +301,7 @@ class BenchmarkWorker : public ContextWorker {
       }
       next = 1 - next;
     }
+    steps_.loop = us(hostOrigin, Clock::now());
     // Drain: the inference still in flight is timed too (trtexec keeps it).
     for (int i = 0; i < 2; ++i) {
       Slot& slot = slots[(next + i) % 2];
@@ -287,11 +311,17 @@ class BenchmarkWorker : public ContextWorker {
     graph.Reset();
   }
 
+  /** Host µs summed over all iterations, by step of the loop. */
+  struct HostSteps {
+    double beforeEnqueue = 0, enqueue = 0, afterEnqueue = 0, wait = 0, timingReads = 0, loop = 0;
+  };
+
   BenchmarkSettings settings_;
   std::vector<Record> records_;
   std::vector<std::string> warnings_;
   bool usedGraph_ = false;
   double hostWallMs_ = 0;
+  HostSteps steps_;
 };
 
 class ProfileWorker : public ContextWorker {

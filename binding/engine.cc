@@ -184,7 +184,9 @@ Napi::Value EngineObject::CreateContext(const Napi::CallbackInfo& info) {
   return Guard(env, [&]() -> Napi::Value {
     EnsureAlive();
     AddonState* state = GetState(env);
-    Napi::Object object = state->contextConstructor.New({Value()});
+    // createContext(options?): { pinnedOutputs?: boolean } travels to the context's constructor.
+    Napi::Value options = info.Length() > 0 && info[0].IsObject() ? info[0] : env.Undefined();
+    Napi::Object object = state->contextConstructor.New({Value(), options});
     contexts_.insert(ContextObject::Unwrap(object));
     return object;
   });

@@ -73,7 +73,7 @@ void ContextCore::Prepare(const std::vector<HostTensor>& inputs) {
       const size_t bytes = TensorBytes(name);
       DeviceBuffer& buffer = buffers[name];
       if (buffer.get() == 0 || buffer.bytes() < bytes) buffer.Allocate(bytes);
-      staging[name].Reserve(bytes);
+      Staging(name, bytes);
       if (!context->setTensorAddress(name, buffer.address())) {
         throw NativeError("ERR_INFERENCE", std::string("setTensorAddress failed for '") + name + "'.", engine->logger->Recent());
       }
@@ -90,11 +90,21 @@ void ContextCore::Prepare(const std::vector<HostTensor>& inputs) {
   }
 }
 
+PinnedBuffer& ContextCore::Staging(const std::string& name, size_t bytes) {
+  std::shared_ptr<PinnedBuffer>& slot = staging[name];
+  if (!slot || slot->capacity() < bytes) {
+    // Replaced rather than grown in place: views handed to JS keep the old allocation alive until they are collected.
+    auto grown = std::make_shared<PinnedBuffer>();
+    grown->Reserve(bytes);
+    slot = std::move(grown);
+  }
+  return *slot;
+}
+
 void ContextCore::Stage(const std::vector<HostTensor>& inputs) {
   for (const HostTensor& input : inputs) {
     if (input.staged) continue;
-    PinnedBuffer& host = staging[input.name];
-    host.Reserve(input.bytes.size());
+    PinnedBuffer& host = Staging(input.name, input.bytes.size());
     if (!input.bytes.empty()) std::memcpy(host.data(), input.bytes.data(), input.bytes.size());
   }
 }
@@ -102,16 +112,21 @@ void ContextCore::Stage(const std::vector<HostTensor>& inputs) {
 void ContextCore::Upload(const std::vector<HostTensor>& inputs, CUstream stream) {
   const CudaDriverApi& api = RequireLibrary().cuda;
   for (const HostTensor& input : inputs) {
-    CheckCuda(api.cuMemcpyHtoDAsync(buffers[input.name].get(), staging[input.name].data(), input.byteLength, stream), "cuMemcpyHtoDAsync");
+    CheckCuda(api.cuMemcpyHtoDAsync(buffers[input.name].get(), staging[input.name]->data(), input.byteLength, stream), "cuMemcpyHtoDAsync");
   }
 }
 
-CUstream ContextCore::StartRun(const std::vector<HostTensor>& inputs) {
+CUstream ContextCore::StartRun(const std::vector<HostTensor>& inputs, bool timed) {
   MakeDeviceCurrent(engine->device);
   if (!stream) stream = std::make_unique<Stream>();
   Stage(inputs);
   Prepare(inputs);
   CUstream handle = stream->get();
+  if (timed) {
+    if (!runStart) runStart = std::make_unique<Event>(false);
+    if (!runEnd) runEnd = std::make_unique<Event>(false);
+    runStart->Record(handle);
+  }
   Upload(inputs, handle);
   return handle;
 }
@@ -150,13 +165,18 @@ std::vector<HostTensor> ReadInputs(Napi::Value value, ContextCore* stageInto) {
     const uint8_t* bytes = static_cast<const uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset();
     tensor.byteLength = array.ByteLength();
     if (stageInto != nullptr) {
-      // Straight into page-locked memory: one copy, no allocation once the buffer is big enough.
-      PinnedBuffer& host = stageInto->staging[tensor.name];
-      if (host.capacity() < tensor.byteLength) {
-        MakeDeviceCurrent(stageInto->engine->device);
-        host.Reserve(tensor.byteLength);
+      // Straight into page-locked memory: one copy, no allocation once the buffer is big enough; none at all when
+      // the caller filled a view over that very buffer (hostBuffer()).
+      auto found = stageInto->staging.find(tensor.name);
+      const bool inPlace = found != stageInto->staging.end() && found->second && found->second->data() == bytes &&
+                           found->second->capacity() >= tensor.byteLength;
+      if (!inPlace) {
+        if (found == stageInto->staging.end() || !found->second || found->second->capacity() < tensor.byteLength) {
+          MakeDeviceCurrent(stageInto->engine->device);
+        }
+        PinnedBuffer& host = stageInto->Staging(tensor.name, tensor.byteLength);
+        if (tensor.byteLength > 0) std::memcpy(host.data(), bytes, tensor.byteLength);
       }
-      if (tensor.byteLength > 0) std::memcpy(host.data(), bytes, tensor.byteLength);
       tensor.staged = true;
     } else {
       tensor.bytes.assign(bytes, bytes + tensor.byteLength);
@@ -174,7 +194,7 @@ namespace {
  * Queues enqueueV3 and the copies of every output into the pinned staging buffers on the context's stream (after
  * StartRun); returns the outputs with their shapes. Nothing is waited for.
  */
-std::vector<OutputTensor> LaunchInference(ContextCore& core, CUstream stream) {
+std::vector<OutputTensor> LaunchInference(ContextCore& core, CUstream stream, bool timed = false) {
   if (!core.context->enqueueV3(stream)) {
     core.stream->Synchronize("cuStreamSynchronize");
     throw NativeError("ERR_INFERENCE", "enqueueV3 failed.", core.engine->logger->Recent());
@@ -195,19 +215,51 @@ std::vector<OutputTensor> LaunchInference(ContextCore& core, CUstream stream) {
   }
   const CudaDriverApi& api = RequireLibrary().cuda;
   for (OutputTensor& output : outputs) {
-    CheckCuda(api.cuMemcpyDtoHAsync(core.staging[output.name].data(), core.buffers[output.name].get(), output.byteLength, stream),
+    CheckCuda(api.cuMemcpyDtoHAsync(core.staging[output.name]->data(), core.buffers[output.name].get(), output.byteLength, stream),
               "cuMemcpyDtoHAsync");
   }
+  if (timed) core.runEnd->Record(stream);
   return outputs;
 }
 
-/** { name: { data, dataType, shape } } from the staging buffers of a finished run (main thread, context claimed). */
+/** What a view handed to JS holds: the staging buffer (kept alive by it) and the device to free it on. */
+struct PinnedView {
+  std::shared_ptr<PinnedBuffer> buffer;
+  int device;
+};
+
+/**
+ * An ArrayBuffer over `buffer`'s first `bytes` bytes, no copy. It keeps the page-locked allocation alive; when it is
+ * collected and nothing else holds the allocation, it is freed with the device current.
+ */
+Napi::ArrayBuffer PinnedArrayBuffer(Napi::Env env, const std::shared_ptr<PinnedBuffer>& buffer, size_t bytes, int device) {
+  auto* view = new PinnedView{buffer, device};
+  return Napi::ArrayBuffer::New(env, buffer->data(), bytes, [](Napi::Env, void*, PinnedView* held) {
+    try {
+      if (held->buffer.use_count() == 1 && Library().loaded) MakeDeviceCurrent(held->device);
+    } catch (...) {
+      // Freed anyway below; a failure to make the device current only means cuMemFreeHost may report an error.
+    }
+    delete held;
+  }, view);
+}
+
+/**
+ * { name: { data, dataType, shape } } from the staging buffers of a finished run (main thread, context claimed):
+ * copies, or with pinnedOutputs views over the staging buffers themselves.
+ */
 Napi::Object OutputsToJs(Napi::Env env, ContextCore& core, const std::vector<OutputTensor>& outputs) {
   Napi::Object result = Napi::Object::New(env);
   for (const OutputTensor& output : outputs) {
     Napi::Object entry = Napi::Object::New(env);
-    Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, output.byteLength);
-    if (output.byteLength > 0) std::memcpy(buffer.Data(), core.staging[output.name].data(), output.byteLength);
+    const std::shared_ptr<PinnedBuffer>& staged = core.staging[output.name];
+    Napi::ArrayBuffer buffer;
+    if (core.pinnedOutputs) {
+      buffer = PinnedArrayBuffer(env, staged, output.byteLength, core.engine->device);
+    } else {
+      buffer = Napi::ArrayBuffer::New(env, output.byteLength);
+      if (output.byteLength > 0) std::memcpy(buffer.Data(), staged->data(), output.byteLength);
+    }
     entry.Set("data", buffer);
     entry.Set("dataType", output.dataType);
     Napi::Array shape = Napi::Array::New(env, output.shape.size());
@@ -226,9 +278,17 @@ class InferWorker : public ContextWorker {
  public:
   InferWorker(Napi::Env env, std::shared_ptr<ContextCore> core, std::vector<HostTensor> inputs, Napi::Object self)
       : ContextWorker(env, "trtn:infer", std::move(core), std::move(inputs), self) {}
-  InferWorker(Napi::Env env, std::shared_ptr<ContextCore> core, std::vector<OutputTensor> launched, Napi::Object self)
-      : ContextWorker(env, "trtn:infer", std::move(core), {}, self), outputs_(std::move(launched)), launched_(true) {}
-  std::chrono::steady_clock::time_point launchedAt_ = std::chrono::steady_clock::now();
+  /**
+   * The wait of a run the main thread launched. `timed`: runStart/runEnd were recorded around it, so the run's own
+   * length comes from them; otherwise it already outlasted the spin budget and `launchedAt` is when it started.
+   */
+  InferWorker(Napi::Env env, std::shared_ptr<ContextCore> core, std::vector<OutputTensor> launched, bool timed,
+              std::chrono::steady_clock::time_point launchedAt, Napi::Object self)
+      : ContextWorker(env, "trtn:infer", std::move(core), {}, self),
+        outputs_(std::move(launched)),
+        launched_(true),
+        timed_(timed),
+        launchedAt_(launchedAt) {}
 
   void OnOK() override {
     // The context stays claimed until this worker dies, so its staging buffers still hold this run's outputs.
@@ -246,11 +306,18 @@ class InferWorker : public ContextWorker {
     }
     // The copies into the pinned staging buffers are complete after the synchronize.
     core.stream->Synchronize("cuStreamSynchronize after inference");
-    if (launched_) core.lastRunUs.store(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - launchedAt_).count());
+    if (!launched_) return;
+    if (timed_) {
+      core.lastRunUs.store(static_cast<double>(core.runEnd->ElapsedSince(*core.runStart)) * 1000.0);
+    } else {
+      core.lastRunUs.store(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - launchedAt_).count());
+    }
   }
 
   std::vector<OutputTensor> outputs_;
   bool launched_ = false;
+  bool timed_ = false;
+  std::chrono::steady_clock::time_point launchedAt_{};
 };
 
 }  // namespace
@@ -262,6 +329,7 @@ Napi::Function ContextObject::Define(Napi::Env env) {
                          InstanceMethod("benchmark", &ContextObject::Benchmark),
                          InstanceMethod("profile", &ContextObject::Profile),
                          InstanceMethod("measureRaw", &ContextObject::MeasureRaw),
+                         InstanceMethod("hostBuffer", &ContextObject::HostBuffer),
                          InstanceMethod("dispose", &ContextObject::Dispose),
                          InstanceMethod("isDisposed", &ContextObject::IsDisposed),
                      });
@@ -280,6 +348,10 @@ ContextObject::ContextObject(const Napi::CallbackInfo& info) : Napi::ObjectWrap<
     core->context.reset(engineCore->engine->createExecutionContext());
     if (!core->context) {
       throw NativeError("ERR_CUDA_OOM", "TensorRT could not create an execution context (not enough device memory?).", engineCore->logger->Recent());
+    }
+    if (info.Length() > 1 && info[1].IsObject()) {
+      Napi::Value pinned = info[1].As<Napi::Object>().Get("pinnedOutputs");
+      core->pinnedOutputs = pinned.IsBoolean() && pinned.As<Napi::Boolean>().Value();
     }
     core_ = core;
     // Keeps the engine object alive as long as this context is reachable.
@@ -314,50 +386,63 @@ Napi::Value ContextObject::Infer(const Napi::CallbackInfo& info) {
     double spinWaitUs = 0;
     if (info.Length() > 1 && info[1].IsNumber()) spinWaitUs = info[1].As<Napi::Number>().DoubleValue();
     if (!(spinWaitUs >= 0) || spinWaitUs > 1e6) throw NativeError("ERR_INVALID_ARGUMENT", "infer(inputs, spinWaitUs) needs 0 to 1,000,000 µs.");
-    ClaimContext(*core);
+    ContextClaim claim(*core);
     std::vector<HostTensor> inputs;
     std::vector<OutputTensor> outputs;
     bool done = false;
+    // A run that needed more than the budget last time is not spun for: launched here, waited for on a worker, and
+    // timed by GPU events so that the next call knows whether it fits again.
+    bool timed = false;
     std::chrono::steady_clock::time_point launched{};
     try {
       inputs = ReadInputs(info.Length() > 0 ? info[0] : env.Undefined(), core.get());
       if (spinWaitUs > 0) {
+        timed = core->lastRunUs.load() > spinWaitUs;
         launched = std::chrono::steady_clock::now();
-        CUstream stream = core->StartRun(inputs);
-        outputs = LaunchInference(*core, stream);
-        // A run that needed more than the budget last time is not spun for: straight to the worker.
-        const double budget = core->lastRunUs.load() <= spinWaitUs ? spinWaitUs : 0.0;
-        done = core->stream->SpinUntilDone(budget, "cuStreamQuery after inference");
+        CUstream stream = core->StartRun(inputs, timed);
+        outputs = LaunchInference(*core, stream, timed);
+        done = !timed && core->stream->SpinUntilDone(spinWaitUs, "cuStreamQuery after inference");
         if (done) core->lastRunUs.store(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - launched).count());
       }
     } catch (...) {
+      // Nothing may still be writing into the buffers when the context is released.
       if (core->stream) {
         try {
           core->stream->Synchronize("cuStreamSynchronize");
         } catch (...) {
         }
       }
-      core->busy.store(false);
       throw;
     }
     if (done) {
       Napi::Promise::Deferred deferred = Napi::Promise::Deferred::New(env);
-      Napi::Object result;
-      try {
-        result = OutputsToJs(env, *core, outputs);
-      } catch (...) {
-        core->busy.store(false);
-        throw;
-      }
-      core->busy.store(false);
-      deferred.Resolve(result);
+      deferred.Resolve(OutputsToJs(env, *core, outputs));
       return deferred.Promise();
     }
-    auto* worker = spinWaitUs > 0 ? new InferWorker(env, core, std::move(outputs), Value()) : new InferWorker(env, core, std::move(inputs), Value());
-    worker->launchedAt_ = launched;
+    auto* worker = spinWaitUs > 0 ? new InferWorker(env, core, std::move(outputs), timed, launched, Value())
+                                  : new InferWorker(env, core, std::move(inputs), Value());
+    claim.Dismiss();
     Napi::Promise promise = worker->Promise();
     worker->Queue();
     return promise;
+  });
+}
+
+Napi::Value ContextObject::HostBuffer(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Guard(env, [&]() -> Napi::Value {
+    std::shared_ptr<ContextCore> core = EnsureAlive();
+    if (info.Length() < 2 || !info[0].IsString() || !info[1].IsNumber()) {
+      throw NativeError("ERR_INTERNAL", "hostBuffer(name, byteLength) expected; the TypeScript layer computes the size, so this is a bug in tensorrt-node.");
+    }
+    const std::string name = info[0].As<Napi::String>().Utf8Value();
+    const double byteLength = info[1].As<Napi::Number>().DoubleValue();
+    if (!(byteLength >= 0) || byteLength > 1.0e12) throw NativeError("ERR_INVALID_ARGUMENT", "hostBuffer needs a byte length from 0.");
+    // Not while a run is in flight: a worker may be reading or writing the staging buffers.
+    ContextClaim claim(*core);
+    MakeDeviceCurrent(core->engine->device);
+    core->Staging(name, static_cast<size_t>(byteLength));
+    return PinnedArrayBuffer(env, core->staging[name], static_cast<size_t>(byteLength), core->engine->device);
   });
 }
 

@@ -42,26 +42,38 @@ struct ContextCore {
   std::unique_ptr<Stream> stream;
   std::map<std::string, DeviceBuffer> buffers;
   // Page-locked host copies of every IO tensor; H2D/D2H copies go through these (as trtexec's host buffers).
-  std::map<std::string, PinnedBuffer> staging;
+  // Shared, because JS may hold views over them (hostBuffer(), pinned outputs): a buffer that has to grow is
+  // replaced, never reallocated in place, and the old one lives on with its views.
+  std::map<std::string, std::shared_ptr<PinnedBuffer>> staging;
   // Input shapes last applied, so a run with the same shapes skips setInputShape/setTensorAddress.
   std::vector<std::pair<std::string, std::vector<int64_t>>> boundShapes;
   // One run at a time per context: TensorRT contexts are not re-entrant.
   std::atomic<bool> busy{false};
   // Launch-to-done time of the last infer(), µs (0 before the first): infer() spins on the main thread only when
-  // the last run fitted in its budget, so a long engine is handed to a worker right after the launch.
+  // the last run fitted in its budget, so a long engine is handed to a worker right after the launch. A run handed
+  // to a worker is timed by GPU events (runStart/runEnd), not by when the worker saw it done: the hand-off's own
+  // latency must not make every later run skip the spin.
   std::atomic<double> lastRunUs{0};
+  std::unique_ptr<Event> runStart, runEnd;
+  // infer() returns its outputs as views over the staging buffers instead of copies (ContextOptions.outputBuffers).
+  bool pinnedOutputs = false;
   ~ContextCore();
 
   /** Sets input shapes, sizes device buffers for every IO tensor and binds their addresses. */
   void Prepare(const std::vector<HostTensor>& inputs);
   /** Bytes of one IO tensor at the current shapes, with vectorised dimensions padded. */
   size_t TensorBytes(const char* name) const;
+  /** The staging buffer of `name` with room for `bytes` (a new one when the current one is smaller). */
+  PinnedBuffer& Staging(const std::string& name, size_t bytes);
   /** Copies `inputs` not yet staged into the pinned staging buffers. */
   void Stage(const std::vector<HostTensor>& inputs);
   /** Queues host-to-device copies of the staged `inputs` into their bound buffers on `stream` (after Prepare). */
   void Upload(const std::vector<HostTensor>& inputs, CUstream stream);
-  /** Makes the device current, creates the stream on first use, prepares and queues the uploads; returns the stream. */
-  CUstream StartRun(const std::vector<HostTensor>& inputs);
+  /**
+   * Makes the device current, creates the stream on first use, prepares and queues the uploads; returns the stream.
+   * With `timed`, runStart is recorded before the uploads (LaunchInference records runEnd after the downloads).
+   */
+  CUstream StartRun(const std::vector<HostTensor>& inputs, bool timed = false);
 };
 
 /**
@@ -99,6 +111,8 @@ class ContextObject : public Napi::ObjectWrap<ContextObject> {
   Napi::Value Profile(const Napi::CallbackInfo& info);
   /** measureRaw(iterations, inputs) → { iterations, totalMs, perIterationUs }: infer()'s GPU work in a C++ loop. */
   Napi::Value MeasureRaw(const Napi::CallbackInfo& info);
+  /** hostBuffer(name, byteLength) → ArrayBuffer over the page-locked staging memory of IO tensor `name`. */
+  Napi::Value HostBuffer(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
   Napi::Value IsDisposed(const Napi::CallbackInfo& info);
 
@@ -109,12 +123,29 @@ class ContextObject : public Napi::ObjectWrap<ContextObject> {
 
 /**
  * Reads { name: { data: ArrayBufferView, shape: number[] } } into host copies, or, with `stageInto` (main thread,
- * context claimed), straight into that context's pinned staging buffers.
+ * context claimed), straight into that context's pinned staging buffers; data that already is a view over its
+ * staging buffer (hostBuffer()) is not copied at all.
  */
 std::vector<HostTensor> ReadInputs(Napi::Value value, ContextCore* stageInto = nullptr);
 
 /** Marks the context busy or throws ERR_INVALID_ARGUMENT when a run is already in flight. */
 void ClaimContext(ContextCore& core);
+
+/** Releases a claim made by ClaimContext when it goes out of scope, unless dismissed (a worker took it over). */
+class ContextClaim {
+ public:
+  explicit ContextClaim(ContextCore& core) : core_(&core) { ClaimContext(core); }
+  ~ContextClaim() {
+    if (core_ != nullptr) core_->busy.store(false);
+  }
+  ContextClaim(const ContextClaim&) = delete;
+  ContextClaim& operator=(const ContextClaim&) = delete;
+  /** The claim now belongs to a worker, which releases it when it dies. */
+  void Dismiss() { core_ = nullptr; }
+
+ private:
+  ContextCore* core_;
+};
 
 /** Starts the benchmark / profile workers (benchmark.cc). */
 Napi::Value StartBenchmark(Napi::Env env, std::shared_ptr<ContextCore> core, Napi::Object options, std::vector<HostTensor> inputs,

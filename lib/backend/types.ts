@@ -55,7 +55,21 @@ export type InferOutputs = Record<string, { data: TensorData; shape: number[] }>
 /** An execution context owned by an engine. */
 export interface ContextHandle {
   infer(inputs: InferInputs): Promise<InferOutputs>;
+  /**
+   * A typed array of `bytes` bytes for input `tensor` (validated by the public layer: a linear-format input with a
+   * full shape) that infer() takes without a host copy: page-locked staging memory on the TensorRT backend.
+   */
+  inputBuffer(tensor: IOTensorInfo, bytes: number): TensorData;
   dispose(): void;
+}
+
+/** What measureInferOverhead() times: a public context's infer() (its checks and conversions count too). */
+export interface OverheadSubject {
+  infer(inputs: InferInputs): Promise<unknown>;
+  /** The context's input arrays over page-locked memory (`io: 'pinned'`). */
+  inputBuffer(name: string, shape?: number[]): TensorData;
+  spinWaitUs: number;
+  io: 'copy' | 'pinned';
 }
 
 /** A deserialized engine. */
@@ -73,7 +87,7 @@ export interface EngineHandle {
   benchmark(options: BenchmarkOptions): Promise<BenchmarkResult>;
   profile(options: BenchmarkOptions): Promise<ProfileResult>;
   /** infer()'s host overhead over a raw C++ loop of the same GPU work; only backends on a real GPU have it. */
-  measureInferOverhead?(iterations: number, infer: (inputs: InferInputs) => Promise<unknown>, spinWaitUs: number): Promise<InferOverhead>;
+  measureInferOverhead?(iterations: number, subject: OverheadSubject): Promise<InferOverhead>;
   dispose(): void;
 }
 

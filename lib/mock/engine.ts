@@ -309,6 +309,13 @@ export class MockContextHandle implements ContextHandle {
     this.#onDispose = onDispose;
   }
 
+  /** An ordinary typed array: the mock has no page-locked memory (its infer() runs on the CPU). */
+  inputBuffer(tensor: IOTensorInfo, bytes: number): TensorData {
+    if (!this.#engine) throw disposedError('execution context');
+    const TypedArray = dataTypeFacts(tensor.dataType)?.typedArray ?? Uint8Array;
+    return new TypedArray(new ArrayBuffer(bytes));
+  }
+
   /**
    * Runs the model on onnxruntime-node. Inputs are in logical NCHW order whatever the IO format (vectorised
    * formats are not re-laid out); fp16 IO takes and returns fp16 bits in a Uint16Array.

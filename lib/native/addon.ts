@@ -7,7 +7,7 @@
  * - `trtn_trt<major>.node`, one per TensorRT major (8, 10, 11), compiled against that major's headers; it opens
  *   libnvinfer/libnvonnxparser from the directory the probe found and the CUDA driver at run time.
  */
-import type { BuilderConfigReadBack, DataTypeName, IOTensorInfo, TimeRecord } from '../types/index.js';
+import type { BenchmarkHostSteps, BuilderConfigReadBack, DataTypeName, IOTensorInfo, TimeRecord } from '../types/index.js';
 
 /** One `dlopen` of `libnvinfer.so.<major>` as the probe tried it. */
 export interface ProbeAttempt {
@@ -199,6 +199,8 @@ export interface NativeBenchmarkResult {
   records: Array<TimeRecord & { hostDoneMs?: number }>;
   usedCudaGraph: boolean;
   totalHostWalltimeMs: number;
+  /** Host µs per iteration of the timing loop by step (addons since 0.2). */
+  hostSteps?: BenchmarkHostSteps;
   warnings: string[];
 }
 
@@ -220,6 +222,11 @@ export interface AddonContext {
   profile(options: NativeBenchmarkOptions, inputs: NativeInputs): Promise<NativeProfileResult>;
   /** infer()'s GPU work (copies in, enqueueV3, copies out, sync) `iterations` times in a C++ loop. */
   measureRaw(iterations: number, inputs: NativeInputs): Promise<{ iterations: number; totalMs: number; perIterationUs: number }>;
+  /**
+   * An ArrayBuffer of `byteLength` bytes over the page-locked staging memory of IO tensor `name` (no copy); passed
+   * back to infer() as that input's data, it is not copied again. Refused while a run is in flight.
+   */
+  hostBuffer(name: string, byteLength: number): ArrayBuffer;
   /** Idempotent. */
   dispose(): void;
   isDisposed(): boolean;
@@ -234,7 +241,8 @@ export interface AddonEngine {
   io(): NativeIOTensor[];
   /** Inspector JSON text. */
   inspect(): string;
-  createContext(): AddonContext;
+  /** `pinnedOutputs`: infer() returns views over the context's page-locked output buffers instead of copies. */
+  createContext(options?: { pinnedOutputs?: boolean }): AddonContext;
   deviceMemorySize(): number;
   /** Disposes the engine and its contexts; idempotent. */
   dispose(): void;

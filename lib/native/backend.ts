@@ -33,9 +33,9 @@ import type {
 } from '../types/index.js';
 import { DEFAULT_SPIN_WAIT_US } from '../options.js';
 import { packageVersion } from '../version.js';
-import type { Backend, BackendBuildOutput, BuildHooks, ContextHandle, EngineHandle, InferInputs, InferOutputs } from '../backend/types.js';
-import { dataTypeFacts } from '../tensors/facts.js';
-import { fromPhysicalLayout, toPhysicalLayout } from '../tensors/layout.js';
+import type { Backend, BackendBuildOutput, BuildHooks, ContextHandle, EngineHandle, InferInputs, InferOutputs, OverheadSubject } from '../backend/types.js';
+import { dataTypeFacts, type TensorDataConstructor } from '../tensors/facts.js';
+import { fromPhysicalLayout, needsRelayout, toPhysicalLayout } from '../tensors/layout.js';
 
 /** What the loader hands to {@link createNativeBackend}. */
 export interface LoadedNativeAddon {
@@ -85,39 +85,64 @@ function paddedVolume(shape: number[], tensor: NativeIOTensor): number {
   }, 1);
 }
 
-function toNativeInputs(inputs: InferInputs, io: NativeIOTensor[]): NativeInputs {
+/** What infer() checks of each IO tensor on every call, worked out once per context. */
+interface TensorPlan {
+  tensor: NativeIOTensor;
+  /** The typed array the tensor's data must be. */
+  expected: TensorDataConstructor | typeof Uint8Array;
+  relayout: boolean;
+}
+
+function planTensors(io: NativeIOTensor[], mode: 'input' | 'output'): Map<string, TensorPlan> {
+  const plans = new Map<string, TensorPlan>();
+  for (const tensor of io) {
+    if (tensor.mode !== mode) continue;
+    plans.set(tensor.name, { tensor, expected: dataTypeFacts(tensor.dataType)?.typedArray ?? Uint8Array, relayout: needsRelayout(tensor.format) });
+  }
+  return plans;
+}
+
+function toNativeInputs(inputs: InferInputs, plans: Map<string, TensorPlan>): NativeInputs {
   const out: NativeInputs = {};
-  for (const [name, value] of Object.entries(inputs)) {
-    const tensor = io.find((candidate) => candidate.name === name && candidate.mode === 'input');
-    if (!tensor) {
-      const names = io.filter((candidate) => candidate.mode === 'input').map((candidate) => candidate.name);
-      throw new TensorRTError('ERR_INPUT', `Unknown input '${name}'; the engine's inputs are: ${names.join(', ')}.`);
+  let given = 0;
+  for (const name in inputs) {
+    if (!Object.hasOwn(inputs, name)) continue;
+    const plan = plans.get(name);
+    if (!plan) {
+      throw new TensorRTError('ERR_INPUT', `Unknown input '${name}'; the engine's inputs are: ${[...plans.keys()].join(', ')}.`);
     }
-    const data = ArrayBuffer.isView(value) ? value : value.data;
-    const shape = ArrayBuffer.isView(value) ? tensor.shape : value.shape;
+    const { tensor, expected } = plan;
+    const value = inputs[name];
+    const view = ArrayBuffer.isView(value);
+    const data = view ? value : value.data;
+    const shape = view ? tensor.shape : value.shape;
     // The addon copies bytes; an array of another element type would be read as garbage, so refuse it here.
-    const expected = typedArrayFor(tensor.dataType, new ArrayBuffer(0)).constructor as { name: string };
     if (!ArrayBuffer.isView(data) || data.constructor !== expected) {
       const got = data === null || data === undefined ? String(data) : ((data as object).constructor?.name ?? typeof data);
       throw new TensorRTError('ERR_INPUT', `Input '${name}' is ${tensor.dataType}: pass a ${expected.name}${tensor.dataType === 'float16' ? ' of fp16 bits (or a Float32Array, converted for you)' : ''}, got ${got}.`, { input: name, expected: expected.name });
     }
-    if (shape.some((extent) => extent < 0)) {
-      throw new TensorRTError('ERR_INPUT', `Input '${name}' has dynamic dimensions ${JSON.stringify(tensor.shape)}; pass { data, shape }.`);
+    for (const extent of shape) {
+      if (extent < 0) throw new TensorRTError('ERR_INPUT', `Input '${name}' has dynamic dimensions ${JSON.stringify(tensor.shape)}; pass { data, shape }.`);
     }
     // Callers always speak logical NCHW; vectorised IO formats (hwc8, chw16, …) are re-laid out here.
-    out[name] = { data: toPhysicalLayout(data, shape, tensor.format), shape };
+    out[name] = { data: plan.relayout ? toPhysicalLayout(data, shape, tensor.format) : data, shape };
+    given += 1;
   }
-  for (const tensor of io) {
-    if (tensor.mode === 'input' && !(tensor.name in out)) throw new TensorRTError('ERR_INPUT', `Missing input '${tensor.name}'.`);
+  if (given !== plans.size) {
+    for (const name of plans.keys()) {
+      if (!(name in out)) throw new TensorRTError('ERR_INPUT', `Missing input '${name}'.`);
+    }
   }
   return out;
 }
 
-function fromNativeOutputs(outputs: NativeOutputs, io: NativeIOTensor[]): InferOutputs {
+function fromNativeOutputs(outputs: NativeOutputs, plans: Map<string, TensorPlan>): InferOutputs {
   const out: InferOutputs = {};
-  for (const [name, value] of Object.entries(outputs)) {
-    const format = io.find((candidate) => candidate.name === name && candidate.mode === 'output')?.format ?? 'unknown';
-    out[name] = { data: fromPhysicalLayout(typedArrayFor(value.dataType, value.data), value.shape, format), shape: value.shape };
+  for (const name in outputs) {
+    const value = outputs[name];
+    const plan = plans.get(name);
+    const data = typedArrayFor(value.dataType, value.data);
+    out[name] = { data: plan?.relayout ? fromPhysicalLayout(data, value.shape, plan.tensor.format) : data, shape: value.shape };
   }
   return out;
 }
@@ -169,17 +194,23 @@ export function tacticsFromAlgorithms(records: readonly NativeAlgorithmRecord[])
 
 class NativeContextHandle implements ContextHandle {
   readonly #context: ReturnType<AddonEngine['createContext']>;
-  readonly #io: NativeIOTensor[];
+  readonly #inputs: Map<string, TensorPlan>;
+  readonly #outputs: Map<string, TensorPlan>;
   readonly #spinWaitUs: number;
 
   constructor(context: ReturnType<AddonEngine['createContext']>, io: NativeIOTensor[], spinWaitUs: number) {
     this.#context = context;
-    this.#io = io;
+    this.#inputs = planTensors(io, 'input');
+    this.#outputs = planTensors(io, 'output');
     this.#spinWaitUs = spinWaitUs;
   }
 
   async infer(inputs: InferInputs): Promise<InferOutputs> {
-    return fromNativeOutputs(await this.#context.infer(toNativeInputs(inputs, this.#io), this.#spinWaitUs), this.#io);
+    return fromNativeOutputs(await this.#context.infer(toNativeInputs(inputs, this.#inputs), this.#spinWaitUs), this.#outputs);
+  }
+
+  inputBuffer(tensor: IOTensorInfo, bytes: number): TensorData {
+    return typedArrayFor(tensor.dataType, this.#context.hostBuffer(tensor.name, bytes));
   }
 
   dispose(): void {
@@ -224,30 +255,53 @@ class NativeEngineHandle implements EngineHandle {
   }
 
   createContext(options: ContextOptions = {}): ContextHandle {
-    return new NativeContextHandle(this.#engine.createContext(), this.#nativeIo, options.spinWaitUs ?? DEFAULT_SPIN_WAIT_US);
+    const context = this.#engine.createContext({ pinnedOutputs: options.outputBuffers === 'pinned' });
+    return new NativeContextHandle(context, this.#nativeIo, options.spinWaitUs ?? DEFAULT_SPIN_WAIT_US);
   }
 
-  /** `infer` is a public context's infer() (so its checks and conversions are timed too); the raw loop runs on a context of its own. */
-  async measureInferOverhead(iterations: number, infer: (inputs: InferInputs) => Promise<unknown>, spinWaitUs: number): Promise<InferOverhead> {
+  /** `subject` is a public context (so its checks and conversions are timed too); the raw loop runs on a context of its own. */
+  async measureInferOverhead(iterations: number, subject: OverheadSubject): Promise<InferOverhead> {
     const native = this.#engine.createContext();
     try {
       const raw = syntheticInputs(this.#nativeIo, {});
-      // The same bytes as public typed arrays in logical order, as a caller would pass them.
+      // The same bytes as public typed arrays in logical order, as a caller would pass them: their own arrays, or
+      // (io 'pinned') the context's inputBuffer() arrays filled once.
       const inputs: InferInputs = {};
+      let copiedBytesPerCall = 0;
       for (const tensor of this.#nativeIo) {
-        if (tensor.mode !== 'input') continue;
+        if (tensor.mode === 'output') {
+          copiedBytesPerCall += subject.io === 'pinned' ? 0 : paddedVolume(tensor.shape, tensor) * (dataTypeFacts(tensor.dataType)?.bytes ?? 0);
+          continue;
+        }
         const bytes = raw[tensor.name].data as Uint8Array;
         const typed = typedArrayFor(tensor.dataType, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-        inputs[tensor.name] = { data: fromPhysicalLayout(typed, raw[tensor.name].shape, tensor.format), shape: raw[tensor.name].shape };
+        const logical = fromPhysicalLayout(typed, raw[tensor.name].shape, tensor.format);
+        if (subject.io === 'pinned') {
+          const pinned = subject.inputBuffer(tensor.name, raw[tensor.name].shape);
+          (pinned as Uint8Array).set(logical as Uint8Array);
+          inputs[tensor.name] = { data: pinned, shape: raw[tensor.name].shape };
+        } else {
+          inputs[tensor.name] = { data: logical, shape: raw[tensor.name].shape };
+          copiedBytesPerCall += bytes.byteLength;
+        }
       }
       const warmUp = Math.min(50, iterations);
       await native.measureRaw(warmUp, raw);
       const measured = await native.measureRaw(iterations, raw);
-      for (let index = 0; index < warmUp; index++) await infer(inputs);
+      for (let index = 0; index < warmUp; index++) await subject.infer(inputs);
       const started = process.hrtime.bigint();
-      for (let index = 0; index < iterations; index++) await infer(inputs);
+      for (let index = 0; index < iterations; index++) await subject.infer(inputs);
       const inferUs = Number(process.hrtime.bigint() - started) / 1000 / iterations;
-      return { estimated: false, iterations, rawUs: measured.perIterationUs, inferUs, overheadUs: inferUs - measured.perIterationUs, spinWaitUs };
+      return {
+        estimated: false,
+        iterations,
+        rawUs: measured.perIterationUs,
+        inferUs,
+        overheadUs: inferUs - measured.perIterationUs,
+        spinWaitUs: subject.spinWaitUs,
+        io: subject.io,
+        copiedBytesPerCall,
+      };
     } finally {
       native.dispose();
     }
@@ -298,6 +352,7 @@ class NativeEngineHandle implements EngineHandle {
         d2h: summary.d2h,
         warnings: [...raw.warnings, ...summary.warnings],
         times: options.exportTimes ? kept : undefined,
+        ...(raw.hostSteps ? { hostSteps: raw.hostSteps } : {}),
       };
     } finally {
       context.dispose();

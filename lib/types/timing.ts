@@ -84,6 +84,14 @@ export interface ContextOptions {
    * Default 200. TensorRT backend only; the mock ignores it.
    */
   spinWaitUs?: number;
+  /**
+   * Where `infer()`'s outputs live. `'copy'` (default): new arrays the caller owns. `'pinned'`: views over the
+   * context's page-locked output buffers, with no copy, which the context's next `infer()` overwrites: read or
+   * copy them before calling it again. Saves a host copy of every output per call (tens of µs per MB). Outputs in a
+   * vectorised IO format (hwc8, chw16, …) are re-laid out into new arrays either way. TensorRT backend only; the
+   * mock returns new arrays.
+   */
+  outputBuffers?: 'copy' | 'pinned';
 }
 
 /** Result of `Engine.measureInferOverhead()`: what `infer()` costs on the host beyond the GPU work itself. */
@@ -100,6 +108,14 @@ export interface InferOverhead {
   overheadUs: number;
   /** The context's `spinWaitUs` the `infer()` calls ran with (0: launch and wait on a worker thread). */
   spinWaitUs: number;
+  /**
+   * How the calls passed their data: `'copy'`, typed arrays of the caller's, copied into page-locked memory and
+   * outputs copied out (what `copiedBytesPerCall` counts); `'pinned'`, inputs filled into
+   * `context.inputBuffer()` arrays and a context with `outputBuffers: 'pinned'`, so nothing is copied on the host.
+   */
+  io: 'copy' | 'pinned';
+  /** Bytes copied on the host per call beyond the raw loop's (inputs in, outputs out); 0 with `io: 'pinned'`. */
+  copiedBytesPerCall: number;
 }
 
 /** Result of `Engine.benchmark()`. */
@@ -142,6 +158,30 @@ export interface BenchmarkResult {
   warnings: string[];
   /** Every iteration's timestamps, with {@link BenchmarkOptions.exportTimes}. */
   times?: TimeRecord[];
+  /**
+   * Where the timing loop's host time went, µs per iteration (host clock, every iteration including warm-up).
+   * When throughput is below 1 / GPU compute, the engine is host-bound and this says on what. TensorRT backend
+   * only (absent on the mock, which has no host loop to measure).
+   */
+  hostSteps?: BenchmarkHostSteps;
+}
+
+/** The timing loop's host time by step, µs per iteration (see {@link BenchmarkResult.hostSteps}). */
+export interface BenchmarkHostSteps {
+  /** Iterations averaged over (warm-up included). */
+  iterations: number;
+  /** Event records, input copies queued and stream waits before the enqueue. */
+  beforeEnqueueUs: number;
+  /** `enqueueV3` (or the CUDA graph launch) alone: trtexec's "Enqueue Time". */
+  enqueueUs: number;
+  /** Event records and output copies queued after the enqueue. */
+  afterEnqueueUs: number;
+  /** Waiting for the previous inference to finish (blocking sync, or spinning with useSpinWait). */
+  waitUs: number;
+  /** Reading its events' times and keeping the record. */
+  timingReadsUs: number;
+  /** The whole loop's host time per iteration (the sum of the above plus the loop itself). */
+  perIterationUs: number;
 }
 
 /** One layer of a per-layer profile (trtexec `--exportProfile` fields). */

@@ -264,6 +264,19 @@ describe('inference', () => {
     engine.dispose();
     fp32Engine.dispose();
   });
+  it('inputBuffer: an ordinary typed array of the right type and size that infer() takes', async () => {
+    const engine = await backend.deserialize((await build(seedBytes)).plan, 0);
+    const context = engine.createContext();
+    const tensor = engine.io.find((io) => io.mode === 'input')!;
+    const buffer = context.inputBuffer(tensor, seedInputLength * 4);
+    expect(buffer).toBeInstanceOf(Float32Array);
+    expect(buffer.length).toBe(seedInputLength);
+    (buffer as Float32Array).set(input);
+    const viaBuffer = await context.infer({ input: buffer });
+    const direct = await context.infer({ input });
+    expect(Array.from(viaBuffer.output.data as Float32Array)).toEqual(Array.from(direct.output.data as Float32Array));
+    engine.dispose();
+  });
   it('rejects bad inputs with ERR_INPUT saying what was expected', async () => {
     const engine = await backend.deserialize((await build(seedBytes)).plan, 0);
     const context = engine.createContext();

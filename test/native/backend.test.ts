@@ -228,6 +228,68 @@ describe('native adapter: timing over real trtexec records', () => {
     engine.dispose();
   });
 
+  it('measureInferOverhead io pinned: inputs filled into inputBuffer() arrays, pinned outputs, nothing counted as copied', async () => {
+    const { engine, calls } = await engineOver(fp32Io);
+    const copying = await engine.measureInferOverhead({ iterations: 20 });
+    expect(copying.io).toBe('copy');
+    // 1x16x4x4 fp32 in and out.
+    expect(copying.copiedBytesPerCall).toBe(2 * 256 * 4);
+    expect(calls.hostBuffers).toHaveLength(0);
+    const pinned = await engine.measureInferOverhead({ iterations: 20, io: 'pinned' });
+    expect(pinned.io).toBe('pinned');
+    expect(pinned.copiedBytesPerCall).toBe(0);
+    expect(calls.contextOptions.at(-2)).toEqual({ pinnedOutputs: true });
+    expect(calls.hostBuffers).toEqual([expect.objectContaining({ name: 'input', byteLength: 1024 })]);
+    // Every timed and warm-up call handed the addon the pinned buffer itself.
+    expect(calls.inPlaceInputs.slice(-40)).toEqual(new Array(40).fill(['input']));
+    await expect(engine.measureInferOverhead({ io: 'zero-copy' as 'pinned' })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
+    engine.dispose();
+  });
+
+  it('inputBuffer: a typed array of the input over the addon buffer, passed to the addon as is', async () => {
+    const { engine, calls } = await engineOver(fp32Io);
+    const context = engine.createContext();
+    const input = context.inputBuffer('input');
+    expect(input).toBeInstanceOf(Float32Array);
+    expect(input.length).toBe(256);
+    expect(input.buffer).toBe(calls.hostBuffers[0].buffer);
+    (input as Float32Array).fill(0.5);
+    const out = await context.infer({ input });
+    expect(calls.inPlaceInputs.at(-1)).toEqual(['input']);
+    expect(Array.from(out.output.data as Float32Array).every((value) => value === 0.5)).toBe(true);
+    expect(() => context.inputBuffer('nope')).toThrow(expect.objectContaining({ code: 'ERR_INPUT', message: expect.stringContaining("the engine's inputs are: input") }));
+    expect(() => context.inputBuffer('input', [1, 16, 4, 5])).toThrow(expect.objectContaining({ code: 'ERR_INPUT', message: expect.stringContaining('static shape [1,16,4,4]') }));
+    context.dispose();
+    expect(() => context.inputBuffer('input')).toThrow(expect.objectContaining({ code: 'ERR_DISPOSED' }));
+    engine.dispose();
+  });
+
+  it('inputBuffer refuses vectorised IO formats and needs a shape for dynamic inputs', async () => {
+    const hwc8 = await engineOver(hwc8Io);
+    const context = hwc8.engine.createContext();
+    expect(() => context.inputBuffer('input')).toThrow(expect.objectContaining({ code: 'ERR_UNSUPPORTED', message: expect.stringContaining('hwc8') }));
+    hwc8.engine.dispose();
+    const dynamicIo = [tensor('input', 'input', 'float32', 'chw', [-1, 16, 4, 4]), tensor('output', 'output', 'float32', 'chw', [-1, 16, 4, 4])];
+    const dynamic = await engineOver(dynamicIo);
+    const dynamicContext = dynamic.engine.createContext();
+    expect(() => dynamicContext.inputBuffer('input')).toThrow(expect.objectContaining({ code: 'ERR_INPUT', message: expect.stringContaining("inputBuffer('input', [1, 16, 4, 4])") }));
+    const batch3 = dynamicContext.inputBuffer('input', [3, 16, 4, 4]);
+    expect(batch3.length).toBe(3 * 256);
+    expect(dynamic.calls.hostBuffers.at(-1)).toMatchObject({ byteLength: 3 * 256 * 4 });
+    dynamic.engine.dispose();
+  });
+
+  it("createContext({ outputBuffers: 'pinned' }) reaches the addon; a bad value is ERR_INVALID_OPTION", async () => {
+    const { engine, calls } = await engineOver(fp32Io);
+    const pinned = engine.createContext({ outputBuffers: 'pinned' });
+    expect(pinned.outputBuffers).toBe('pinned');
+    expect(calls.contextOptions.at(-1)).toEqual({ pinnedOutputs: true });
+    expect(engine.createContext().outputBuffers).toBe('copy');
+    expect(calls.contextOptions.at(-1)).toEqual({ pinnedOutputs: false });
+    expect(() => engine.createContext({ outputBuffers: 'shared' as 'pinned' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION', message: expect.stringContaining('outputBuffers') }));
+    engine.dispose();
+  });
+
   it('createContext({ spinWaitUs }) reaches the addon; a bad value is ERR_INVALID_OPTION', async () => {
     const { engine, calls } = await engineOver(fp32Io);
     const context = engine.createContext({ spinWaitUs: 35 });

@@ -65,6 +65,12 @@ export interface FakeAddonCalls {
   /** The spinWaitUs argument of every infer() call. */
   spinWaits: (number | undefined)[];
   disposedContexts: number;
+  /** The options of every createContext() call. */
+  contextOptions: ({ pinnedOutputs?: boolean } | undefined)[];
+  /** Every hostBuffer() call and the buffer it returned. */
+  hostBuffers: { name: string; byteLength: number; buffer: ArrayBuffer }[];
+  /** Per infer() call, the input names whose data was a view over a buffer hostBuffer() returned. */
+  inPlaceInputs: string[][];
 }
 
 /** Options of {@link createFakeAddon}. */
@@ -83,7 +89,7 @@ export interface FakeAddonOptions {
 
 /** A BackendAddon over the corpus; `calls` records what the adapter asked of it. */
 export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddon; calls: FakeAddonCalls } {
-  const calls: FakeAddonCalls = { builds: [], timings: [], inferences: 0, spinWaits: [], disposedContexts: 0 };
+  const calls: FakeAddonCalls = { builds: [], timings: [], inferences: 0, spinWaits: [], disposedContexts: 0, contextOptions: [], hostBuffers: [], inPlaceInputs: [] };
   const version = options.tensorrtVersion ?? '10.6.0';
   const context = (): AddonContext => {
     let disposed = false;
@@ -95,6 +101,7 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
         alive();
         calls.inferences += 1;
         calls.spinWaits.push(spinWaitUs);
+        calls.inPlaceInputs.push(Object.keys(inputs).filter((name) => calls.hostBuffers.some((entry) => entry.buffer === inputs[name].data.buffer)));
         const ins = options.io.filter((tensor) => tensor.mode === 'input');
         const outs = options.io.filter((tensor) => tensor.mode === 'output');
         const result: NativeOutputs = {};
@@ -116,6 +123,12 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
         const iteration = options.build.profile.map((row) => ({ name: row.name, ms: row.averageMs }));
         return { iterations: [iteration, iteration, iteration], warmUpIterations: 2 };
       },
+      hostBuffer(name: string, byteLength: number) {
+        alive();
+        const buffer = new ArrayBuffer(byteLength);
+        calls.hostBuffers.push({ name, byteLength, buffer });
+        return buffer;
+      },
       async measureRaw(iterations: number) {
         alive();
         const perIterationUs = options.rawLoopUs ?? 10;
@@ -133,8 +146,9 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
     return {
       io: () => options.io.map((tensor) => ({ ...tensor, shape: [...tensor.shape] })),
       inspect: () => options.build.inspectorJson,
-      createContext: () => {
+      createContext: (contextOptions?: { pinnedOutputs?: boolean }) => {
         if (disposed) throw new TensorRTError('ERR_DISPOSED', 'This engine was disposed.');
+        calls.contextOptions.push(contextOptions);
         return context();
       },
       deviceMemorySize: () => 0,
