@@ -5,19 +5,24 @@
  * in-process build, and a rebuild with the timing cache. A benchmark, never a test: it prints figures and ratios
  * and writes them to bench/results/vs-trtexec-<date>-<gpu>-trt<version>.json.
  *
- *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--duration 3] [--out <file>]
+ *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--duration 3] [--out <file>] [--diagnose]
+ *
+ * --diagnose adds, for the host-bound resnet-like model, the runs that locate a host-side gap: no-transfers again
+ * after the other modes, with --useSpinWait, the trtn CLI in its own process, and both tools pinned (taskset) to a
+ * GPU-local and to a remote CPU; they go under "diagnostics" and never into the ratios.
  *
  * Needs dist/ (npm run build:ts), the native addon, TRTN_TENSORRT_LIB_DIR (and LD_LIBRARY_PATH for trtexec, which
  * finds libnvinfer by soname). trtexec is built from the NVIDIA/TensorRT samples of the same version with
  * scripts/trtexec/build.sh. Models: examples/seed003.onnx (default IO and fp16:hwc8), examples/resnet-like.onnx
  * pruned 2:4, and any <name>-2of4.onnx or <name>.onnx in --models-dir (e.g. a torchvision export).
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -42,6 +47,25 @@ if (info.active !== 'tensorrt') {
 }
 const scratch = mkdtempSync(join(tmpdir(), 'trtn-bench-'));
 const line = (text) => console.log(`vs-trtexec: ${text}`);
+
+// The host the loops run on: a host-bound engine's figures depend on it (clocksource, CPUs, the GPU's NUMA node).
+const shell = (command) => {
+  try {
+    return execFileSync('bash', ['-c', command], { encoding: 'utf8', timeout: 20_000 }).trim();
+  } catch {
+    return null;
+  }
+};
+const system = {
+  clocksource: shell('cat /sys/devices/system/clocksource/clocksource0/current_clocksource'),
+  cpuModel: shell("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"),
+  allowedCpus: shell("grep Cpus_allowed_list /proc/self/status | cut -f2"),
+  numaNodes: shell("lscpu | grep -i '^NUMA node'"),
+  gpuTopology: shell('nvidia-smi topo -m'),
+  gpuLocalCpus: shell('cat /sys/bus/pci/devices/$(nvidia-smi --query-gpu=pci.bus_id --format=csv,noheader -i 0 | tr A-Z a-z | sed "s/^0000//;s/^/0000/")/local_cpulist'),
+  persistenceMode: shell('nvidia-smi --query-gpu=persistence_mode --format=csv,noheader -i 0'),
+};
+line(`host: clocksource ${system.clocksource}, CPUs allowed ${system.allowedCpus}, GPU-local CPUs ${system.gpuLocalCpus}, persistence mode ${system.persistenceMode}`);
 
 // Models: name, ONNX path, flags in trtexec spelling, the same as trtn build options.
 const models = [];
@@ -84,6 +108,23 @@ function run(command, commandArgs, timeoutMs) {
   return { ...result, wallS: (performance.now() - started) / 1000, text: `${result.stdout ?? ''}${result.stderr ?? ''}` };
 }
 
+const describeSteps = (steps) =>
+  `before ${steps.beforeEnqueueUs.toFixed(1)}, enqueue ${steps.enqueueUs.toFixed(1)}, after ${steps.afterEnqueueUs.toFixed(1)}, wait ${steps.waitUs.toFixed(1)}, reads ${steps.timingReadsUs.toFixed(1)}, total ${steps.perIterationUs.toFixed(1)}` +
+  (steps.clockReadNs !== undefined ? `; clock read ${steps.clockReadNs.toFixed(0)} ns, CPU ${steps.cpuFirst}->${steps.cpuLast} (${steps.cpuChanges} moves), ${steps.logCalls} TensorRT log calls` : '');
+
+/** `trtn bench` in a child process (optionally under taskset): the CLI's JSON figures. */
+function trtnCli(plan, flags, cpus) {
+  const command = [join(root, 'dist', 'cli', 'bin.js'), 'bench', plan, '--json', ...flags];
+  const result = cpus ? run('taskset', ['-c', cpus, process.execPath, ...command], 300_000) : run(process.execPath, command, 300_000);
+  try {
+    const parsed = JSON.parse(result.stdout);
+    const bench = parsed.benchmark ?? parsed;
+    return { gpuComputeMedianMs: bench.gpuCompute?.median, throughputQps: bench.throughput, enqueueMedianMs: bench.enqueue?.median, hostSteps: bench.hostSteps };
+  } catch {
+    return { error: result.text.split('\n').slice(-3).join(' | ') };
+  }
+}
+
 const MODES = [
   { mode: 'transfers', noDataTransfers: false, useCudaGraph: false },
   { mode: 'transfers+graph', noDataTransfers: false, useCudaGraph: true },
@@ -93,7 +134,10 @@ const MODES = [
 
 const results = [];
 let overhead;
+let overheadCopy;
 let overheadWorker;
+const diagnostics = [];
+const diagnose = args.includes('--diagnose');
 for (const model of models) {
   line(`${model.name}: building with trtexec`);
   const plan = join(scratch, `${model.name}.trtexec.plan`);
@@ -124,17 +168,55 @@ for (const model of models) {
       latencyMedianMs: bench.latency.median,
       h2dMedianMs: bench.h2d.median,
       enqueueMedianMs: bench.enqueue.median,
+      hostSteps: bench.hostSteps,
     };
     modes.push({ mode: mode.mode, trtexec: theirs, trtn: ours });
+    if (bench.hostSteps) line(`${model.name} ${mode.mode}: trtn host us/iteration ${describeSteps(bench.hostSteps)}`);
     line(`${model.name} ${mode.mode}: GPU compute median trtexec ${theirs.gpuComputeMedianMs} ms, trtn ${ours.gpuComputeMedianMs.toFixed(4)} ms; throughput ${theirs.throughputQps} vs ${ours.throughputQps.toFixed(1)} qps`);
   }
   if (model.name === 'resnet-like-2of4') {
     // A small model, so that the per-call host cost is not drowned by copies: infer() against a raw C++ loop.
-    // The default context (launch on the calling thread, poll up to spinWaitUs) and spinWaitUs 0 (all on a worker).
-    overhead = await engine.measureInferOverhead({ iterations: 2000 });
-    overheadWorker = await engine.measureInferOverhead({ iterations: 2000, spinWaitUs: 0 });
-    for (const [label, figures] of [['default', overhead], ['spinWaitUs 0', overheadWorker]]) {
-      line(`infer() overhead on ${model.name} (${label}, spinWaitUs ${figures.spinWaitUs}): ${figures.overheadUs.toFixed(1)} us per call (infer ${figures.inferUs.toFixed(1)} us, raw loop ${figures.rawUs.toFixed(1)} us)`);
+    // io 'pinned' (inputBuffer() arrays, pinned output views: the raw loop's own data path) is the headline;
+    // io 'copy' (the caller's typed arrays copied in and out) and spinWaitUs 0 (all on a worker) are reported too.
+    overhead = await engine.measureInferOverhead({ iterations: 2000, io: 'pinned' });
+    overheadCopy = await engine.measureInferOverhead({ iterations: 2000, io: 'copy' });
+    overheadWorker = await engine.measureInferOverhead({ iterations: 2000, io: 'pinned', spinWaitUs: 0 });
+    for (const [label, figures] of [['pinned io', overhead], ['copied io', overheadCopy], ['pinned io, spinWaitUs 0', overheadWorker]]) {
+      line(`infer() overhead on ${model.name} (${label}, spinWaitUs ${figures.spinWaitUs}): ${figures.overheadUs.toFixed(1)} us per call (infer ${figures.inferUs.toFixed(1)} us, raw loop ${figures.rawUs.toFixed(1)} us, ${figures.copiedBytesPerCall} bytes copied per call)`);
+    }
+    if (diagnose) {
+      // Where a host-bound engine loses throughput: the same no-transfers mode spinning, repeated after the other
+      // modes, and both tools pinned to GPU-local and to remote CPUs.
+      const shortRun = [`--duration=2`, '--warmUp=200', '--iterations=10', '--noDataTransfers'];
+      const entries = [];
+      const add = (label, trtexecFigures, trtnFigures) => {
+        entries.push({ label, trtexec: trtexecFigures, trtn: trtnFigures });
+        line(`diagnose ${label}: trtexec ${JSON.stringify(trtexecFigures)} | trtn ${JSON.stringify({ ...trtnFigures, hostSteps: undefined })}${trtnFigures?.hostSteps ? ` | trtn host ${describeSteps(trtnFigures.hostSteps)}` : ''}`);
+      };
+      const inProcess = async (options) => {
+        const bench = await engine.benchmark({ duration: 2, warmUp: 200, iterations: 10, noDataTransfers: true, ...options });
+        return { gpuComputeMedianMs: bench.gpuCompute.median, throughputQps: bench.throughput, enqueueMedianMs: bench.enqueue.median, hostSteps: bench.hostSteps };
+      };
+      add('no-transfers again (in-process, after the other modes)', trtexecFigures(run(trtexec, [`--loadEngine=${plan}`, ...shortRun], 120_000).text), await inProcess({}));
+      add('no-transfers --useSpinWait', trtexecFigures(run(trtexec, [`--loadEngine=${plan}`, ...shortRun, '--useSpinWait'], 120_000).text), await inProcess({ useSpinWait: true }));
+      add('no-transfers, trtn CLI process', null, trtnCli(plan, ['--duration', '2', '--noDataTransfers']));
+      const local = system.gpuLocalCpus?.split(/[,-]/)[0];
+      const allowed = (system.allowedCpus ?? '').split(',').flatMap((range) => {
+        const [from, to] = range.split('-').map(Number);
+        return Number.isFinite(to) ? Array.from({ length: to - from + 1 }, (_, i) => from + i) : Number.isFinite(from) ? [from] : [];
+      });
+      const localSet = new Set((system.gpuLocalCpus ?? '').split(',').flatMap((range) => {
+        const [from, to] = range.split('-').map(Number);
+        return Number.isFinite(to) ? Array.from({ length: to - from + 1 }, (_, i) => from + i) : Number.isFinite(from) ? [from] : [];
+      }));
+      const localCpu = allowed.find((cpu) => localSet.has(cpu)) ?? (local !== undefined ? Number(local) : undefined);
+      const remoteCpu = allowed.find((cpu) => !localSet.has(cpu));
+      for (const [label, cpu] of [['GPU-local CPU', localCpu], ['remote CPU', remoteCpu]]) {
+        if (cpu === undefined || !localSet.size) continue;
+        const cpus = `${cpu},${allowed.find((other) => other !== cpu && localSet.has(other) === localSet.has(cpu)) ?? cpu}`;
+        add(`no-transfers pinned to ${label} ${cpus}`, trtexecFigures(run('taskset', ['-c', cpus, trtexec, `--loadEngine=${plan}`, ...shortRun], 120_000).text), trtnCli(plan, ['--duration', '2', '--noDataTransfers'], cpus));
+      }
+      diagnostics.push({ model: model.name, entries });
     }
   }
   engine.dispose();
@@ -160,6 +242,33 @@ const ticker = setInterval(() => {
   tick = now;
 }, 1);
 const buildPhases = [];
+// A watchdog thread: when the main thread misses its 1 ms heartbeat for 50 ms, it reads what the main thread is
+// doing from /proc (running, or which syscall and kernel wait it sits in), so that a stall names its cause.
+const heartbeat = new Float64Array(new SharedArrayBuffer(16));
+const beat = () => {
+  heartbeat[0] = performance.timeOrigin + performance.now();
+};
+beat();
+const watchdog = new Worker(
+  `const { workerData, parentPort } = require('node:worker_threads');
+   const { readFileSync } = require('node:fs');
+   const beat = new Float64Array(workerData.buffer);
+   const task = '/proc/' + workerData.pid + '/task/' + workerData.pid + '/';
+   const read = (file) => { try { return readFileSync(task + file, 'utf8').trim(); } catch { return null; } };
+   const samples = [];
+   const timer = setInterval(() => {
+     const now = performance.timeOrigin + performance.now();
+     const behind = now - beat[0];
+     if (behind > 50 && samples.length < 200) {
+       const stat = read('stat');
+       samples.push({ atMs: now, behindMs: behind, state: stat ? stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) : null, syscall: read('syscall'), wchan: read('wchan'), stack: read('stack') });
+     }
+   }, 5);
+   parentPort.on('message', () => { clearInterval(timer); parentPort.postMessage(samples); });`,
+  { eval: true, workerData: { buffer: heartbeat.buffer, pid: process.pid } },
+);
+await new Promise((resolveOnline) => watchdog.once('online', resolveOnline));
+const beater = setInterval(beat, 1);
 lag.enable();
 let started = performance.now();
 const first = await buildEngine(seedBytes, {
@@ -170,7 +279,14 @@ const firstMs = performance.now() - started;
 const buildEndMs = performance.now();
 lag.disable();
 clearInterval(ticker);
+clearInterval(beater);
 gcObserver.disconnect();
+const watchdogSamples = await new Promise((resolveSamples) => {
+  watchdog.once('message', resolveSamples);
+  watchdog.postMessage('stop');
+});
+await watchdog.terminate();
+const originMs = performance.timeOrigin;
 const lastPhase = buildPhases.filter((phase) => phase.atMs <= worstGap.endMs).at(-1);
 const stall = {
   worstGapMs: worstGap.ms,
@@ -178,7 +294,12 @@ const stall = {
   buildMs: buildEndMs - started,
   lastProgressPhaseBefore: lastPhase?.phase ?? null,
   gcPausesInBuild: gcPauses.filter((pause) => pause.atMs >= started && pause.atMs <= buildEndMs).map((pause) => ({ atMsAfterBuildStart: pause.atMs - started, ms: pause.ms })),
+  // The main thread as /proc showed it while it was more than 50 ms behind (state R: running; S/D: in a syscall).
+  mainThreadWhileStalled: watchdogSamples.map((sample) => ({ ...sample, atMs: undefined, atMsAfterBuildStart: sample.atMs - originMs - started })),
 };
+for (const sample of stall.mainThreadWhileStalled.filter((_, index, all) => index === 0 || index === all.length - 1 || index % 20 === 0)) {
+  line(`stalled main thread at ${sample.atMsAfterBuildStart.toFixed(0)} ms (${sample.behindMs.toFixed(0)} ms behind): state ${sample.state}, syscall ${sample.syscall?.split(' ')[0]}, wchan ${sample.wchan}`);
+}
 line(`worst event-loop gap ${stall.worstGapMs.toFixed(2)} ms, ending ${stall.endedMsAfterBuildStart.toFixed(0)} ms into a ${stall.buildMs.toFixed(0)} ms build (last progress phase before it: ${stall.lastProgressPhaseBefore}); GC pauses in the build: ${stall.gcPausesInBuild.map((pause) => pause.ms.toFixed(1)).join(', ') || 'none'} ms`);
 first.engine.dispose();
 started = performance.now();
@@ -215,7 +336,8 @@ const output = {
   tensorrt: info.tensorrtVersion,
   createdAt: new Date().toISOString(),
   durationS: duration,
-  note: 'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. inferOverheadUs: engine.measureInferOverhead() on resnet-like-2of4 (awaited infer() calls against a C++ loop of the same copies, enqueue and sync).',
+  note:
+    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process.',
   models: results,
   ratios: {
     gpuComputeMedianMax: ratio((figures) => figures.gpuComputeMedianMs, 'low'),
@@ -224,6 +346,7 @@ const output = {
   },
   inferOverheadUs: overhead ? overhead.overheadUs : null,
   inferOverhead: overhead ?? null,
+  inferOverheadCopiedIo: overheadCopy ?? null,
   inferOverheadWorkerOnly: overheadWorker ?? null,
   eventLoopLagMaxMs,
   eventLoopStall: stall,
@@ -231,6 +354,8 @@ const output = {
   timingCacheSpeedup: firstMs / keptMs,
   timingCacheSpeedupFreshBuilder: firstMs / secondMs,
   buildMs: { first: firstMs, rebuildWithCache: secondMs, rebuildWithCacheAndKeptBuilder: keptMs },
+  system,
+  ...(diagnose ? { diagnostics } : {}),
 };
 const slug = String(gpu ?? 'gpu').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 const out = option('--out', join(root, 'bench', 'results', `vs-trtexec-${output.createdAt.slice(0, 10)}-${slug}-trt${info.tensorrtVersion}.json`));

@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstring>
 
+#include <sched.h>
+
 #include "errors.h"
 #include "execution_context.h"
 #include "tensorrt_library.h"
@@ -147,6 +149,14 @@ class BenchmarkWorker : public ContextWorker {
       steps.Set("waitUs", steps_.wait / count);
       steps.Set("timingReadsUs", steps_.timingReads / count);
       steps.Set("perIterationUs", steps_.loop / count);
+      // What the loop runs on: the cost of one host clock read (a slow clocksource shows here) and the CPUs the
+      // loop thread ran on (a thread that moves, or runs far from the GPU's NUMA node, launches slower).
+      steps.Set("clockReadNs", clockReadNs_);
+      steps.Set("cpuFirst", cpuFirst_);
+      steps.Set("cpuLast", cpuLast_);
+      steps.Set("cpuChanges", cpuChanges_);
+      // TensorRT log() calls during the loop (0 expected: a per-enqueue warning costs every iteration).
+      steps.Set("logCalls", static_cast<double>(logCalls_));
       result.Set("hostSteps", steps);
     }
     Napi::Array warnings = Napi::Array::New(env, warnings_.size());
@@ -218,6 +228,16 @@ class BenchmarkWorker : public ContextWorker {
     Slot slots[2] = {Slot(blocking), Slot(blocking)};
 
     using Clock = std::chrono::steady_clock;
+    {
+      constexpr int kReads = 1000;
+      const Clock::time_point from = Clock::now();
+      Clock::time_point last = from;
+      for (int i = 0; i < kReads; ++i) last = Clock::now();
+      clockReadNs_ = std::chrono::duration<double, std::nano>(last - from).count() / kReads;
+    }
+    int cpu = sched_getcpu();
+    cpuFirst_ = cpu;
+    const size_t logCallsBefore = core.engine->logger->Calls();
     Event origin(blocking);
     origin.Record(compute);
     // Nothing on the copy streams may start before the origin, or its times would come out negative.
@@ -228,8 +248,10 @@ class BenchmarkWorker : public ContextWorker {
     const auto us = [](Clock::time_point from, Clock::time_point to) { return std::chrono::duration<double, std::micro>(to - from).count(); };
     records_.reserve(4096);
 
+    // Host clock reads per iteration: five (trtexec takes two); the end of one step is the start of the next.
+    Clock::time_point stepEnd = Clock::now();
     auto enqueue = [&](Slot& slot) {
-      const Clock::time_point begun = Clock::now();
+      const Clock::time_point begun = stepEnd;
       if (transfers) {
         slot.inputStart.Record(inputStream.get());
         core.Upload(inputs_, inputStream.get());
@@ -251,12 +273,13 @@ class BenchmarkWorker : public ContextWorker {
         slot.outputEnd.Record(outputStream.get());
       }
       slot.active = true;
+      stepEnd = Clock::now();
       steps_.beforeEnqueue += us(begun, slot.enqueueStart);
       steps_.enqueue += us(slot.enqueueStart, slot.enqueueEnd);
-      steps_.afterEnqueue += us(slot.enqueueEnd, Clock::now());
+      steps_.afterEnqueue += us(slot.enqueueEnd, stepEnd);
     };
     auto complete = [&](Slot& slot) {
-      const Clock::time_point waitStart = Clock::now();
+      const Clock::time_point waitStart = stepEnd;
       (transfers ? slot.outputEnd : slot.computeEnd).Wait(settings_.useSpinWait);
       const Clock::time_point waited = Clock::now();
       steps_.wait += us(waitStart, waited);
@@ -273,7 +296,11 @@ class BenchmarkWorker : public ContextWorker {
       record.endD2h = transfers ? slot.outputEnd.ElapsedSince(origin) : record.endCompute;
       records_.push_back(record);
       slot.active = false;
-      steps_.timingReads += us(waited, Clock::now());
+      stepEnd = Clock::now();
+      steps_.timingReads += us(waited, stepEnd);
+      const int now = sched_getcpu();
+      if (now != cpu) ++cpuChanges_;
+      cpu = now;
     };
 
     // trtexec's stop rule: at least minIterations and at least durationMs after the warm-up, where the warm-up
@@ -302,6 +329,8 @@ class BenchmarkWorker : public ContextWorker {
       next = 1 - next;
     }
     steps_.loop = us(hostOrigin, Clock::now());
+    cpuLast_ = cpu;
+    logCalls_ = core.engine->logger->Calls() - logCallsBefore;
     // Drain: the inference still in flight is timed too (trtexec keeps it).
     for (int i = 0; i < 2; ++i) {
       Slot& slot = slots[(next + i) % 2];
@@ -322,6 +351,9 @@ class BenchmarkWorker : public ContextWorker {
   bool usedGraph_ = false;
   double hostWallMs_ = 0;
   HostSteps steps_;
+  double clockReadNs_ = 0;
+  int cpuFirst_ = -1, cpuLast_ = -1, cpuChanges_ = 0;
+  size_t logCalls_ = 0;
 };
 
 class ProfileWorker : public ContextWorker {

@@ -16,6 +16,7 @@
 #include "compat.h"
 #include "cuda_resources.h"
 #include "engine.h"
+#include "environment.h"
 #include "errors.h"
 #include "inspector.h"
 #include "logger.h"
@@ -185,6 +186,13 @@ class BuildWorker : public PromiseWorker {
   }
 
   std::vector<std::string> RecentLog() const override { return logger_ ? logger_->Recent() : std::vector<std::string>{}; }
+
+ protected:
+  void Execute() override {
+    PromiseWorker::Execute();
+    // The report's environment() follows on the main thread: NVML's first init is paid here instead.
+    WarmEnvironment();
+  }
 
  private:
   void Run() override {

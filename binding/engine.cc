@@ -4,6 +4,7 @@
 
 #include "addon_state.h"
 #include "cuda_resources.h"
+#include "environment.h"
 #include "errors.h"
 #include "execution_context.h"
 #include "inspector.h"
@@ -54,7 +55,8 @@ std::shared_ptr<EngineCore> Deserialize(const std::vector<uint8_t>& plan, int de
   MakeDeviceCurrent(device);
   auto core = std::make_shared<EngineCore>();
   core->device = device;
-  core->logger = std::make_unique<Logger>(false);
+  // Capped: a long-lived engine whose runs each log a warning must not grow without bound.
+  core->logger = std::make_unique<Logger>(false, 1000);
   core->runtime.reset(static_cast<nvinfer1::IRuntime*>(library.createInferRuntime(core->logger.get(), NV_TENSORRT_VERSION)));
   if (!core->runtime) throw NativeError("ERR_INTERNAL", "createInferRuntime failed.", core->logger->Recent());
   if (plan.empty()) throw NativeError("ERR_ENGINE_FORMAT", "The plan is empty.");
@@ -69,6 +71,12 @@ class DeserializeWorker : public PromiseWorker {
       : PromiseWorker(env, "trtn:deserialize", "ERR_ENGINE_FORMAT"), plan_(std::move(plan)), device_(device) {}
 
   void Run() override { core_ = Deserialize(plan_, device_); }
+
+  void Execute() override {
+    PromiseWorker::Execute();
+    // Reports on this engine call environment() on the main thread: NVML's first init is paid here instead.
+    WarmEnvironment();
+  }
 
   void OnOK() override {
     Napi::Env env = Env();

@@ -3,6 +3,7 @@
 
 #include <dlfcn.h>
 
+#include <mutex>
 #include <string>
 
 #include "cuda_resources.h"
@@ -27,11 +28,8 @@ struct NvmlApi {
   int (*maxClock)(NvmlDevice, int, unsigned*) = nullptr;
 };
 
-NvmlApi& Nvml() {
-  static NvmlApi api;
-  static bool tried = false;
-  if (tried) return api;
-  tried = true;
+NvmlApi LoadNvml() {
+  NvmlApi api;
   void* handle = dlopen("libnvidia-ml.so.1", RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) return api;
   api.init = reinterpret_cast<int (*)()>(dlsym(handle, "nvmlInit_v2"));
@@ -43,7 +41,25 @@ NvmlApi& Nvml() {
   return api;
 }
 
+// nvmlInit costs up to a second on a GPU without persistence mode (the driver brings the device up): once per
+// process, under call_once, so that WarmEnvironment() on a worker thread pays it and the main thread never does.
+std::once_flag nvmlOnce;
+NvmlApi nvmlApi;
+
+NvmlApi& Nvml() {
+  std::call_once(nvmlOnce, [] { nvmlApi = LoadNvml(); });
+  return nvmlApi;
+}
+
 }  // namespace
+
+void WarmEnvironment() noexcept {
+  try {
+    Nvml();
+  } catch (...) {
+    // Only a warm-up: environment() loads NVML itself (or goes without clocks) if this failed.
+  }
+}
 
 Napi::Value Environment(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

@@ -16,6 +16,7 @@ const char* SeverityName(nvinfer1::ILogger::Severity severity) {
 }  // namespace
 
 void Logger::log(Severity severity, const char* message) noexcept {
+  calls_.fetch_add(1, std::memory_order_relaxed);
   if (severity == Severity::kVERBOSE && !verbose_) return;
   try {
     std::lock_guard<std::mutex> lock(mutex_);

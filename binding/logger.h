@@ -4,6 +4,7 @@
 
 #include <NvInfer.h>
 
+#include <atomic>
 #include <cstddef>
 #include <mutex>
 #include <string>
@@ -32,8 +33,11 @@ class Logger : public nvinfer1::ILogger {
   /** The newest kept line containing `needle`, or '' when there is none. */
   std::string FindLine(const std::string& needle) const;
   bool Truncated() const;
+  /** Calls TensorRT made to log(), kept or not (verbose lines included): a benchmark loop that logs shows here. */
+  size_t Calls() const { return calls_.load(std::memory_order_relaxed); }
 
  private:
+  std::atomic<size_t> calls_{0};
   // A verbose build of a large model logs hundreds of MB; beyond this the oldest verbose lines are not kept.
   static constexpr size_t kMaxBytes = 256u * 1024u * 1024u;
   mutable std::mutex mutex_;

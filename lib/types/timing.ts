@@ -182,6 +182,14 @@ export interface BenchmarkHostSteps {
   timingReadsUs: number;
   /** The whole loop's host time per iteration (the sum of the above plus the loop itself). */
   perIterationUs: number;
+  /** One host clock read, ns (the loop takes five per iteration): high on a slow clocksource. */
+  clockReadNs?: number;
+  /** CPU the loop thread ran on at its start and its end, and how many iterations found it on another CPU. */
+  cpuFirst?: number;
+  cpuLast?: number;
+  cpuChanges?: number;
+  /** TensorRT log() calls during the loop (verbose ones included); anything but 0 costs every iteration. */
+  logCalls?: number;
 }
 
 /** One layer of a per-layer profile (trtexec `--exportProfile` fields). */

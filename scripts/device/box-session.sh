@@ -4,7 +4,8 @@
 # Steps (each fits one device call):
 #   suite <version>     the GPU suite against /opt/trtn/tensorrt/<version>/lib; results copied to $OUT
 #   corpus <version>    trtexec + trtn real-output corpus (scripts/device/corpus.sh) as $OUT/corpus-<version>.tar.xz
-#   bench <version>     bench/vs-trtexec.mjs; JSON copied to $OUT
+#   bench <version> [bench flags, e.g. --diagnose]
+#                       bench/vs-trtexec.mjs (exports the torchvision model first if no corpus step left it); JSON to $OUT
 #   advice <version>    trtn calibrate (this GPU's measured peaks), then explain --try on seed-003 and on the 2:4
 #                       resnet-like model, and explain of a seed-003 build report against the measured peaks
 # 10.6 runs first and leaves its plan in /opt/trtn/plans for the other versions' foreign-plan tests.
@@ -45,7 +46,14 @@ case $step in
     tar -C /tmp -cJf "$OUT/corpus-$version.tar.xz" corpus-$version
     ls -la "$OUT" ;;
   bench)
-    LD_LIBRARY_PATH="$lib:$extra" TRTN_TENSORRT_LIB_DIR=$lib node bench/vs-trtexec.mjs --trtexec "$trtexec" --models-dir /tmp/models-$version --out "$OUT/vs-trtexec.json" ;;
+    # The torchvision model (a corpus step leaves it; otherwise exported here, about 20 s), pruned 2:4.
+    models=/tmp/models-$version
+    mkdir -p "$models"
+    if [ ! -f "$models/resnet18-2of4.onnx" ]; then
+      timeout 180 python3 scripts/device/export_torchvision.py /tmp/resnet18.onnx resnet18 1 224 && node dist/cli/bin.js sparsify /tmp/resnet18.onnx -o "$models/resnet18-2of4.onnx" >/dev/null
+    fi
+    shift 2
+    LD_LIBRARY_PATH="$lib:$extra" TRTN_TENSORRT_LIB_DIR=$lib node bench/vs-trtexec.mjs --trtexec "$trtexec" --models-dir "$models" --out "$OUT/vs-trtexec.json" "$@" ;;
   advice)
     export LD_LIBRARY_PATH="$lib:$extra" TRTN_TENSORRT_LIB_DIR=$lib
     node dist/cli/bin.js calibrate --json >"$OUT/calibrate.json" 2>"$OUT/calibrate.stderr"; echo "calibrate exit $?"
