@@ -5,7 +5,11 @@
  * in-process build, and a rebuild with the timing cache. A benchmark, never a test: it prints figures and ratios
  * and writes them to bench/results/vs-trtexec-<date>-<gpu>-trt<version>.json.
  *
- *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--duration 3] [--out <file>] [--diagnose]
+ *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--duration 3] [--out <file>] [--cpus 14,15] [--diagnose]
+ *
+ * Timing runs (both tools, as processes, alternating) and the infer() overhead run pinned to the same two CPUs
+ * (the last two allowed, or --cpus): unpinned, a host-bound engine's figures follow where the scheduler puts the
+ * thread more than either tool.
  *
  * --diagnose adds, for the host-bound resnet-like model, the runs that locate a host-side gap: no-transfers again
  * after the other modes, with --useSpinWait, the trtn CLI in its own process, and both tools pinned (taskset) to a
@@ -30,6 +34,20 @@ const option = (name, fallback) => {
   const index = args.indexOf(name);
   return index >= 0 ? args[index + 1] : fallback;
 };
+const overheadPlan = option('--overhead-child');
+if (overheadPlan) {
+  // The child the bench starts under taskset: infer() against the raw C++ loop on one plan, as JSON on stdout.
+  const { loadEngine: load } = await import(join(root, 'dist', 'index.js'));
+  const engine = await load(overheadPlan, { backend: 'tensorrt' });
+  const figures = {
+    overhead: await engine.measureInferOverhead({ iterations: 2000, io: 'pinned' }),
+    overheadCopy: await engine.measureInferOverhead({ iterations: 2000, io: 'copy' }),
+    overheadWorker: await engine.measureInferOverhead({ iterations: 2000, io: 'pinned', spinWaitUs: 0 }),
+  };
+  engine.dispose();
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+  process.exit(0);
+}
 const trtexec = option('--trtexec');
 if (!trtexec || !existsSync(trtexec)) {
   console.error('vs-trtexec: give --trtexec <path to a trtexec of the same TensorRT version> (scripts/trtexec/build.sh builds one)');
@@ -65,7 +83,16 @@ const system = {
   gpuLocalCpus: shell('cat /sys/bus/pci/devices/$(nvidia-smi --query-gpu=pci.bus_id --format=csv,noheader -i 0 | tr A-Z a-z | sed "s/^0000//;s/^/0000/")/local_cpulist'),
   persistenceMode: shell('nvidia-smi --query-gpu=persistence_mode --format=csv,noheader -i 0'),
 };
-line(`host: clocksource ${system.clocksource}, CPUs allowed ${system.allowedCpus}, GPU-local CPUs ${system.gpuLocalCpus}, persistence mode ${system.persistenceMode}`);
+// Timing runs of both tools, and the infer() overhead, run as processes pinned to the same two CPUs: on the H200
+// box an unpinned host-bound run varied by up to 3x with where the scheduler put its thread (trtexec alone gave
+// 10-36k qps on one plan; CPU 0, which takes the interrupts, was slow for both tools). --cpus overrides.
+const allowedCpus = (system.allowedCpus ?? '').split(',').flatMap((range) => {
+  const [from, to] = range.split('-').map(Number);
+  return Number.isFinite(to) ? Array.from({ length: to - from + 1 }, (_, i) => from + i) : Number.isFinite(from) ? [from] : [];
+});
+const cpus = option('--cpus', allowedCpus.length >= 3 ? allowedCpus.slice(-2).join(',') : allowedCpus.join(',') || '0');
+system.timingCpus = cpus;
+line(`host: clocksource ${system.clocksource}, CPUs allowed ${system.allowedCpus}, GPU-local CPUs ${system.gpuLocalCpus}, persistence mode ${system.persistenceMode}; timing runs on CPUs ${cpus}`);
 
 // Models: name, ONNX path, flags in trtexec spelling, the same as trtn build options.
 const models = [];
@@ -119,7 +146,15 @@ function trtnCli(plan, flags, cpus) {
   try {
     const parsed = JSON.parse(result.stdout);
     const bench = parsed.benchmark ?? parsed;
-    return { gpuComputeMedianMs: bench.gpuCompute?.median, throughputQps: bench.throughput, enqueueMedianMs: bench.enqueue?.median, hostSteps: bench.hostSteps };
+    return {
+      gpuComputeMedianMs: bench.gpuCompute?.median,
+      throughputQps: bench.throughput,
+      latencyMedianMs: bench.latency?.median,
+      h2dMedianMs: bench.h2d?.median,
+      enqueueMedianMs: bench.enqueue?.median,
+      mode: bench.mode,
+      hostSteps: bench.hostSteps,
+    };
   } catch {
     return { error: result.text.split('\n').slice(-3).join(' | ') };
   }
@@ -154,35 +189,40 @@ for (const model of models) {
   if (trtnBuilt.status !== 0) line(`${model.name}: trtn build failed (exit ${trtnBuilt.status}): ${trtnBuilt.text.split('\n').slice(-5).join(' | ')}`);
 
   const modes = [];
-  const engine = await loadEngine(plan, { backend: 'tensorrt' });
-  for (const mode of MODES) {
+  for (const [index, mode] of MODES.entries()) {
     const flags = [`--loadEngine=${plan}`, `--duration=${duration}`, '--warmUp=200', '--iterations=10'];
     if (mode.noDataTransfers) flags.push('--noDataTransfers');
     if (mode.useCudaGraph) flags.push('--useCudaGraph');
-    const timed = run(trtexec, flags, 300_000);
-    const theirs = trtexecFigures(timed.text);
-    const bench = await engine.benchmark({ duration, warmUp: 200, iterations: 10, noDataTransfers: mode.noDataTransfers, useCudaGraph: mode.useCudaGraph });
-    const ours = {
-      gpuComputeMedianMs: bench.gpuCompute.median,
-      throughputQps: bench.throughput,
-      latencyMedianMs: bench.latency.median,
-      h2dMedianMs: bench.h2d.median,
-      enqueueMedianMs: bench.enqueue.median,
-      hostSteps: bench.hostSteps,
-    };
+    // Both tools as processes on the same CPUs, in alternating order (see `cpus` above).
+    const timeTrtexec = () => trtexecFigures(run('taskset', ['-c', cpus, trtexec, ...flags], 300_000).text);
+    const timeTrtn = () => trtnCli(plan, ['--duration', String(duration), '--warmUp', '200', '--iterations', '10', ...(mode.noDataTransfers ? ['--noDataTransfers'] : []), ...(mode.useCudaGraph ? ['--useCudaGraph'] : [])], cpus);
+    let theirs;
+    let ours;
+    if (index % 2 === 0) {
+      theirs = timeTrtexec();
+      ours = timeTrtn();
+    } else {
+      ours = timeTrtn();
+      theirs = timeTrtexec();
+    }
     modes.push({ mode: mode.mode, trtexec: theirs, trtn: ours });
-    if (bench.hostSteps) line(`${model.name} ${mode.mode}: trtn host us/iteration ${describeSteps(bench.hostSteps)}`);
-    line(`${model.name} ${mode.mode}: GPU compute median trtexec ${theirs.gpuComputeMedianMs} ms, trtn ${ours.gpuComputeMedianMs.toFixed(4)} ms; throughput ${theirs.throughputQps} vs ${ours.throughputQps.toFixed(1)} qps`);
+    if (ours.hostSteps) line(`${model.name} ${mode.mode}: trtn host us/iteration ${describeSteps(ours.hostSteps)}`);
+    line(`${model.name} ${mode.mode}: GPU compute median trtexec ${theirs.gpuComputeMedianMs} ms, trtn ${ours.gpuComputeMedianMs?.toFixed(4)} ms; throughput ${theirs.throughputQps} vs ${ours.throughputQps?.toFixed(1)} qps${ours.error ? ` (trtn failed: ${ours.error})` : ''}`);
   }
+  const engine = await loadEngine(plan, { backend: 'tensorrt' });
   if (model.name === 'resnet-like-2of4') {
-    // A small model, so that the per-call host cost is not drowned by copies: infer() against a raw C++ loop.
-    // io 'pinned' (inputBuffer() arrays, pinned output views: the raw loop's own data path) is the headline;
-    // io 'copy' (the caller's typed arrays copied in and out) and spinWaitUs 0 (all on a worker) are reported too.
-    overhead = await engine.measureInferOverhead({ iterations: 2000, io: 'pinned' });
-    overheadCopy = await engine.measureInferOverhead({ iterations: 2000, io: 'copy' });
-    overheadWorker = await engine.measureInferOverhead({ iterations: 2000, io: 'pinned', spinWaitUs: 0 });
+    // A small model, so that the per-call host cost is not drowned by copies: infer() against a raw C++ loop, in a
+    // process on the same CPUs as the timing runs. io 'pinned' (inputBuffer() arrays, pinned output views: the raw
+    // loop's own data path) is the headline; io 'copy' (the caller's typed arrays copied in and out) and spinWaitUs 0
+    // (all on a worker) are reported too.
+    const measured = run('taskset', ['-c', cpus, process.execPath, fileURLToPath(import.meta.url), '--overhead-child', plan], 300_000);
+    try {
+      ({ overhead, overheadCopy, overheadWorker } = JSON.parse(measured.stdout));
+    } catch {
+      line(`infer() overhead measurement failed: ${measured.text.split('\n').slice(-4).join(' | ')}`);
+    }
     for (const [label, figures] of [['pinned io', overhead], ['copied io', overheadCopy], ['pinned io, spinWaitUs 0', overheadWorker]]) {
-      line(`infer() overhead on ${model.name} (${label}, spinWaitUs ${figures.spinWaitUs}): ${figures.overheadUs.toFixed(1)} us per call (infer ${figures.inferUs.toFixed(1)} us, raw loop ${figures.rawUs.toFixed(1)} us, ${figures.copiedBytesPerCall} bytes copied per call)`);
+      if (figures) line(`infer() overhead on ${model.name} (${label}, spinWaitUs ${figures.spinWaitUs}): ${figures.overheadUs.toFixed(1)} us per call (infer ${figures.inferUs.toFixed(1)} us, raw loop ${figures.rawUs.toFixed(1)} us, ${figures.copiedBytesPerCall} bytes copied per call)`);
     }
     if (diagnose) {
       // Where a host-bound engine loses throughput: the same no-transfers mode spinning, repeated after the other
@@ -213,8 +253,8 @@ for (const model of models) {
       const remoteCpu = allowed.find((cpu) => !localSet.has(cpu));
       for (const [label, cpu] of [['GPU-local CPU', localCpu], ['remote CPU', remoteCpu]]) {
         if (cpu === undefined || !localSet.size) continue;
-        const cpus = `${cpu},${allowed.find((other) => other !== cpu && localSet.has(other) === localSet.has(cpu)) ?? cpu}`;
-        add(`no-transfers pinned to ${label} ${cpus}`, trtexecFigures(run('taskset', ['-c', cpus, trtexec, `--loadEngine=${plan}`, ...shortRun], 120_000).text), trtnCli(plan, ['--duration', '2', '--noDataTransfers'], cpus));
+        const pair = `${cpu},${allowed.find((other) => other !== cpu && localSet.has(other) === localSet.has(cpu)) ?? cpu}`;
+        add(`no-transfers pinned to ${label} ${pair}`, trtexecFigures(run('taskset', ['-c', pair, trtexec, `--loadEngine=${plan}`, ...shortRun], 120_000).text), trtnCli(plan, ['--duration', '2', '--noDataTransfers'], pair));
       }
       diagnostics.push({ model: model.name, entries });
     }
@@ -337,7 +377,7 @@ const output = {
   createdAt: new Date().toISOString(),
   durationS: duration,
   note:
-    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process.',
+    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned with taskset to the same two CPUs (system.timingCpus), in alternating order per mode; builds unpinned. inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process.',
   models: results,
   ratios: {
     gpuComputeMedianMax: ratio((figures) => figures.gpuComputeMedianMs, 'low'),

@@ -75,6 +75,8 @@ Napi::Object Capabilities(Napi::Env env) {
   out.Set("algorithmSelector", static_cast<bool>(TRTN_HAS_ALGORITHM_SELECTOR));
   out.Set("editableTimingCache", static_cast<bool>(TRTN_HAS_EDITABLE_TIMING_CACHE));
   out.Set("precisionFlags", static_cast<bool>(TRTN_HAS_PRECISION_FLAGS));
+  // benchmark()/profile() take { synthetic, byteLength, shape } inputs and a releaseAfter option.
+  out.Set("syntheticInputs", true);
   return out;
 }
 

@@ -29,6 +29,9 @@ struct BenchmarkSettings {
   // Safety stops so that a bad option can never run forever.
   int maxIterations = 1000000;
   double maxWallMs = 600000;
+  // The context is the run's own (engine.benchmark()/profile()): free it on the worker when the run ends, so that
+  // unpinning large staging buffers never stalls the event loop.
+  bool releaseAfter = false;
 };
 
 struct Record {
@@ -65,6 +68,8 @@ BenchmarkSettings ReadBenchmarkSettings(Napi::Object options) {
   settings.noDataTransfers = flag("noDataTransfers");
   settings.maxIterations = static_cast<int>(optionalNumber("maxIterations", 1000000));
   settings.maxWallMs = optionalNumber("maxWallMs", 600000);
+  Napi::Value release = options.Get("releaseAfter");
+  settings.releaseAfter = release.IsBoolean() && release.As<Napi::Boolean>().Value();
   return settings;
 }
 
@@ -111,6 +116,11 @@ class BenchmarkWorker : public ContextWorker {
   BenchmarkWorker(Napi::Env env, std::shared_ptr<ContextCore> core, BenchmarkSettings settings, std::vector<HostTensor> inputs,
                   Napi::Object self)
       : ContextWorker(env, "trtn:benchmark", std::move(core), std::move(inputs), self), settings_(settings) {}
+
+  void Execute() override {
+    ContextWorker::Execute();
+    if (settings_.releaseAfter) core_->ReleaseResources();
+  }
 
   void OnOK() override {
     Napi::Env env = Env();
@@ -366,6 +376,7 @@ class ProfileWorker : public ContextWorker {
     ContextWorker::Execute();
     // Never leave the profiler attached: the profiler object dies with this worker.
     if (core_->context) core_->context->setProfiler(nullptr);
+    if (settings_.releaseAfter) core_->ReleaseResources();
   }
 
   void OnOK() override {

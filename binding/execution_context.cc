@@ -9,7 +9,10 @@
 
 namespace trtn {
 
-ContextCore::~ContextCore() {
+ContextCore::~ContextCore() { ReleaseResources(); }
+
+void ContextCore::ReleaseResources() noexcept {
+  released.store(true);
   try {
     if (Library().loaded && engine) MakeDeviceCurrent(engine->device);
   } catch (...) {
@@ -18,8 +21,27 @@ ContextCore::~ContextCore() {
   context.reset();
   buffers.clear();
   staging.clear();
+  runStart.reset();
+  runEnd.reset();
   stream.reset();
+  boundShapes.clear();
 }
+
+namespace {
+/** float32 values in [0, 1) from xorshift32 (fixed seed), then zero bytes for a tail shorter than a float. */
+void FillUniform(uint8_t* data, size_t bytes) {
+  uint32_t state = 2463534242u;
+  const size_t count = bytes / sizeof(float);
+  for (size_t i = 0; i < count; ++i) {
+    state ^= state << 13;
+    state ^= state >> 17;
+    state ^= state << 5;
+    const float value = static_cast<float>(state >> 8) * (1.0f / 16777216.0f);
+    std::memcpy(data + i * sizeof(float), &value, sizeof(float));
+  }
+  std::memset(data + count * sizeof(float), 0, bytes - count * sizeof(float));
+}
+}  // namespace
 
 size_t ContextCore::TensorBytes(const char* name) const {
   nvinfer1::ICudaEngine& cudaEngine = *engine->engine;
@@ -104,8 +126,14 @@ PinnedBuffer& ContextCore::Staging(const std::string& name, size_t bytes) {
 void ContextCore::Stage(const std::vector<HostTensor>& inputs) {
   for (const HostTensor& input : inputs) {
     if (input.staged) continue;
-    PinnedBuffer& host = Staging(input.name, input.bytes.size());
-    if (!input.bytes.empty()) std::memcpy(host.data(), input.bytes.data(), input.bytes.size());
+    PinnedBuffer& host = Staging(input.name, input.byteLength);
+    if (input.synthetic == HostTensor::Synthetic::kUniform) {
+      FillUniform(host.data(), input.byteLength);
+    } else if (input.synthetic == HostTensor::Synthetic::kZeros) {
+      if (input.byteLength > 0) std::memset(host.data(), 0, input.byteLength);
+    } else if (!input.bytes.empty()) {
+      std::memcpy(host.data(), input.bytes.data(), input.bytes.size());
+    }
   }
 }
 
@@ -116,8 +144,18 @@ void ContextCore::Upload(const std::vector<HostTensor>& inputs, CUstream stream)
   }
 }
 
+void ContextCore::EnsureContext() {
+  if (context) return;
+  if (released.load()) throw NativeError("ERR_DISPOSED", "This execution context (or its engine) was disposed.");
+  context.reset(engine->engine->createExecutionContext());
+  if (!context) {
+    throw NativeError("ERR_CUDA_OOM", "TensorRT could not create an execution context (not enough device memory?).", engine->logger->Recent());
+  }
+}
+
 CUstream ContextCore::StartRun(const std::vector<HostTensor>& inputs, bool timed) {
   MakeDeviceCurrent(engine->device);
+  EnsureContext();
   if (!stream) stream = std::make_unique<Stream>();
   Stage(inputs);
   Prepare(inputs);
@@ -160,6 +198,21 @@ std::vector<HostTensor> ReadInputs(Napi::Value value, ContextCore* stageInto) {
     Napi::Object object = entry.As<Napi::Object>();
     Napi::Value data = object.Get("data");
     Napi::Value shape = object.Get("shape");
+    Napi::Value synthetic = object.Get("synthetic");
+    if (data.IsUndefined() && synthetic.IsString() && shape.IsArray() && stageInto == nullptr) {
+      const std::string kind = synthetic.As<Napi::String>().Utf8Value();
+      Napi::Value length = object.Get("byteLength");
+      const double byteLength = length.IsNumber() ? length.As<Napi::Number>().DoubleValue() : -1;
+      if ((kind != "uniform" && kind != "zeros") || !(byteLength >= 0) || byteLength > 1.0e12) {
+        throw NativeError("ERR_INPUT", "Synthetic input '" + tensor.name + "' needs synthetic 'uniform' or 'zeros' and a byteLength from 0.");
+      }
+      tensor.synthetic = kind == "uniform" ? HostTensor::Synthetic::kUniform : HostTensor::Synthetic::kZeros;
+      tensor.byteLength = static_cast<size_t>(byteLength);
+      Napi::Array dims = shape.As<Napi::Array>();
+      for (uint32_t d = 0; d < dims.Length(); ++d) tensor.shape.push_back(dims.Get(d).As<Napi::Number>().Int64Value());
+      inputs.push_back(std::move(tensor));
+      continue;
+    }
     if (!data.IsTypedArray() || !shape.IsArray()) throw NativeError("ERR_INPUT", "Input '" + tensor.name + "' must be { data: TypedArray, shape: number[] }.");
     Napi::TypedArray array = data.As<Napi::TypedArray>();
     const uint8_t* bytes = static_cast<const uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset();
@@ -345,14 +398,16 @@ ContextObject::ContextObject(const Napi::CallbackInfo& info) : Napi::ObjectWrap<
     MakeDeviceCurrent(engineCore->device);
     auto core = std::make_shared<ContextCore>();
     core->engine = engineCore;
-    core->context.reset(engineCore->engine->createExecutionContext());
-    if (!core->context) {
-      throw NativeError("ERR_CUDA_OOM", "TensorRT could not create an execution context (not enough device memory?).", engineCore->logger->Recent());
-    }
+    bool lazy = false;
     if (info.Length() > 1 && info[1].IsObject()) {
-      Napi::Value pinned = info[1].As<Napi::Object>().Get("pinnedOutputs");
+      Napi::Object options = info[1].As<Napi::Object>();
+      Napi::Value pinned = options.Get("pinnedOutputs");
       core->pinnedOutputs = pinned.IsBoolean() && pinned.As<Napi::Boolean>().Value();
+      // lazy: the TensorRT context (and its activation memory) is created by the first run, on its worker thread.
+      Napi::Value deferred = options.Get("lazy");
+      lazy = deferred.IsBoolean() && deferred.As<Napi::Boolean>().Value();
     }
+    if (!lazy) core->EnsureContext();
     core_ = core;
     // Keeps the engine object alive as long as this context is reachable.
     engineObject_ = Napi::Persistent(engineObject);
@@ -373,7 +428,7 @@ void ContextObject::Release() {
 }
 
 std::shared_ptr<ContextCore> ContextObject::EnsureAlive() const {
-  if (!core_) throw NativeError("ERR_DISPOSED", "This execution context (or its engine) was disposed.");
+  if (!core_ || core_->released.load()) throw NativeError("ERR_DISPOSED", "This execution context (or its engine) was disposed.");
   return core_;
 }
 

@@ -24,6 +24,9 @@ struct HostTensor {
   // `bytes` is empty (infer's path: no per-call host allocation).
   size_t byteLength = 0;
   bool staged = false;
+  // Timing inputs the worker fills itself (benchmark, profile): no bytes cross from JS, and the fill of a large
+  // input runs on the worker thread instead of the event loop. kUniform: float32 values in [0, 1); kZeros: zero bytes.
+  enum class Synthetic { kNone, kUniform, kZeros } synthetic = Synthetic::kNone;
 };
 
 /** One output as returned by infer(). */
@@ -57,15 +60,25 @@ struct ContextCore {
   std::unique_ptr<Event> runStart, runEnd;
   // infer() returns its outputs as views over the staging buffers instead of copies (ContextOptions.outputBuffers).
   bool pinnedOutputs = false;
+  // Set once ReleaseResources() ran (a benchmark's private context, freed on its worker): no further runs.
+  std::atomic<bool> released{false};
   ~ContextCore();
 
+  /**
+   * Frees the TensorRT context, device and page-locked buffers and the stream now, on the calling thread (a worker:
+   * unpinning hundreds of MB takes tens of ms, which the event loop must not pay). The core is unusable after.
+   */
+  void ReleaseResources() noexcept;
+
+  /** Creates the TensorRT context if it is not there yet (a lazy context's first run; device current). */
+  void EnsureContext();
   /** Sets input shapes, sizes device buffers for every IO tensor and binds their addresses. */
   void Prepare(const std::vector<HostTensor>& inputs);
   /** Bytes of one IO tensor at the current shapes, with vectorised dimensions padded. */
   size_t TensorBytes(const char* name) const;
   /** The staging buffer of `name` with room for `bytes` (a new one when the current one is smaller). */
   PinnedBuffer& Staging(const std::string& name, size_t bytes);
-  /** Copies `inputs` not yet staged into the pinned staging buffers. */
+  /** Copies `inputs` not yet staged into the pinned staging buffers (synthetic ones are filled there). */
   void Stage(const std::vector<HostTensor>& inputs);
   /** Queues host-to-device copies of the staged `inputs` into their bound buffers on `stream` (after Prepare). */
   void Upload(const std::vector<HostTensor>& inputs, CUstream stream);
@@ -124,7 +137,8 @@ class ContextObject : public Napi::ObjectWrap<ContextObject> {
 /**
  * Reads { name: { data: ArrayBufferView, shape: number[] } } into host copies, or, with `stageInto` (main thread,
  * context claimed), straight into that context's pinned staging buffers; data that already is a view over its
- * staging buffer (hostBuffer()) is not copied at all.
+ * staging buffer (hostBuffer()) is not copied at all. `{ synthetic: 'uniform' | 'zeros', byteLength, shape }`
+ * (benchmark and profile inputs) carries no data: the worker fills the staging buffer.
  */
 std::vector<HostTensor> ReadInputs(Napi::Value value, ContextCore* stageInto = nullptr);
 

@@ -69,6 +69,8 @@ export interface NativeCapabilities {
   editableTimingCache: boolean;
   /** FP16 builder flag and typed IO formats (<= 10). */
   precisionFlags: boolean;
+  /** benchmark()/profile() fill `{ synthetic, byteLength }` inputs on the worker and take `releaseAfter`. */
+  syntheticInputs?: boolean;
 }
 
 /** One IO format spec as native code takes it (IOFormatSpec of lib/types/build.ts). */
@@ -176,6 +178,11 @@ export interface NativeIOTensor extends Omit<IOTensorInfo, 'strides'> {
 
 /** Inputs as the addon takes them. */
 export type NativeInputs = Record<string, { data: ArrayBufferView; shape: number[] }>;
+/**
+ * Inputs of benchmark()/profile(): their bytes, or (capabilities.syntheticInputs) only their size, filled by the
+ * worker (float32 uniform in [0, 1), or zero bytes).
+ */
+export type NativeTimingInputs = Record<string, { data: ArrayBufferView; shape: number[] } | { synthetic: 'uniform' | 'zeros'; byteLength: number; shape: number[] }>;
 
 /** Outputs as the addon returns them (raw bytes; lib/native/backend.ts makes typed arrays). */
 export type NativeOutputs = Record<string, { data: ArrayBuffer; dataType: DataTypeName; shape: number[] }>;
@@ -191,6 +198,8 @@ export interface NativeBenchmarkOptions {
   /** Safety stops. Defaults to 1e6 iterations and 600 000 ms. */
   maxIterations?: number;
   maxWallMs?: number;
+  /** Free the context's TensorRT context and buffers on the worker when the run ends (the run's own context). */
+  releaseAfter?: boolean;
 }
 
 /** Raw benchmark output: every iteration including warm-up (drop it with lib/timing dropWarmUp). */
@@ -218,8 +227,8 @@ export interface NativeProfileResult {
 export interface AddonContext {
   /** `spinWaitUs` > 0: launched on the calling thread and polled that long before a worker waits (0 or absent: all on a worker). */
   infer(inputs: NativeInputs, spinWaitUs?: number): Promise<NativeOutputs>;
-  benchmark(options: NativeBenchmarkOptions, inputs: NativeInputs): Promise<NativeBenchmarkResult>;
-  profile(options: NativeBenchmarkOptions, inputs: NativeInputs): Promise<NativeProfileResult>;
+  benchmark(options: NativeBenchmarkOptions, inputs: NativeTimingInputs): Promise<NativeBenchmarkResult>;
+  profile(options: NativeBenchmarkOptions, inputs: NativeTimingInputs): Promise<NativeProfileResult>;
   /** infer()'s GPU work (copies in, enqueueV3, copies out, sync) `iterations` times in a C++ loop. */
   measureRaw(iterations: number, inputs: NativeInputs): Promise<{ iterations: number; totalMs: number; perIterationUs: number }>;
   /**
@@ -242,7 +251,8 @@ export interface AddonEngine {
   /** Inspector JSON text. */
   inspect(): string;
   /** `pinnedOutputs`: infer() returns views over the context's page-locked output buffers instead of copies. */
-  createContext(options?: { pinnedOutputs?: boolean }): AddonContext;
+  /** `lazy`: the TensorRT context is created by the first run, on its worker (addons with capabilities.syntheticInputs). */
+  createContext(options?: { pinnedOutputs?: boolean; lazy?: boolean }): AddonContext;
   deviceMemorySize(): number;
   /** Disposes the engine and its contexts; idempotent. */
   dispose(): void;

@@ -8,7 +8,7 @@ import { normalizeInspectorJson } from '../analysis/index.js';
 import { readBuildLog } from '../analysis/parse/build-log.js';
 import { inferLayerFormats } from '../analysis/parse/layer-formats.js';
 import { TensorRTError } from '../errors.js';
-import type { BackendAddon, NativeAlgorithmRecord, NativeBenchmarkOptions, NativeBuildOptions, AddonEngine, NativeInputs, NativeIOTensor, NativeOutputs } from './addon.js';
+import type { BackendAddon, NativeAlgorithmRecord, NativeBenchmarkOptions, NativeBuildOptions, AddonEngine, NativeInputs, NativeIOTensor, NativeOutputs, NativeTimingInputs } from './addon.js';
 import { readOnnx } from '../onnx/codec.js';
 import type { OnnxModel } from '../onnx/model.js';
 import { looksLikeTensorRTPlan } from './plan.js';
@@ -148,31 +148,55 @@ function fromNativeOutputs(outputs: NativeOutputs, plans: Map<string, TensorPlan
 }
 
 /** Deterministic inputs for timing runs: floats in [0, 1) from a fixed-seed generator (like trtexec), zeros otherwise. */
-function syntheticInputs(io: NativeIOTensor[], shapes: Record<string, number[]>): NativeInputs {
-  let seed = 1;
-  const next = () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
-  };
-  const out: NativeInputs = {};
+/** The shape and byte length of every input of a timing run (dynamic inputs need `shapes`). */
+function timingInputs(io: NativeIOTensor[], shapes: Record<string, number[]>): { tensor: NativeIOTensor; shape: number[]; byteLength: number }[] {
+  const out = [];
   for (const tensor of io) {
     if (tensor.mode !== 'input') continue;
     const shape = shapes[tensor.name] ?? tensor.shape;
     if (shape.some((extent) => extent < 0)) {
       throw new TensorRTError('ERR_INVALID_OPTION', `Input '${tensor.name}' is dynamic (${JSON.stringify(tensor.shape)}); give its shape in \`shapes\`.`);
     }
-    const count = paddedVolume(shape, tensor);
     const facts = dataTypeFacts(tensor.dataType);
     if (!facts) {
       // No size to guess: bytes of a type nobody can name would time nothing meaningful.
       throw new TensorRTError('ERR_UNSUPPORTED', `Input '${tensor.name}' has a data type this package cannot name (${tensor.dataType}), so timing runs cannot fill it.`, { input: tensor.name });
     }
-    const bytes = new Uint8Array(Math.ceil(count * facts.bytes));
+    out.push({ tensor, shape, byteLength: Math.ceil(paddedVolume(shape, tensor) * facts.bytes) });
+  }
+  return out;
+}
+
+/** Synthetic input bytes: float32 inputs uniform in [0, 1) (xorshift32, fixed seed), others zero bytes. */
+function syntheticData(io: NativeIOTensor[], shapes: Record<string, number[]>): NativeInputs {
+  const out: NativeInputs = {};
+  for (const { tensor, shape, byteLength } of timingInputs(io, shapes)) {
+    const bytes = new Uint8Array(byteLength);
     if (tensor.dataType === 'float32') {
-      const floats = new Float32Array(bytes.buffer);
-      for (let index = 0; index < floats.length; index++) floats[index] = next();
+      // Integer-only, so V8 keeps it in registers (the former LCG overflowed to doubles: 1 s per 33M values).
+      let state = 2463534242;
+      const floats = new Float32Array(bytes.buffer, 0, byteLength >>> 2);
+      for (let index = 0; index < floats.length; index++) {
+        state ^= state << 13;
+        state ^= state >>> 17;
+        state ^= state << 5;
+        floats[index] = (state >>> 8) / 16777216;
+      }
     }
     out[tensor.name] = { data: bytes, shape };
+  }
+  return out;
+}
+
+/**
+ * Inputs of a benchmark or profile run. With an addon that fills them itself (capabilities.syntheticInputs) only their
+ * sizes cross: a 132 MB input is filled on the worker thread, not on the event loop.
+ */
+function timingRunInputs(io: NativeIOTensor[], shapes: Record<string, number[]>, filledNatively: boolean): NativeTimingInputs {
+  if (!filledNatively) return syntheticData(io, shapes);
+  const out: NativeTimingInputs = {};
+  for (const { tensor, shape, byteLength } of timingInputs(io, shapes)) {
+    out[tensor.name] = { synthetic: tensor.dataType === 'float32' ? 'uniform' : 'zeros', byteLength, shape };
   }
   return out;
 }
@@ -226,9 +250,11 @@ class NativeEngineHandle implements EngineHandle {
   readonly #plan: Uint8Array;
   readonly #nativeIo: NativeIOTensor[];
   readonly #environment: () => EnvironmentInfo;
+  readonly #nativeTimingInputs: boolean;
 
-  constructor(engine: AddonEngine, plan: Uint8Array, environment: () => EnvironmentInfo, tensorrtVersion?: string) {
+  constructor(engine: AddonEngine, plan: Uint8Array, environment: () => EnvironmentInfo, tensorrtVersion?: string, nativeTimingInputs = false) {
     this.tensorrtMajor = tensorrtVersion ? Number.parseInt(tensorrtVersion, 10) : undefined;
+    this.#nativeTimingInputs = nativeTimingInputs;
     this.#engine = engine;
     this.#plan = plan;
     this.#nativeIo = engine.io();
@@ -263,7 +289,7 @@ class NativeEngineHandle implements EngineHandle {
   async measureInferOverhead(iterations: number, subject: OverheadSubject): Promise<InferOverhead> {
     const native = this.#engine.createContext();
     try {
-      const raw = syntheticInputs(this.#nativeIo, {});
+      const raw = syntheticData(this.#nativeIo, {});
       // The same bytes as public typed arrays in logical order, as a caller would pass them: their own arrays, or
       // (io 'pinned') the context's inputBuffer() arrays filled once.
       const inputs: InferInputs = {};
@@ -318,12 +344,22 @@ class NativeEngineHandle implements EngineHandle {
     };
   }
 
+  /** A timing run's own context: created on its worker by the first run (addons with syntheticInputs). */
+  #timingContext(): { lazy: true } | undefined {
+    return this.#nativeTimingInputs ? { lazy: true } : undefined;
+  }
+
+  /** The run's own context is freed on the worker when it ends (addons with syntheticInputs know releaseAfter). */
+  #releasing(native: NativeBenchmarkOptions): NativeBenchmarkOptions {
+    return this.#nativeTimingInputs ? { ...native, releaseAfter: true } : native;
+  }
+
   async benchmark(options: BenchmarkOptions): Promise<BenchmarkResult> {
     const native = this.#nativeOptions(options);
     const shapes = options.shapes ?? {};
-    const context = this.#engine.createContext();
+    const context = this.#engine.createContext(this.#timingContext());
     try {
-      const raw = await context.benchmark(native, syntheticInputs(this.#nativeIo, shapes));
+      const raw = await context.benchmark(this.#releasing(native), timingRunInputs(this.#nativeIo, shapes, this.#nativeTimingInputs));
       const keptRaw = dropWarmUp(raw.records, native.warmUp);
       // Host-clock span of the kept inferences (trtexec's "Total Host Walltime"), when the addon reports it.
       const first = keptRaw[0];
@@ -361,9 +397,9 @@ class NativeEngineHandle implements EngineHandle {
 
   async profile(options: BenchmarkOptions): Promise<ProfileResult> {
     const native = this.#nativeOptions(options);
-    const context = this.#engine.createContext();
+    const context = this.#engine.createContext(this.#timingContext());
     try {
-      const raw = await context.profile(native, syntheticInputs(this.#nativeIo, options.shapes ?? {}));
+      const raw = await context.profile(this.#releasing(native), timingRunInputs(this.#nativeIo, options.shapes ?? {}, this.#nativeTimingInputs));
       return {
         backend: 'tensorrt',
         estimated: false,
@@ -391,8 +427,7 @@ export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
   const { addon } = loaded;
   const capabilities = addon.capabilities;
 
-  const environment = (device: number): EnvironmentInfo => {
-    const native = addon.environment(device);
+  const environment = (device: number, native = addon.environment(device)): EnvironmentInfo => {
     const gpu = native.gpu;
     return {
       host: { platform: process.platform, arch: process.arch, cpus: os.cpus().length, node: process.version, hostname: os.hostname() },
@@ -477,8 +512,9 @@ export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
     const layers = parsedLog.tactics.length > 0 ? inferLayerFormats(inspected, parsedLog).layers : inspected;
     if (result.logTruncated) warnings.push('The verbose build log exceeded 256 MB; later verbose lines were dropped, so tactic tables may be incomplete.');
     if (!result.inspectorJson) warnings.push('The engine inspector returned nothing; the layer table is empty.');
-    const env = environment(options.device);
+    // One native call for both (NVML clock reads on the event loop).
     const nativeEnvironment = addon.environment(options.device);
+    const env = environment(options.device, nativeEnvironment);
     const report: BuildReport = {
       schemaVersion: 1,
       backend: 'tensorrt',
@@ -511,7 +547,7 @@ export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
     build,
     async deserialize(plan: Uint8Array, device: number): Promise<EngineHandle> {
       const engine = await addon.deserializeEngine(plan, device);
-      return new NativeEngineHandle(engine, plan, () => environment(device), loaded.tensorrtVersion);
+      return new NativeEngineHandle(engine, plan, () => environment(device), loaded.tensorrtVersion, capabilities.syntheticInputs === true);
     },
     releaseBuilders(): number {
       return addon.releaseBuilders?.() ?? 0;

@@ -184,9 +184,11 @@ export interface BenchmarkHostSteps {
   perIterationUs: number;
   /** One host clock read, ns (the loop takes five per iteration): high on a slow clocksource. */
   clockReadNs?: number;
-  /** CPU the loop thread ran on at its start and its end, and how many iterations found it on another CPU. */
+  /** CPU the loop thread ran on at its start. */
   cpuFirst?: number;
+  /** CPU the loop thread ran on at its end. */
   cpuLast?: number;
+  /** Iterations that found the loop thread on another CPU than the one before. */
   cpuChanges?: number;
   /** TensorRT log() calls during the loop (verbose ones included); anything but 0 costs every iteration. */
   logCalls?: number;

@@ -194,6 +194,35 @@ describe('native adapter: timing over real trtexec records', () => {
     engine.dispose();
   });
 
+  it('timing inputs: only sizes cross to an addon that fills them (released after the run), bytes to one that does not', async () => {
+    const mixed = [tensor('input', 'input', 'float32', 'chw', [1, 16, 4, 4]), tensor('mask', 'input', 'int32', 'chw', [1, 3]), fp32Io[1]];
+    const filling = backendOver({ build: hwc8Case, io: mixed, syntheticInputs: true });
+    const engine = new Engine(await filling.backend.deserialize(new Uint8Array(64), 0));
+    await engine.benchmark({ warmUp: 200 });
+    await engine.profile({});
+    for (const [index, inputs] of filling.calls.timingInputs.entries()) {
+      expect(inputs.input).toEqual({ synthetic: 'uniform', byteLength: 16 * 4 * 4 * 4, shape: [1, 16, 4, 4] });
+      expect(inputs.mask).toEqual({ synthetic: 'zeros', byteLength: 12, shape: [1, 3] });
+      expect(filling.calls.timings[index].releaseAfter).toBe(true);
+    }
+    // Their contexts are created by the run on its worker, not here.
+    expect(filling.calls.contextOptions).toEqual([{ lazy: true }, { lazy: true }]);
+    engine.dispose();
+    // An older addon: the bytes themselves, float32 uniform in [0, 1) and distinct, other types zero; no releaseAfter.
+    const copying = backendOver({ build: hwc8Case, io: mixed });
+    const old = new Engine(await copying.backend.deserialize(new Uint8Array(64), 0));
+    await old.benchmark({ warmUp: 200 });
+    const sent = copying.calls.timingInputs[0] as Record<string, { data: Uint8Array; shape: number[] }>;
+    const floats = new Float32Array(sent.input.data.buffer, sent.input.data.byteOffset, 256);
+    expect(Math.min(...floats)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...floats)).toBeLessThan(1);
+    expect(new Set(floats).size).toBeGreaterThan(250);
+    expect(Array.from(sent.mask.data)).toEqual(new Array(12).fill(0));
+    expect(copying.calls.timings[0].releaseAfter).toBeUndefined();
+    expect(copying.calls.contextOptions).toEqual([undefined]);
+    old.dispose();
+  });
+
   it('benchmark defaults follow an 11.x runtime: CUDA graph, spin-wait, no transfers', async () => {
     const { engine } = await engineOver(fp32Io, '11.2.1');
     const result = await engine.benchmark({ warmUp: 200 });

@@ -21,6 +21,7 @@ import type {
   NativeInputs,
   NativeIOTensor,
   NativeOutputs,
+  NativeTimingInputs,
 } from '../../lib/native/addon.js';
 
 const corpus = join(__dirname, '..', 'fixtures', 'real', 'trt10.6-h200');
@@ -61,12 +62,14 @@ export interface FakeAddonCalls {
   builds: NativeBuildOptions[];
   /** Options of every benchmark and profile call, as the adapter sent them. */
   timings: NativeBenchmarkOptions[];
+  /** The inputs of every benchmark and profile call. */
+  timingInputs: NativeTimingInputs[];
   inferences: number;
   /** The spinWaitUs argument of every infer() call. */
   spinWaits: (number | undefined)[];
   disposedContexts: number;
   /** The options of every createContext() call. */
-  contextOptions: ({ pinnedOutputs?: boolean } | undefined)[];
+  contextOptions: ({ pinnedOutputs?: boolean; lazy?: boolean } | undefined)[];
   /** Every hostBuffer() call and the buffer it returned. */
   hostBuffers: { name: string; byteLength: number; buffer: ArrayBuffer }[];
   /** Per infer() call, the input names whose data was a view over a buffer hostBuffer() returned. */
@@ -85,11 +88,13 @@ export interface FakeAddonOptions {
   tensorrtVersion?: string;
   /** Per-iteration µs the raw loop reports. */
   rawLoopUs?: number;
+  /** Advertise capabilities.syntheticInputs (benchmark/profile inputs filled by the addon, releaseAfter). */
+  syntheticInputs?: boolean;
 }
 
 /** A BackendAddon over the corpus; `calls` records what the adapter asked of it. */
 export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddon; calls: FakeAddonCalls } {
-  const calls: FakeAddonCalls = { builds: [], timings: [], inferences: 0, spinWaits: [], disposedContexts: 0, contextOptions: [], hostBuffers: [], inPlaceInputs: [] };
+  const calls: FakeAddonCalls = { builds: [], timings: [], timingInputs: [], inferences: 0, spinWaits: [], disposedContexts: 0, contextOptions: [], hostBuffers: [], inPlaceInputs: [] };
   const version = options.tensorrtVersion ?? '10.6.0';
   const context = (): AddonContext => {
     let disposed = false;
@@ -112,14 +117,16 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
         });
         return result;
       },
-      async benchmark(settings: NativeBenchmarkOptions) {
+      async benchmark(settings: NativeBenchmarkOptions, inputs: NativeTimingInputs) {
         alive();
         calls.timings.push(settings);
+        calls.timingInputs.push(inputs);
         return { records: options.build.times, usedCudaGraph: false, totalHostWalltimeMs: 1234, warnings: [] };
       },
-      async profile(settings: NativeBenchmarkOptions) {
+      async profile(settings: NativeBenchmarkOptions, inputs: NativeTimingInputs) {
         alive();
         calls.timings.push(settings);
+        calls.timingInputs.push(inputs);
         const iteration = options.build.profile.map((row) => ({ name: row.name, ms: row.averageMs }));
         return { iterations: [iteration, iteration, iteration], warmUpIterations: 2 };
       },
@@ -146,7 +153,7 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
     return {
       io: () => options.io.map((tensor) => ({ ...tensor, shape: [...tensor.shape] })),
       inspect: () => options.build.inspectorJson,
-      createContext: (contextOptions?: { pinnedOutputs?: boolean }) => {
+      createContext: (contextOptions?: { pinnedOutputs?: boolean; lazy?: boolean }) => {
         if (disposed) throw new TensorRTError('ERR_DISPOSED', 'This engine was disposed.');
         calls.contextOptions.push(contextOptions);
         return context();
@@ -186,7 +193,7 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
     },
     environment: () => ({ tensorrtVersion: version, tensorrtHeaderVersion: '10.6.0', cudaDriverVersion: 13000, gpu: { index: 0, name: 'NVIDIA H200', computeCapability: '9.0', smCount: 132 } }) as ReturnType<BackendAddon['environment']>,
     deviceMemory: () => ({ freeBytes: 100 * 2 ** 30, totalBytes: 140 * 2 ** 30 }),
-    capabilities: { precisionFlags: true } as BackendAddon['capabilities'],
+    capabilities: { precisionFlags: true, ...(options.syntheticInputs ? { syntheticInputs: true } : {}) } as BackendAddon['capabilities'],
   };
   return { addon, calls };
 }
