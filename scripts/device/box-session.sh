@@ -2,7 +2,8 @@
 # On the lent GPU machine, after the TensorRT parts and the node bundle were carried and unpacked:
 #   bash scripts/device/box-session.sh <step> [args]
 # Steps (each fits one device call):
-#   suite <version>     the GPU suite against /opt/trtn/tensorrt/<version>/lib; results copied to $OUT
+#   suite <version> [test files]
+#                       the GPU suite (or those files of it) against /opt/trtn/tensorrt/<version>/lib; results to $OUT
 #   corpus <version>    trtexec + trtn real-output corpus (scripts/device/corpus.sh) as $OUT/corpus-<version>.tar.xz
 #   bench <version> [bench flags, e.g. --diagnose]
 #                       bench/vs-trtexec.mjs (exports the torchvision model first if no corpus step left it); JSON to $OUT
@@ -34,7 +35,8 @@ esac
 trtexec=$(pwd)/deps/trtexec/$version/trtexec
 case $step in
   suite)
-    LD_LIBRARY_PATH=$extra TRTN_SUITE_PREBUILT=1 TRTN_TENSORRT_LIB_DIR=$lib bash test/gpu/run-suite.sh
+    shift 2
+    LD_LIBRARY_PATH=$extra TRTN_SUITE_PREBUILT=1 TRTN_TENSORRT_LIB_DIR=$lib bash test/gpu/run-suite.sh "$@"
     code=$?
     cp test/gpu/results/*"trt-$version"* "$OUT"/ 2>/dev/null
     exit $code ;;
