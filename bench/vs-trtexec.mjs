@@ -53,7 +53,9 @@ if (!trtexec || !existsSync(trtexec)) {
   console.error('vs-trtexec: give --trtexec <path to a trtexec of the same TensorRT version> (scripts/trtexec/build.sh builds one)');
   process.exit(2);
 }
-const duration = Number(option('--duration', '3'));
+const duration = Number(option('--duration', '1'));
+// Each mode is timed `repeats` times per tool, alternating the order; the figures are the medians.
+const repeats = Number(option('--repeats', '3'));
 const modelsDir = option('--models-dir');
 const trtn = await import(join(root, 'dist', 'index.js'));
 const { buildEngine, loadEngine, backendInfo, onnx } = trtn;
@@ -80,7 +82,7 @@ const system = {
   allowedCpus: shell("grep Cpus_allowed_list /proc/self/status | cut -f2"),
   numaNodes: shell("lscpu | grep -i '^NUMA node'"),
   gpuTopology: shell('nvidia-smi topo -m'),
-  gpuLocalCpus: shell('cat /sys/bus/pci/devices/$(nvidia-smi --query-gpu=pci.bus_id --format=csv,noheader -i 0 | tr A-Z a-z | sed "s/^0000//;s/^/0000/")/local_cpulist'),
+  gpuLocalCpus: shell('cat /sys/bus/pci/devices/$(nvidia-smi --query-gpu=pci.bus_id --format=csv,noheader -i 0 | tr A-Z a-z | sed "s/^0000//")/local_cpulist'),
   persistenceMode: shell('nvidia-smi --query-gpu=persistence_mode --format=csv,noheader -i 0'),
 };
 // Timing runs of both tools, and the infer() overhead, run as processes pinned to the same two CPUs: on the H200
@@ -90,7 +92,20 @@ const allowedCpus = (system.allowedCpus ?? '').split(',').flatMap((range) => {
   const [from, to] = range.split('-').map(Number);
   return Number.isFinite(to) ? Array.from({ length: to - from + 1 }, (_, i) => from + i) : Number.isFinite(from) ? [from] : [];
 });
-const cpus = option('--cpus', allowedCpus.length >= 3 ? allowedCpus.slice(-2).join(',') : allowedCpus.join(',') || '0');
+// Two CPUs on different physical cores (SMT siblings share one), CPU 0 last.
+const siblings = (cpu) => new Set((shell(`cat /sys/devices/system/cpu/cpu${cpu}/topology/thread_siblings_list`) ?? String(cpu)).split(',').flatMap((range) => {
+  const [from, to] = range.split('-').map(Number);
+  return Number.isFinite(to) ? Array.from({ length: to - from + 1 }, (_, i) => from + i) : [from];
+}));
+const pickCpus = () => {
+  const candidates = allowedCpus.filter((cpu) => cpu !== 0).reverse();
+  if (candidates.length === 0) return allowedCpus.join(',') || '0';
+  const first = candidates[0];
+  const shared = siblings(first);
+  const second = candidates.find((cpu) => !shared.has(cpu)) ?? candidates[1];
+  return second === undefined ? String(first) : `${first},${second}`;
+};
+const cpus = option('--cpus', pickCpus());
 system.timingCpus = cpus;
 line(`host: clocksource ${system.clocksource}, CPUs allowed ${system.allowedCpus}, GPU-local CPUs ${system.gpuLocalCpus}, persistence mode ${system.persistenceMode}; timing runs on CPUs ${cpus}`);
 
@@ -160,6 +175,20 @@ function trtnCli(plan, flags, cpus) {
   }
 }
 
+/** The median of every numeric figure over the runs that have it. */
+function medians(runs) {
+  const out = {};
+  for (const key of ['gpuComputeMedianMs', 'throughputQps', 'latencyMedianMs', 'h2dMedianMs', 'enqueueMedianMs']) {
+    const values = runs.map((figures) => figures?.[key]).filter((value) => typeof value === 'number' && Number.isFinite(value)).sort((a, b) => a - b);
+    if (values.length === 0) continue;
+    const middle = values.length >> 1;
+    out[key] = values.length % 2 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+  }
+  const failed = runs.filter((figures) => figures?.error);
+  if (failed.length) out.errors = failed.map((figures) => figures.error);
+  return out;
+}
+
 const MODES = [
   { mode: 'transfers', noDataTransfers: false, useCudaGraph: false },
   { mode: 'transfers+graph', noDataTransfers: false, useCudaGraph: true },
@@ -196,18 +225,22 @@ for (const model of models) {
     // Both tools as processes on the same CPUs, in alternating order (see `cpus` above).
     const timeTrtexec = () => trtexecFigures(run('taskset', ['-c', cpus, trtexec, ...flags], 300_000).text);
     const timeTrtn = () => trtnCli(plan, ['--duration', String(duration), '--warmUp', '200', '--iterations', '10', ...(mode.noDataTransfers ? ['--noDataTransfers'] : []), ...(mode.useCudaGraph ? ['--useCudaGraph'] : [])], cpus);
-    let theirs;
-    let ours;
-    if (index % 2 === 0) {
-      theirs = timeTrtexec();
-      ours = timeTrtn();
-    } else {
-      ours = timeTrtn();
-      theirs = timeTrtexec();
+    const trtexecRuns = [];
+    const trtnRuns = [];
+    for (let repeat = 0; repeat < repeats; repeat++) {
+      if ((index + repeat) % 2 === 0) {
+        trtexecRuns.push(timeTrtexec());
+        trtnRuns.push(timeTrtn());
+      } else {
+        trtnRuns.push(timeTrtn());
+        trtexecRuns.push(timeTrtexec());
+      }
     }
+    const theirs = { ...medians(trtexecRuns), runs: trtexecRuns };
+    const ours = { ...medians(trtnRuns), hostSteps: trtnRuns.at(-1)?.hostSteps, mode: trtnRuns.at(-1)?.mode, runs: trtnRuns.map(({ hostSteps: _steps, mode: _mode, ...figures }) => figures) };
     modes.push({ mode: mode.mode, trtexec: theirs, trtn: ours });
     if (ours.hostSteps) line(`${model.name} ${mode.mode}: trtn host us/iteration ${describeSteps(ours.hostSteps)}`);
-    line(`${model.name} ${mode.mode}: GPU compute median trtexec ${theirs.gpuComputeMedianMs} ms, trtn ${ours.gpuComputeMedianMs?.toFixed(4)} ms; throughput ${theirs.throughputQps} vs ${ours.throughputQps?.toFixed(1)} qps${ours.error ? ` (trtn failed: ${ours.error})` : ''}`);
+    line(`${model.name} ${mode.mode}: GPU compute median trtexec ${theirs.gpuComputeMedianMs} ms, trtn ${ours.gpuComputeMedianMs?.toFixed(4)} ms; throughput ${theirs.throughputQps} vs ${ours.throughputQps?.toFixed(1)} qps${ours.errors ? ` (trtn failed: ${ours.errors.join('; ')})` : ''} (medians of ${repeats})`);
   }
   const engine = await loadEngine(plan, { backend: 'tensorrt' });
   if (model.name === 'resnet-like-2of4') {
@@ -282,7 +315,7 @@ const ticker = setInterval(() => {
   tick = now;
 }, 1);
 const buildPhases = [];
-// A watchdog thread: when the main thread misses its 1 ms heartbeat for 50 ms, it reads what the main thread is
+// A watchdog thread: when the main thread misses its 1 ms heartbeat for 10 ms, it reads what the main thread is
 // doing from /proc (running, or which syscall and kernel wait it sits in), so that a stall names its cause.
 const heartbeat = new Float64Array(new SharedArrayBuffer(16));
 const beat = () => {
@@ -299,11 +332,11 @@ const watchdog = new Worker(
    const timer = setInterval(() => {
      const now = performance.timeOrigin + performance.now();
      const behind = now - beat[0];
-     if (behind > 50 && samples.length < 200) {
+     if (behind > 10 && samples.length < 300) {
        const stat = read('stat');
        samples.push({ atMs: now, behindMs: behind, state: stat ? stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) : null, syscall: read('syscall'), wchan: read('wchan'), stack: read('stack') });
      }
-   }, 5);
+   }, 2);
    parentPort.on('message', () => { clearInterval(timer); parentPort.postMessage(samples); });`,
   { eval: true, workerData: { buffer: heartbeat.buffer, pid: process.pid } },
 );
@@ -334,7 +367,7 @@ const stall = {
   buildMs: buildEndMs - started,
   lastProgressPhaseBefore: lastPhase?.phase ?? null,
   gcPausesInBuild: gcPauses.filter((pause) => pause.atMs >= started && pause.atMs <= buildEndMs).map((pause) => ({ atMsAfterBuildStart: pause.atMs - started, ms: pause.ms })),
-  // The main thread as /proc showed it while it was more than 50 ms behind (state R: running; S/D: in a syscall).
+  // The main thread as /proc showed it while it was more than 10 ms behind (state R: running; S/D: in a syscall).
   mainThreadWhileStalled: watchdogSamples.map((sample) => ({ ...sample, atMs: undefined, atMsAfterBuildStart: sample.atMs - originMs - started })),
 };
 for (const sample of stall.mainThreadWhileStalled.filter((_, index, all) => index === 0 || index === all.length - 1 || index % 20 === 0)) {
@@ -376,8 +409,9 @@ const output = {
   tensorrt: info.tensorrtVersion,
   createdAt: new Date().toISOString(),
   durationS: duration,
+  repeats,
   note:
-    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned with taskset to the same two CPUs (system.timingCpus), in alternating order per mode; builds unpinned. inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process.',
+    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned with taskset to the same two CPUs on different cores (system.timingCpus), each mode `repeats` times per tool in alternating order, figures the medians (every run under runs); builds unpinned. inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process.',
   models: results,
   ratios: {
     gpuComputeMedianMax: ratio((figures) => figures.gpuComputeMedianMs, 'low'),

@@ -8,9 +8,11 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <memory>
 
 #include <sched.h>
 
+#include "environment.h"
 #include "errors.h"
 #include "execution_context.h"
 #include "tensorrt_library.h"
@@ -73,6 +75,15 @@ BenchmarkSettings ReadBenchmarkSettings(Napi::Object options) {
   return settings;
 }
 
+/** The run's environment, gathered on its worker (NVML clock reads take milliseconds); null when it failed. */
+std::unique_ptr<EnvironmentFacts> CollectEnvironmentQuietly(int device) noexcept {
+  try {
+    return std::make_unique<EnvironmentFacts>(CollectEnvironment(device));
+  } catch (...) {
+    return nullptr;
+  }
+}
+
 /** Per-layer times from one reportToProfiler() call. */
 class LayerProfiler : public nvinfer1::IProfiler {
  public:
@@ -119,6 +130,7 @@ class BenchmarkWorker : public ContextWorker {
 
   void Execute() override {
     ContextWorker::Execute();
+    environment_ = CollectEnvironmentQuietly(core_->engine->device);
     if (settings_.releaseAfter) core_->ReleaseResources();
   }
 
@@ -172,6 +184,7 @@ class BenchmarkWorker : public ContextWorker {
     Napi::Array warnings = Napi::Array::New(env, warnings_.size());
     for (size_t i = 0; i < warnings_.size(); ++i) warnings.Set(static_cast<uint32_t>(i), warnings_[i]);
     result.Set("warnings", warnings);
+    if (environment_) result.Set("environment", EnvironmentToJs(env, *environment_));
     deferred_.Resolve(result);
   }
 
@@ -364,6 +377,7 @@ class BenchmarkWorker : public ContextWorker {
   double clockReadNs_ = 0;
   int cpuFirst_ = -1, cpuLast_ = -1, cpuChanges_ = 0;
   size_t logCalls_ = 0;
+  std::unique_ptr<EnvironmentFacts> environment_;
 };
 
 class ProfileWorker : public ContextWorker {
@@ -376,6 +390,7 @@ class ProfileWorker : public ContextWorker {
     ContextWorker::Execute();
     // Never leave the profiler attached: the profiler object dies with this worker.
     if (core_->context) core_->context->setProfiler(nullptr);
+    environment_ = CollectEnvironmentQuietly(core_->engine->device);
     if (settings_.releaseAfter) core_->ReleaseResources();
   }
 
@@ -395,6 +410,7 @@ class ProfileWorker : public ContextWorker {
     Napi::Object result = Napi::Object::New(env);
     result.Set("iterations", iterations);
     result.Set("warmUpIterations", warmUpIterations_);
+    if (environment_) result.Set("environment", EnvironmentToJs(env, *environment_));
     deferred_.Resolve(result);
   }
 
@@ -436,6 +452,7 @@ class ProfileWorker : public ContextWorker {
   LayerProfiler profiler_;
   std::vector<std::vector<std::pair<std::string, float>>> iterations_;
   int warmUpIterations_ = 0;
+  std::unique_ptr<EnvironmentFacts> environment_;
 };
 
 /**

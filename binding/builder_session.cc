@@ -120,6 +120,7 @@ class BuildWorker : public PromiseWorker {
     }
     result.Set("log", log);
     result.Set("logTruncated", output_.logTruncated);
+    if (environment_) result.Set("environment", EnvironmentToJs(env, *environment_));
     Napi::Array entries = Napi::Array::New(env, output_.cacheEntries.size());
     for (size_t i = 0; i < output_.cacheEntries.size(); ++i) {
       Napi::Object entry = Napi::Object::New(env);
@@ -190,8 +191,12 @@ class BuildWorker : public PromiseWorker {
  protected:
   void Execute() override {
     PromiseWorker::Execute();
-    // The report's environment() follows on the main thread: NVML's first init is paid here instead.
-    WarmEnvironment();
+    // The report's environment, gathered here: NVML's init and clock reads take milliseconds, off the event loop.
+    try {
+      environment_ = std::make_unique<EnvironmentFacts>(CollectEnvironment(settings_.device));
+    } catch (...) {
+      // The report's environment then comes from environment() on the main thread.
+    }
   }
 
  private:
@@ -430,6 +435,7 @@ class BuildWorker : public PromiseWorker {
   bool hasProgress_;
   std::unique_ptr<Logger> logger_;
   BuildOutput output_;
+  std::unique_ptr<EnvironmentFacts> environment_;
 };
 
 }  // namespace

@@ -61,56 +61,94 @@ void WarmEnvironment() noexcept {
   }
 }
 
+EnvironmentFacts CollectEnvironment(int index) {
+  TensorRtLibrary& library = RequireLibrary();
+  const CudaDriverApi& api = library.cuda;
+  EnvironmentFacts facts;
+  int driverVersion = 0;
+  if (api.cuDriverGetVersion(&driverVersion) == kCudaSuccess) facts.cudaDriverVersion = driverVersion;
+  facts.tensorrtVersion = VersionText(library.libraryVersion);
+  int count = 0;
+  CheckCuda(api.cuDeviceGetCount(&count), "cuDeviceGetCount");
+  if (index < 0 || index >= count) return facts;
+  CUdevice device = 0;
+  CheckCuda(api.cuDeviceGet(&device, index), "cuDeviceGet");
+  facts.hasGpu = true;
+  facts.index = index;
+  char name[256] = {0};
+  if (api.cuDeviceGetName(name, sizeof(name) - 1, device) == kCudaSuccess) facts.name = name;
+  auto attribute = [&](int which) {
+    int value = 0;
+    return api.cuDeviceGetAttribute(&value, which, device) == kCudaSuccess ? value : -1;
+  };
+  const int major = attribute(kAttrComputeCapabilityMajor);
+  const int minor = attribute(kAttrComputeCapabilityMinor);
+  if (major >= 0 && minor >= 0) facts.computeCapability = std::to_string(major) + "." + std::to_string(minor);
+  facts.smCount = attribute(kAttrMultiprocessorCount);
+  facts.memoryBusWidthBits = attribute(kAttrGlobalMemoryBusWidth);
+  facts.l2CacheBytes = attribute(kAttrL2CacheSize);
+  facts.maxSmClockKHz = attribute(kAttrClockRateKHz);
+  facts.maxMemoryClockKHz = attribute(kAttrMemoryClockRateKHz);
+  facts.integrated = attribute(kAttrIntegrated);
+  size_t memory = 0;
+  if (api.cuDeviceTotalMem(&memory, device) == kCudaSuccess) facts.memoryBytes = static_cast<double>(memory);
+  NvmlApi& nvml = Nvml();
+  if (nvml.ready) {
+    NvmlDevice handle = nullptr;
+    // NVML and CUDA may number devices differently (CUDA_DEVICE_ORDER); index order is the fallback only.
+    if (nvml.byIndex(static_cast<unsigned>(index), &handle) == 0 && handle != nullptr) {
+      facts.hasClocks = true;
+      unsigned mhz = 0;
+      if (nvml.clock(handle, kNvmlClockSm, &mhz) == 0) facts.smMHz = static_cast<int>(mhz);
+      if (nvml.clock(handle, kNvmlClockMemory, &mhz) == 0) facts.memoryMHz = static_cast<int>(mhz);
+      if (nvml.maxClock(handle, kNvmlClockSm, &mhz) == 0) facts.maxSmMHz = static_cast<int>(mhz);
+      if (nvml.maxClock(handle, kNvmlClockMemory, &mhz) == 0) facts.maxMemoryMHz = static_cast<int>(mhz);
+    }
+  }
+  return facts;
+}
+
+Napi::Object EnvironmentToJs(Napi::Env env, const EnvironmentFacts& facts) {
+  Napi::Object out = Napi::Object::New(env);
+  if (facts.cudaDriverVersion >= 0) out.Set("cudaDriverVersion", facts.cudaDriverVersion);
+  out.Set("tensorrtVersion", facts.tensorrtVersion);
+  out.Set("tensorrtHeaderVersion", compat::HeaderVersion());
+  if (!facts.hasGpu) return out;
+  Napi::Object gpu = Napi::Object::New(env);
+  gpu.Set("index", facts.index);
+  if (!facts.name.empty()) gpu.Set("name", facts.name);
+  if (!facts.computeCapability.empty()) gpu.Set("computeCapability", facts.computeCapability);
+  auto set = [&](const char* key, int value) {
+    if (value >= 0) gpu.Set(key, value);
+  };
+  set("smCount", facts.smCount);
+  set("memoryBusWidthBits", facts.memoryBusWidthBits);
+  set("l2CacheBytes", facts.l2CacheBytes);
+  set("maxSmClockKHz", facts.maxSmClockKHz);
+  set("maxMemoryClockKHz", facts.maxMemoryClockKHz);
+  if (facts.integrated >= 0) gpu.Set("integrated", facts.integrated != 0);
+  if (facts.memoryBytes >= 0) gpu.Set("memoryBytes", facts.memoryBytes);
+  if (facts.hasClocks) {
+    Napi::Object clocks = Napi::Object::New(env);
+    auto clock = [&](const char* key, int value) {
+      if (value >= 0) clocks.Set(key, value);
+    };
+    clock("smMHz", facts.smMHz);
+    clock("memoryMHz", facts.memoryMHz);
+    clock("maxSmMHz", facts.maxSmMHz);
+    clock("maxMemoryMHz", facts.maxMemoryMHz);
+    gpu.Set("clocks", clocks);
+    gpu.Set("clocksSource", "nvml-by-index");
+  }
+  out.Set("gpu", gpu);
+  return out;
+}
+
 Napi::Value Environment(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return Guard(env, [&]() -> Napi::Value {
-    TensorRtLibrary& library = RequireLibrary();
-    const CudaDriverApi& api = library.cuda;
     const int index = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : 0;
-    Napi::Object out = Napi::Object::New(env);
-    int driverVersion = 0;
-    if (api.cuDriverGetVersion(&driverVersion) == kCudaSuccess) out.Set("cudaDriverVersion", driverVersion);
-    out.Set("tensorrtVersion", VersionText(library.libraryVersion));
-    out.Set("tensorrtHeaderVersion", compat::HeaderVersion());
-    int count = 0;
-    CheckCuda(api.cuDeviceGetCount(&count), "cuDeviceGetCount");
-    if (index < 0 || index >= count) return out;
-    CUdevice device = 0;
-    CheckCuda(api.cuDeviceGet(&device, index), "cuDeviceGet");
-    Napi::Object gpu = Napi::Object::New(env);
-    gpu.Set("index", index);
-    char name[256] = {0};
-    if (api.cuDeviceGetName(name, sizeof(name) - 1, device) == kCudaSuccess) gpu.Set("name", std::string(name));
-    auto attribute = [&](int which, int& value) { return api.cuDeviceGetAttribute(&value, which, device) == kCudaSuccess; };
-    int major = 0, minor = 0, value = 0;
-    if (attribute(kAttrComputeCapabilityMajor, major) && attribute(kAttrComputeCapabilityMinor, minor)) {
-      gpu.Set("computeCapability", std::to_string(major) + "." + std::to_string(minor));
-    }
-    if (attribute(kAttrMultiprocessorCount, value)) gpu.Set("smCount", value);
-    if (attribute(kAttrGlobalMemoryBusWidth, value)) gpu.Set("memoryBusWidthBits", value);
-    if (attribute(kAttrL2CacheSize, value)) gpu.Set("l2CacheBytes", value);
-    if (attribute(kAttrClockRateKHz, value)) gpu.Set("maxSmClockKHz", value);
-    if (attribute(kAttrMemoryClockRateKHz, value)) gpu.Set("maxMemoryClockKHz", value);
-    if (attribute(kAttrIntegrated, value)) gpu.Set("integrated", value != 0);
-    size_t memory = 0;
-    if (api.cuDeviceTotalMem(&memory, device) == kCudaSuccess) gpu.Set("memoryBytes", static_cast<double>(memory));
-    NvmlApi& nvml = Nvml();
-    if (nvml.ready) {
-      NvmlDevice handle = nullptr;
-      // NVML and CUDA may number devices differently (CUDA_DEVICE_ORDER); index order is the fallback only.
-      if (nvml.byIndex(static_cast<unsigned>(index), &handle) == 0 && handle != nullptr) {
-        unsigned mhz = 0;
-        Napi::Object clocks = Napi::Object::New(env);
-        if (nvml.clock(handle, kNvmlClockSm, &mhz) == 0) clocks.Set("smMHz", mhz);
-        if (nvml.clock(handle, kNvmlClockMemory, &mhz) == 0) clocks.Set("memoryMHz", mhz);
-        if (nvml.maxClock(handle, kNvmlClockSm, &mhz) == 0) clocks.Set("maxSmMHz", mhz);
-        if (nvml.maxClock(handle, kNvmlClockMemory, &mhz) == 0) clocks.Set("maxMemoryMHz", mhz);
-        gpu.Set("clocks", clocks);
-        gpu.Set("clocksSource", "nvml-by-index");
-      }
-    }
-    out.Set("gpu", gpu);
-    return out;
+    return EnvironmentToJs(env, CollectEnvironment(index));
   });
 }
 

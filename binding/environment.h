@@ -1,6 +1,26 @@
 #pragma once
 #include <napi.h>
+#include <string>
+
 namespace trtn {
+
+/** What environment() reports, gathered without N-API (any thread): -1 / empty where the driver did not say. */
+struct EnvironmentFacts {
+  int cudaDriverVersion = -1;
+  std::string tensorrtVersion;
+  bool hasGpu = false;
+  int index = 0;
+  std::string name, computeCapability;
+  int smCount = -1, memoryBusWidthBits = -1, l2CacheBytes = -1, maxSmClockKHz = -1, maxMemoryClockKHz = -1, integrated = -1;
+  double memoryBytes = -1;
+  bool hasClocks = false;
+  int smMHz = -1, memoryMHz = -1, maxSmMHz = -1, maxMemoryMHz = -1;
+};
+
+/** The driver's and NVML's facts for device `index` (NVML clock reads can take milliseconds: call it on a worker). */
+EnvironmentFacts CollectEnvironment(int index);
+/** The JS object environment() returns. */
+Napi::Object EnvironmentToJs(Napi::Env env, const EnvironmentFacts& facts);
 /** environment(device) → GPU facts from the driver API, current clocks through NVML when available. */
 Napi::Value Environment(const Napi::CallbackInfo& info);
 /**

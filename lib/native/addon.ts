@@ -162,6 +162,8 @@ export interface NativeBuildResult {
   warnings: string[];
   buildTimeMs: number;
   tensorrtVersion: string;
+  /** environment() as gathered on the build's worker after the build (NVML reads off the event loop). */
+  environment?: NativeEnvironment;
 }
 
 /** A running build. */
@@ -211,12 +213,16 @@ export interface NativeBenchmarkResult {
   /** Host µs per iteration of the timing loop by step (addons since 0.2). */
   hostSteps?: BenchmarkHostSteps;
   warnings: string[];
+  /** environment() as gathered on the run's worker. */
+  environment?: NativeEnvironment;
 }
 
 /** Raw per-layer profile: one array per kept iteration. */
 export interface NativeProfileResult {
   iterations: { name: string; ms: number }[][];
   warmUpIterations: number;
+  /** environment() as gathered on the run's worker. */
+  environment?: NativeEnvironment;
 }
 
 /**

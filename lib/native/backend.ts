@@ -8,7 +8,7 @@ import { normalizeInspectorJson } from '../analysis/index.js';
 import { readBuildLog } from '../analysis/parse/build-log.js';
 import { inferLayerFormats } from '../analysis/parse/layer-formats.js';
 import { TensorRTError } from '../errors.js';
-import type { BackendAddon, NativeAlgorithmRecord, NativeBenchmarkOptions, NativeBuildOptions, AddonEngine, NativeInputs, NativeIOTensor, NativeOutputs, NativeTimingInputs } from './addon.js';
+import type { BackendAddon, NativeAlgorithmRecord, NativeBenchmarkOptions, NativeBuildOptions, AddonEngine, NativeEnvironment, NativeInputs, NativeIOTensor, NativeOutputs, NativeTimingInputs } from './addon.js';
 import { readOnnx } from '../onnx/codec.js';
 import type { OnnxModel } from '../onnx/model.js';
 import { looksLikeTensorRTPlan } from './plan.js';
@@ -249,10 +249,11 @@ class NativeEngineHandle implements EngineHandle {
   readonly #engine: AddonEngine;
   readonly #plan: Uint8Array;
   readonly #nativeIo: NativeIOTensor[];
-  readonly #environment: () => EnvironmentInfo;
+  readonly #environment: (native?: NativeEnvironment) => EnvironmentInfo;
   readonly #nativeTimingInputs: boolean;
 
-  constructor(engine: AddonEngine, plan: Uint8Array, environment: () => EnvironmentInfo, tensorrtVersion?: string, nativeTimingInputs = false) {
+  /** `environment(native?)`: the run's environment, from what its worker gathered when given. */
+  constructor(engine: AddonEngine, plan: Uint8Array, environment: (native?: NativeEnvironment) => EnvironmentInfo, tensorrtVersion?: string, nativeTimingInputs = false) {
     this.tensorrtMajor = tensorrtVersion ? Number.parseInt(tensorrtVersion, 10) : undefined;
     this.#nativeTimingInputs = nativeTimingInputs;
     this.#engine = engine;
@@ -374,7 +375,7 @@ class NativeEngineHandle implements EngineHandle {
       return {
         backend: 'tensorrt',
         estimated: false,
-        environment: this.#environment(),
+        environment: this.#environment(raw.environment),
         options: { ...native, exportTimes: options.exportTimes ?? false, covThresholdPercent, shapes },
         mode: describeTimingMode(native, this.tensorrtMajor),
         iterations: kept.length,
@@ -405,7 +406,7 @@ class NativeEngineHandle implements EngineHandle {
         estimated: false,
         iterations: raw.iterations.length,
         layers: aggregateLayerProfile(raw.iterations),
-        environment: this.#environment(),
+        environment: this.#environment(raw.environment),
       };
     } finally {
       context.dispose();
@@ -512,8 +513,8 @@ export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
     const layers = parsedLog.tactics.length > 0 ? inferLayerFormats(inspected, parsedLog).layers : inspected;
     if (result.logTruncated) warnings.push('The verbose build log exceeded 256 MB; later verbose lines were dropped, so tactic tables may be incomplete.');
     if (!result.inspectorJson) warnings.push('The engine inspector returned nothing; the layer table is empty.');
-    // One native call for both (NVML clock reads on the event loop).
-    const nativeEnvironment = addon.environment(options.device);
+    // Gathered on the build's worker where the addon does (NVML clock reads take ms: not on the event loop).
+    const nativeEnvironment = result.environment ?? addon.environment(options.device);
     const env = environment(options.device, nativeEnvironment);
     const report: BuildReport = {
       schemaVersion: 1,
@@ -547,7 +548,7 @@ export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
     build,
     async deserialize(plan: Uint8Array, device: number): Promise<EngineHandle> {
       const engine = await addon.deserializeEngine(plan, device);
-      return new NativeEngineHandle(engine, plan, () => environment(device), loaded.tensorrtVersion, capabilities.syntheticInputs === true);
+      return new NativeEngineHandle(engine, plan, (native) => environment(device, native), loaded.tensorrtVersion, capabilities.syntheticInputs === true);
     },
     releaseBuilders(): number {
       return addon.releaseBuilders?.() ?? 0;

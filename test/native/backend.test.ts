@@ -194,6 +194,23 @@ describe('native adapter: timing over real trtexec records', () => {
     engine.dispose();
   });
 
+  it("environment: a build's and a timing run's come from their workers, not from environment() on the event loop", async () => {
+    const gathered = { tensorrtVersion: '10.6.0', tensorrtHeaderVersion: '10.6.0', cudaDriverVersion: 13000, gpu: { index: 0, name: 'GPU seen by the worker', computeCapability: '9.0', smCount: 132, clocks: { smMHz: 1980 } } };
+    const { backend, calls } = backendOver({ build: hwc8Case, io: fp32Io, workerEnvironment: gathered });
+    const { report } = await backend.build(onnx, resolveBuildOptions({ fp16: true }), {});
+    expect(report.environment.gpu?.name).toBe('GPU seen by the worker');
+    expect(report.versions.cudaDriver).toBeDefined();
+    const engine = new Engine(await backend.deserialize(new Uint8Array(64), 0));
+    expect((await engine.benchmark({ warmUp: 200 })).environment.gpu?.clocks?.smMHz).toBe(1980);
+    expect((await engine.profile({})).environment.gpu?.name).toBe('GPU seen by the worker');
+    expect(calls.environmentCalls).toBe(0);
+    engine.dispose();
+    // An addon that does not send one: environment() it is.
+    const older = backendOver({ build: hwc8Case, io: fp32Io });
+    expect((await older.backend.build(onnx, resolveBuildOptions({ fp16: true }), {})).report.environment.gpu?.name).toBe('NVIDIA H200');
+    expect(older.calls.environmentCalls).toBe(1);
+  });
+
   it('timing inputs: only sizes cross to an addon that fills them (released after the run), bytes to one that does not', async () => {
     const mixed = [tensor('input', 'input', 'float32', 'chw', [1, 16, 4, 4]), tensor('mask', 'input', 'int32', 'chw', [1, 3]), fp32Io[1]];
     const filling = backendOver({ build: hwc8Case, io: mixed, syntheticInputs: true });

@@ -62,6 +62,8 @@ export interface FakeAddonCalls {
   builds: NativeBuildOptions[];
   /** Options of every benchmark and profile call, as the adapter sent them. */
   timings: NativeBenchmarkOptions[];
+  /** Calls of addon.environment() (on the main thread in the real addon). */
+  environmentCalls: number;
   /** The inputs of every benchmark and profile call. */
   timingInputs: NativeTimingInputs[];
   inferences: number;
@@ -90,11 +92,13 @@ export interface FakeAddonOptions {
   rawLoopUs?: number;
   /** Advertise capabilities.syntheticInputs (benchmark/profile inputs filled by the addon, releaseAfter). */
   syntheticInputs?: boolean;
+  /** An environment the build, benchmark and profile results carry, as gathered on their workers. */
+  workerEnvironment?: ReturnType<BackendAddon['environment']>;
 }
 
 /** A BackendAddon over the corpus; `calls` records what the adapter asked of it. */
 export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddon; calls: FakeAddonCalls } {
-  const calls: FakeAddonCalls = { builds: [], timings: [], timingInputs: [], inferences: 0, spinWaits: [], disposedContexts: 0, contextOptions: [], hostBuffers: [], inPlaceInputs: [] };
+  const calls: FakeAddonCalls = { builds: [], timings: [], timingInputs: [], environmentCalls: 0, inferences: 0, spinWaits: [], disposedContexts: 0, contextOptions: [], hostBuffers: [], inPlaceInputs: [] };
   const version = options.tensorrtVersion ?? '10.6.0';
   const context = (): AddonContext => {
     let disposed = false;
@@ -121,14 +125,14 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
         alive();
         calls.timings.push(settings);
         calls.timingInputs.push(inputs);
-        return { records: options.build.times, usedCudaGraph: false, totalHostWalltimeMs: 1234, warnings: [] };
+        return { records: options.build.times, usedCudaGraph: false, totalHostWalltimeMs: 1234, warnings: [], ...(options.workerEnvironment ? { environment: options.workerEnvironment } : {}) };
       },
       async profile(settings: NativeBenchmarkOptions, inputs: NativeTimingInputs) {
         alive();
         calls.timings.push(settings);
         calls.timingInputs.push(inputs);
         const iteration = options.build.profile.map((row) => ({ name: row.name, ms: row.averageMs }));
-        return { iterations: [iteration, iteration, iteration], warmUpIterations: 2 };
+        return { iterations: [iteration, iteration, iteration], warmUpIterations: 2, ...(options.workerEnvironment ? { environment: options.workerEnvironment } : {}) };
       },
       hostBuffer(name: string, byteLength: number) {
         alive();
@@ -180,6 +184,7 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
         cacheEntries: [],
         algorithms: [],
         tacticRecording: 'none',
+        ...(options.workerEnvironment ? { environment: options.workerEnvironment } : {}),
         config: { flags: settings.fp16 ? ['FP16'] : [], tacticSources: ['EDGE_MASK_CONVOLUTIONS', 'JIT_CONVOLUTIONS'], memoryPools: { workspace: 1 }, builderOptimizationLevel: settings.builderOptimizationLevel, profilingVerbosity: settings.profilingVerbosity, avgTiming: settings.avgTiming, optimizationProfiles: 0 },
         warnings: [],
         buildTimeMs: 4321,
@@ -191,7 +196,10 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
       if (plan.byteLength < 8) throw new TensorRTError('ERR_ENGINE_FORMAT', 'Not a TensorRT plan (fake).');
       return engine();
     },
-    environment: () => ({ tensorrtVersion: version, tensorrtHeaderVersion: '10.6.0', cudaDriverVersion: 13000, gpu: { index: 0, name: 'NVIDIA H200', computeCapability: '9.0', smCount: 132 } }) as ReturnType<BackendAddon['environment']>,
+    environment: () => {
+      calls.environmentCalls++;
+      return { tensorrtVersion: version, tensorrtHeaderVersion: '10.6.0', cudaDriverVersion: 13000, gpu: { index: 0, name: 'NVIDIA H200', computeCapability: '9.0', smCount: 132 } } as ReturnType<BackendAddon['environment']>;
+    },
     deviceMemory: () => ({ freeBytes: 100 * 2 ** 30, totalBytes: 140 * 2 ** 30 }),
     capabilities: { precisionFlags: true, ...(options.syntheticInputs ? { syntheticInputs: true } : {}) } as BackendAddon['capabilities'],
   };
