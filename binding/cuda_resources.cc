@@ -1,5 +1,6 @@
 #include "cuda_resources.h"
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -98,8 +99,10 @@ void PinnedBuffer::Reserve(size_t bytes) {
   const size_t size = bytes == 0 ? 1 : bytes;
   void* pointer = nullptr;
   CheckCuda(Api().cuMemHostAlloc(&pointer, size, 0), "cuMemHostAlloc");
+  static std::atomic<uint64_t> allocations{0};
   pointer_ = pointer;
   bytes_ = size;
+  id_ = ++allocations;
 }
 
 void PinnedBuffer::Reset() noexcept {

@@ -53,19 +53,23 @@ class PinnedBuffer {
   ~PinnedBuffer() { Reset(); }
   PinnedBuffer(const PinnedBuffer&) = delete;
   PinnedBuffer& operator=(const PinnedBuffer&) = delete;
-  PinnedBuffer(PinnedBuffer&& other) noexcept : pointer_(other.pointer_), bytes_(other.bytes_) {
+  PinnedBuffer(PinnedBuffer&& other) noexcept : pointer_(other.pointer_), bytes_(other.bytes_), id_(other.id_) {
     other.pointer_ = nullptr;
     other.bytes_ = 0;
+    other.id_ = 0;
   }
   /** Grows to at least `bytes` (contents are not kept); never shrinks. Needs a current context. */
   void Reserve(size_t bytes);
   void Reset() noexcept;
   uint8_t* data() const { return static_cast<uint8_t*>(pointer_); }
   size_t capacity() const { return bytes_; }
+  /** Unique per allocation in this process (never reused, unlike addresses): tells a replaced buffer apart. */
+  uint64_t id() const { return id_; }
 
  private:
   void* pointer_ = nullptr;
   size_t bytes_ = 0;
+  uint64_t id_ = 0;
 };
 
 class Stream {

@@ -306,14 +306,20 @@ Napi::Object OutputsToJs(Napi::Env env, ContextCore& core, const std::vector<Out
   for (const OutputTensor& output : outputs) {
     Napi::Object entry = Napi::Object::New(env);
     const std::shared_ptr<PinnedBuffer>& staged = core.staging[output.name];
-    Napi::ArrayBuffer buffer;
     if (core.pinnedOutputs) {
-      buffer = PinnedArrayBuffer(env, staged, output.byteLength, core.engine->device);
+      // The whole staging buffer, once per buffer: later calls that land in it send no view (the JS layer reuses
+      // the one it has, over byteLength bytes of it), so nothing is allocated per call.
+      uint64_t& handed = core.handedOutViews[output.name];
+      if (handed != staged->id()) {
+        entry.Set("data", PinnedArrayBuffer(env, staged, staged->capacity(), core.engine->device));
+        handed = staged->id();
+      }
     } else {
-      buffer = Napi::ArrayBuffer::New(env, output.byteLength);
+      Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, output.byteLength);
       if (output.byteLength > 0) std::memcpy(buffer.Data(), staged->data(), output.byteLength);
+      entry.Set("data", buffer);
     }
-    entry.Set("data", buffer);
+    entry.Set("byteLength", static_cast<double>(output.byteLength));
     entry.Set("dataType", output.dataType);
     Napi::Array shape = Napi::Array::New(env, output.shape.size());
     for (size_t i = 0; i < output.shape.size(); ++i) shape.Set(static_cast<uint32_t>(i), static_cast<double>(output.shape[i]));

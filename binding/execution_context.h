@@ -60,6 +60,9 @@ struct ContextCore {
   std::unique_ptr<Event> runStart, runEnd;
   // infer() returns its outputs as views over the staging buffers instead of copies (ContextOptions.outputBuffers).
   bool pinnedOutputs = false;
+  // Main thread only: per output, the id of the staging buffer last handed to JS as a view. infer() sends a view
+  // only when the buffer changed (the JS layer keeps the last one), so a call allocates no ArrayBuffer.
+  std::map<std::string, uint64_t> handedOutViews;
   // Set once ReleaseResources() ran (a benchmark's private context, freed on its worker): no further runs.
   std::atomic<bool> released{false};
   ~ContextCore();

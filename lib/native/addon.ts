@@ -186,8 +186,12 @@ export type NativeInputs = Record<string, { data: ArrayBufferView; shape: number
  */
 export type NativeTimingInputs = Record<string, { data: ArrayBufferView; shape: number[] } | { synthetic: 'uniform' | 'zeros'; byteLength: number; shape: number[] }>;
 
-/** Outputs as the addon returns them (raw bytes; lib/native/backend.ts makes typed arrays). */
-export type NativeOutputs = Record<string, { data: ArrayBuffer; dataType: DataTypeName; shape: number[] }>;
+/**
+ * Outputs as the addon returns them (raw bytes; lib/native/backend.ts makes typed arrays). On a pinnedOutputs
+ * context `data` is a view over the whole staging buffer, sent only when that buffer changed since the last call
+ * (absent: reuse the last one); `byteLength` is this output's size (addons since 0.2).
+ */
+export type NativeOutputs = Record<string, { data?: ArrayBuffer; byteLength?: number; dataType: DataTypeName; shape: number[] }>;
 
 /** Native benchmark options (trtexec names; duration in seconds, warm-up in ms). */
 export interface NativeBenchmarkOptions {

@@ -59,9 +59,9 @@ function cudaVersionText(version: number | undefined): string | undefined {
  * TensorRT's, reported as `unknown`) travels as its raw bytes in a Uint8Array: a deliberate choice, so that such
  * outputs are still returned rather than lost.
  */
-function typedArrayFor(dataType: DataTypeName, buffer: ArrayBuffer): TensorData {
+function typedArrayFor(dataType: DataTypeName, buffer: ArrayBuffer, byteLength = buffer.byteLength): TensorData {
   const TypedArray = dataTypeFacts(dataType)?.typedArray ?? Uint8Array;
-  return new TypedArray(buffer);
+  return new TypedArray(buffer, 0, Math.floor(byteLength / TypedArray.BYTES_PER_ELEMENT));
 }
 
 function toIOTensorInfo(tensor: NativeIOTensor): IOTensorInfo {
@@ -136,18 +136,28 @@ function toNativeInputs(inputs: InferInputs, plans: Map<string, TensorPlan>): Na
   return out;
 }
 
-function fromNativeOutputs(outputs: NativeOutputs, plans: Map<string, TensorPlan>): InferOutputs {
+/**
+ * Typed arrays over the addon's outputs. `views` keeps, per output, the last staging view a pinnedOutputs context
+ * sent; an output without `data` lives in it.
+ */
+function fromNativeOutputs(outputs: NativeOutputs, plans: Map<string, TensorPlan>, views?: Map<string, ArrayBuffer>): InferOutputs {
   const out: InferOutputs = {};
   for (const name in outputs) {
     const value = outputs[name];
     const plan = plans.get(name);
-    const data = typedArrayFor(value.dataType, value.data);
+    let buffer = value.data;
+    if (buffer) {
+      views?.set(name, buffer);
+    } else {
+      buffer = views?.get(name);
+      if (!buffer) throw new TensorRTError('ERR_INTERNAL', `The addon sent no buffer for output '${name}' and none is kept; this is a bug in tensorrt-node (please report it).`);
+    }
+    const data = typedArrayFor(value.dataType, buffer, value.byteLength ?? buffer.byteLength);
     out[name] = { data: plan?.relayout ? fromPhysicalLayout(data, value.shape, plan.tensor.format) : data, shape: value.shape };
   }
   return out;
 }
 
-/** Deterministic inputs for timing runs: floats in [0, 1) from a fixed-seed generator (like trtexec), zeros otherwise. */
 /** The shape and byte length of every input of a timing run (dynamic inputs need `shapes`). */
 function timingInputs(io: NativeIOTensor[], shapes: Record<string, number[]>): { tensor: NativeIOTensor; shape: number[]; byteLength: number }[] {
   const out = [];
@@ -221,16 +231,19 @@ class NativeContextHandle implements ContextHandle {
   readonly #inputs: Map<string, TensorPlan>;
   readonly #outputs: Map<string, TensorPlan>;
   readonly #spinWaitUs: number;
+  // Pinned-output contexts: the staging view of each output the addon last sent (it sends one only when it changes).
+  readonly #views: Map<string, ArrayBuffer> | undefined;
 
-  constructor(context: ReturnType<AddonEngine['createContext']>, io: NativeIOTensor[], spinWaitUs: number) {
+  constructor(context: ReturnType<AddonEngine['createContext']>, io: NativeIOTensor[], spinWaitUs: number, pinnedOutputs = false) {
     this.#context = context;
     this.#inputs = planTensors(io, 'input');
     this.#outputs = planTensors(io, 'output');
     this.#spinWaitUs = spinWaitUs;
+    this.#views = pinnedOutputs ? new Map() : undefined;
   }
 
   async infer(inputs: InferInputs): Promise<InferOutputs> {
-    return fromNativeOutputs(await this.#context.infer(toNativeInputs(inputs, this.#inputs), this.#spinWaitUs), this.#outputs);
+    return fromNativeOutputs(await this.#context.infer(toNativeInputs(inputs, this.#inputs), this.#spinWaitUs), this.#outputs, this.#views);
   }
 
   inputBuffer(tensor: IOTensorInfo, bytes: number): TensorData {
@@ -282,8 +295,9 @@ class NativeEngineHandle implements EngineHandle {
   }
 
   createContext(options: ContextOptions = {}): ContextHandle {
-    const context = this.#engine.createContext({ pinnedOutputs: options.outputBuffers === 'pinned' });
-    return new NativeContextHandle(context, this.#nativeIo, options.spinWaitUs ?? DEFAULT_SPIN_WAIT_US);
+    const pinnedOutputs = options.outputBuffers === 'pinned';
+    const context = this.#engine.createContext({ pinnedOutputs });
+    return new NativeContextHandle(context, this.#nativeIo, options.spinWaitUs ?? DEFAULT_SPIN_WAIT_US, pinnedOutputs);
   }
 
   /** `subject` is a public context (so its checks and conversions are timed too); the raw loop runs on a context of its own. */

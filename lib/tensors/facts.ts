@@ -12,8 +12,9 @@ import type { DataTypeName, IODataType, TensorData, TensorFormatName } from '../
 /** A typed-array class that holds tensor data, constructible from a length or from a buffer. */
 export interface TensorDataConstructor {
   new (length: number): TensorData;
-  new (buffer: ArrayBuffer): TensorData;
+  new (buffer: ArrayBuffer, byteOffset?: number, length?: number): TensorData;
   readonly name: string;
+  readonly BYTES_PER_ELEMENT: number;
 }
 
 /** What the package knows about one of its element types. */

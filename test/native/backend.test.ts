@@ -336,6 +336,28 @@ describe('native adapter: timing over real trtexec records', () => {
     engine.dispose();
   });
 
+  it('pinned outputs: one staging view per output buffer, reused by later calls (no ArrayBuffer per call)', async () => {
+    const { engine, calls } = await engineOver(fp32Io);
+    const context = engine.createContext({ outputBuffers: 'pinned' });
+    const first = new Float32Array(256).fill(1);
+    const second = new Float32Array(256).fill(2);
+    const a = (await context.infer({ input: first })).output.data as Float32Array;
+    expect(Array.from(a).every((value) => value === 1)).toBe(true);
+    const b = (await context.infer({ input: second })).output.data as Float32Array;
+    expect(calls.outputViewsSent).toBe(1);
+    expect(b.buffer).toBe(a.buffer);
+    expect(b.length).toBe(256);
+    // The view of the first call shows the second call's outputs: valid until the next infer(), as documented.
+    expect(Array.from(a).every((value) => value === 2)).toBe(true);
+    // A copying context gets its own buffer per call.
+    const copying = engine.createContext();
+    const c = (await copying.infer({ input: first })).output.data as Float32Array;
+    const d = (await copying.infer({ input: second })).output.data as Float32Array;
+    expect(c.buffer).not.toBe(d.buffer);
+    expect(Array.from(c).every((value) => value === 1)).toBe(true);
+    engine.dispose();
+  });
+
   it('createContext({ spinWaitUs }) reaches the addon; a bad value is ERR_INVALID_OPTION', async () => {
     const { engine, calls } = await engineOver(fp32Io);
     const context = engine.createContext({ spinWaitUs: 35 });

@@ -76,6 +76,8 @@ export interface FakeAddonCalls {
   hostBuffers: { name: string; byteLength: number; buffer: ArrayBuffer }[];
   /** Per infer() call, the input names whose data was a view over a buffer hostBuffer() returned. */
   inPlaceInputs: string[][];
+  /** Staging views a pinned-output context sent (one per output buffer, not one per call). */
+  outputViewsSent: number;
 }
 
 /** Options of {@link createFakeAddon}. */
@@ -98,10 +100,13 @@ export interface FakeAddonOptions {
 
 /** A BackendAddon over the corpus; `calls` records what the adapter asked of it. */
 export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddon; calls: FakeAddonCalls } {
-  const calls: FakeAddonCalls = { builds: [], timings: [], timingInputs: [], environmentCalls: 0, inferences: 0, spinWaits: [], disposedContexts: 0, contextOptions: [], hostBuffers: [], inPlaceInputs: [] };
+  const calls: FakeAddonCalls = { builds: [], timings: [], timingInputs: [], environmentCalls: 0, inferences: 0, spinWaits: [], disposedContexts: 0, contextOptions: [], hostBuffers: [], inPlaceInputs: [], outputViewsSent: 0 };
   const version = options.tensorrtVersion ?? '10.6.0';
-  const context = (): AddonContext => {
+  const context = (pinnedOutputs = false): AddonContext => {
     let disposed = false;
+    // As the real addon: a pinned-output context writes outputs into per-output staging and sends a view of it
+    // only when that staging buffer is new (grown), with the output's byteLength each call.
+    const staging = new Map<string, ArrayBuffer>();
     const alive = () => {
       if (disposed) throw new TensorRTError('ERR_DISPOSED', 'This execution context (or its engine) was disposed.');
     };
@@ -117,7 +122,19 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
         outs.forEach((tensor, index) => {
           const source = inputs[ins[index % ins.length].name];
           const bytes = new Uint8Array(source.data.buffer, source.data.byteOffset, source.data.byteLength);
-          result[tensor.name] = { data: bytes.slice().buffer, dataType: tensor.dataType, shape: [...source.shape] };
+          if (!pinnedOutputs) {
+            result[tensor.name] = { data: bytes.slice().buffer, byteLength: bytes.byteLength, dataType: tensor.dataType, shape: [...source.shape] };
+            return;
+          }
+          let buffer = staging.get(tensor.name);
+          const fresh = !buffer || buffer.byteLength < bytes.byteLength;
+          if (fresh) {
+            buffer = new ArrayBuffer(bytes.byteLength);
+            staging.set(tensor.name, buffer);
+            calls.outputViewsSent += 1;
+          }
+          new Uint8Array(buffer!).set(bytes);
+          result[tensor.name] = { ...(fresh ? { data: buffer } : {}), byteLength: bytes.byteLength, dataType: tensor.dataType, shape: [...source.shape] };
         });
         return result;
       },
@@ -160,7 +177,7 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
       createContext: (contextOptions?: { pinnedOutputs?: boolean; lazy?: boolean }) => {
         if (disposed) throw new TensorRTError('ERR_DISPOSED', 'This engine was disposed.');
         calls.contextOptions.push(contextOptions);
-        return context();
+        return context(contextOptions?.pinnedOutputs === true);
       },
       deviceMemorySize: () => 0,
       dispose: () => {
