@@ -255,7 +255,12 @@ for (const model of models) {
       line(`infer() overhead measurement failed: ${measured.text.split('\n').slice(-4).join(' | ')}`);
     }
     for (const [label, figures] of [['pinned io', overhead], ['copied io', overheadCopy], ['pinned io, spinWaitUs 0', overheadWorker]]) {
-      if (figures) line(`infer() overhead on ${model.name} (${label}, spinWaitUs ${figures.spinWaitUs}): ${figures.overheadUs.toFixed(1)} us per call (infer ${figures.inferUs.toFixed(1)} us, raw loop ${figures.rawUs.toFixed(1)} us, ${figures.copiedBytesPerCall} bytes copied per call)`);
+      if (!figures) continue;
+      const steps = figures.mainThread;
+      const where = steps
+        ? `; main thread per call: read ${steps.readUs.toFixed(1)}, launch ${steps.launchUs.toFixed(1)}, spin ${steps.spinUs.toFixed(1)}, outputs ${steps.outputsUs.toFixed(1)}, outside the addon ${steps.outsideUs.toFixed(1)} us, ${steps.handedOffCalls} handed off`
+        : '';
+      line(`infer() overhead on ${model.name} (${label}, spinWaitUs ${figures.spinWaitUs}): ${figures.overheadUs.toFixed(1)} us per call (infer ${figures.inferUs.toFixed(1)} us, raw loop ${figures.rawUs.toFixed(1)} us, ${figures.copiedBytesPerCall} bytes copied per call${where})`);
     }
     if (diagnose) {
       // Where a host-bound engine loses throughput: the same no-transfers mode spinning, repeated after the other

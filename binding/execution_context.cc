@@ -389,6 +389,7 @@ Napi::Function ContextObject::Define(Napi::Env env) {
                          InstanceMethod("profile", &ContextObject::Profile),
                          InstanceMethod("measureRaw", &ContextObject::MeasureRaw),
                          InstanceMethod("hostBuffer", &ContextObject::HostBuffer),
+                         InstanceMethod("inferSteps", &ContextObject::InferStepsJs),
                          InstanceMethod("dispose", &ContextObject::Dispose),
                          InstanceMethod("isDisposed", &ContextObject::IsDisposed),
                      });
@@ -455,15 +456,24 @@ Napi::Value ContextObject::Infer(const Napi::CallbackInfo& info) {
     // timed by GPU events so that the next call knows whether it fits again.
     bool timed = false;
     std::chrono::steady_clock::time_point launched{};
+    using Clock = std::chrono::steady_clock;
+    const auto us = [](Clock::time_point from, Clock::time_point to) { return std::chrono::duration<double, std::micro>(to - from).count(); };
+    const Clock::time_point entered = Clock::now();
+    ContextCore::InferSteps& steps = core->inferSteps;
     try {
       inputs = ReadInputs(info.Length() > 0 ? info[0] : env.Undefined(), core.get());
+      launched = Clock::now();
+      steps.readUs += us(entered, launched);
       if (spinWaitUs > 0) {
         timed = core->lastRunUs.load() > spinWaitUs;
-        launched = std::chrono::steady_clock::now();
         CUstream stream = core->StartRun(inputs, timed);
         outputs = LaunchInference(*core, stream, timed);
+        const Clock::time_point queued = Clock::now();
+        steps.launchUs += us(launched, queued);
         done = !timed && core->stream->SpinUntilDone(spinWaitUs, "cuStreamQuery after inference");
-        if (done) core->lastRunUs.store(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - launched).count());
+        const Clock::time_point spun = Clock::now();
+        steps.spinUs += us(queued, spun);
+        if (done) core->lastRunUs.store(us(launched, spun));
       }
     } catch (...) {
       // Nothing may still be writing into the buffers when the context is released.
@@ -475,11 +485,15 @@ Napi::Value ContextObject::Infer(const Napi::CallbackInfo& info) {
       }
       throw;
     }
+    steps.calls += 1;
     if (done) {
+      const Clock::time_point converting = Clock::now();
       Napi::Promise::Deferred deferred = Napi::Promise::Deferred::New(env);
       deferred.Resolve(OutputsToJs(env, *core, outputs));
+      steps.outputsUs += us(converting, Clock::now());
       return deferred.Promise();
     }
+    steps.handedOff += 1;
     auto* worker = spinWaitUs > 0 ? new InferWorker(env, core, std::move(outputs), timed, launched, Value())
                                   : new InferWorker(env, core, std::move(inputs), Value());
     claim.Dismiss();
@@ -535,6 +549,23 @@ Napi::Value ContextObject::MeasureRaw(const Napi::CallbackInfo& info) {
     const int iterations = info[0].As<Napi::Number>().Int32Value();
     std::vector<HostTensor> inputs = ReadInputs(info.Length() > 1 ? info[1] : env.Undefined());
     return StartRawLoop(env, core, iterations, std::move(inputs), Value());
+  });
+}
+
+Napi::Value ContextObject::InferStepsJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Guard(env, [&]() -> Napi::Value {
+    std::shared_ptr<ContextCore> core = EnsureAlive();
+    const ContextCore::InferSteps steps = core->inferSteps;
+    core->inferSteps = ContextCore::InferSteps{};
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("calls", steps.calls);
+    out.Set("handedOff", steps.handedOff);
+    out.Set("readUs", steps.readUs);
+    out.Set("launchUs", steps.launchUs);
+    out.Set("spinUs", steps.spinUs);
+    out.Set("outputsUs", steps.outputsUs);
+    return out;
   });
 }
 

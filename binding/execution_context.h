@@ -63,6 +63,10 @@ struct ContextCore {
   // Main thread only: per output, the id of the staging buffer last handed to JS as a view. infer() sends a view
   // only when the buffer changed (the JS layer keeps the last one), so a call allocates no ArrayBuffer.
   std::map<std::string, uint64_t> handedOutViews;
+  // Main thread only: where infer()'s time on the main thread goes, summed since the last inferSteps() call (µs).
+  struct InferSteps {
+    double calls = 0, handedOff = 0, readUs = 0, launchUs = 0, spinUs = 0, outputsUs = 0;
+  } inferSteps;
   // Set once ReleaseResources() ran (a benchmark's private context, freed on its worker): no further runs.
   std::atomic<bool> released{false};
   ~ContextCore();
@@ -129,6 +133,8 @@ class ContextObject : public Napi::ObjectWrap<ContextObject> {
   Napi::Value MeasureRaw(const Napi::CallbackInfo& info);
   /** hostBuffer(name, byteLength) → ArrayBuffer over the page-locked staging memory of IO tensor `name`. */
   Napi::Value HostBuffer(const Napi::CallbackInfo& info);
+  /** inferSteps() → infer()'s main-thread time by step since the last call (then reset); see ContextCore::InferSteps. */
+  Napi::Value InferStepsJs(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
   Napi::Value IsDisposed(const Napi::CallbackInfo& info);
 

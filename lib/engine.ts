@@ -20,6 +20,9 @@ const finalizer = new FinalizationRegistry<{ dispose(): void }>((handle) => {
   }
 });
 
+/** Each public context's backend handle, for the engine's own measurements (measureInferOverhead's step times). */
+const contextHandles = new WeakMap<ExecutionContext, ContextHandle>();
+
 /** Rounds Float32Array data given for fp16 inputs to fp16 bits; every other input is passed through untouched. */
 function withFp16Inputs(inputs: InferInputs, fp16Inputs: readonly string[]): InferInputs {
   let converted: InferInputs | undefined;
@@ -61,6 +64,7 @@ export class ExecutionContext implements Disposable {
     this.#onDispose = onDispose;
     this.#fp16Inputs = engine.io.filter((tensor) => tensor.mode === 'input' && tensor.dataType === 'float16').map((tensor) => tensor.name);
     finalizer.register(this, handle, this);
+    contextHandles.set(this, handle);
   }
 
   /** The engine this context runs. */
@@ -261,7 +265,14 @@ export class Engine implements Disposable, AsyncDisposable {
     }
     const context = this.createContext({ spinWaitUs: options.spinWaitUs, outputBuffers: io === 'pinned' ? 'pinned' : 'copy' });
     try {
-      const subject = { infer: (inputs: InferInputs) => context.infer(inputs), inputBuffer: (name: string, shape?: number[]) => context.inputBuffer(name, shape), spinWaitUs: context.spinWaitUs, io };
+      const contextHandle = contextHandles.get(context);
+      const subject = {
+        infer: (inputs: InferInputs) => context.infer(inputs),
+        inputBuffer: (name: string, shape?: number[]) => context.inputBuffer(name, shape),
+        spinWaitUs: context.spinWaitUs,
+        io,
+        inferSteps: contextHandle?.inferSteps && (() => contextHandle.inferSteps!()),
+      };
       return await withCallerStack(() => handle.measureInferOverhead!(iterations, subject));
     } finally {
       context.dispose();

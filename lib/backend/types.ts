@@ -60,6 +60,8 @@ export interface ContextHandle {
    * full shape) that infer() takes without a host copy: page-locked staging memory on the TensorRT backend.
    */
   inputBuffer(tensor: IOTensorInfo, bytes: number): TensorData;
+  /** infer()'s main-thread time by step since the last call (TensorRT backend), then reset. */
+  inferSteps?(): { calls: number; handedOff: number; readUs: number; launchUs: number; spinUs: number; outputsUs: number } | undefined;
   dispose(): void;
 }
 
@@ -70,6 +72,8 @@ export interface OverheadSubject {
   inputBuffer(name: string, shape?: number[]): TensorData;
   spinWaitUs: number;
   io: 'copy' | 'pinned';
+  /** The context's native step times (ContextHandle.inferSteps), when its backend keeps them. */
+  inferSteps?: ContextHandle['inferSteps'];
 }
 
 /** A deserialized engine. */

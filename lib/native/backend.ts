@@ -250,6 +250,10 @@ class NativeContextHandle implements ContextHandle {
     return typedArrayFor(tensor.dataType, this.#context.hostBuffer(tensor.name, bytes));
   }
 
+  inferSteps() {
+    return this.#context.inferSteps?.();
+  }
+
   dispose(): void {
     this.#context.dispose();
   }
@@ -330,9 +334,22 @@ class NativeEngineHandle implements EngineHandle {
       await native.measureRaw(warmUp, raw);
       const measured = await native.measureRaw(iterations, raw);
       for (let index = 0; index < warmUp; index++) await subject.infer(inputs);
+      subject.inferSteps?.();
       const started = process.hrtime.bigint();
       for (let index = 0; index < iterations; index++) await subject.infer(inputs);
       const inferUs = Number(process.hrtime.bigint() - started) / 1000 / iterations;
+      const steps = subject.inferSteps?.();
+      const perCall = (total: number) => total / iterations;
+      const mainThread = steps && steps.calls === iterations
+        ? {
+            readUs: perCall(steps.readUs),
+            launchUs: perCall(steps.launchUs),
+            spinUs: perCall(steps.spinUs),
+            outputsUs: perCall(steps.outputsUs),
+            outsideUs: inferUs - perCall(steps.readUs + steps.launchUs + steps.spinUs + steps.outputsUs),
+            handedOffCalls: steps.handedOff,
+          }
+        : undefined;
       return {
         estimated: false,
         iterations,
@@ -342,6 +359,7 @@ class NativeEngineHandle implements EngineHandle {
         spinWaitUs: subject.spinWaitUs,
         io: subject.io,
         copiedBytesPerCall,
+        ...(mainThread ? { mainThread } : {}),
       };
     } finally {
       native.dispose();

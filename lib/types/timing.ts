@@ -116,6 +116,24 @@ export interface InferOverhead {
   io: 'copy' | 'pinned';
   /** Bytes copied on the host per call beyond the raw loop's (inputs in, outputs out); 0 with `io: 'pinned'`. */
   copiedBytesPerCall: number;
+  /** Where a timed call's main-thread time went, µs per call (addons since 0.2). */
+  mainThread?: InferMainThreadSteps;
+}
+
+/** infer()'s time on the main thread by step, µs per call (see {@link InferOverhead.mainThread}). */
+export interface InferMainThreadSteps {
+  /** Reading the inputs (and copying them into page-locked memory with `io: 'copy'`). */
+  readUs: number;
+  /** Shapes, input copies queued, `enqueueV3` and output copies queued. */
+  launchUs: number;
+  /** Polling the GPU until the run was done (up to `spinWaitUs`). */
+  spinUs: number;
+  /** Making the output objects (copies out with `io: 'copy'`, views with `'pinned'`). */
+  outputsUs: number;
+  /** Everything else of a call: the JavaScript layer, the N-API crossing, the promise and its await, GC. */
+  outsideUs: number;
+  /** Calls whose wait went to a worker thread (the run outlasted `spinWaitUs`). */
+  handedOffCalls: number;
 }
 
 /** Result of `Engine.benchmark()`. */

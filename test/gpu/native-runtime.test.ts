@@ -277,6 +277,9 @@ describe.skipIf(!ready)('native benchmark loop on the GPU (trtexec semantics)', 
       expect(overhead.io).toBe('pinned');
       expect(overhead.copiedBytesPerCall).toBe(0);
       figure('bench.infer_overhead_pinned_io_us', overhead.overheadUs, 'us');
+      if (overhead.mainThread) {
+        for (const [key, value] of Object.entries(overhead.mainThread)) figure(`bench.infer_pinned_main_thread.${key}`, value, key.endsWith('Us') ? 'us' : '');
+      }
       const bench = await engine.benchmark({ iterations: 20, duration: 0.2, warmUp: 20, noDataTransfers: true });
       expect(bench.hostSteps?.iterations).toBeGreaterThan(20);
       expect(bench.hostSteps?.enqueueUs).toBeGreaterThan(0);

@@ -268,8 +268,12 @@ describe('native adapter: timing over real trtexec records', () => {
     // Warm-up (50) plus the timed calls, each through the public context's spin budget.
     expect(calls.spinWaits).toHaveLength(250);
     expect(new Set(calls.spinWaits)).toEqual(new Set([200]));
+    // The addon's main-thread step times of the timed calls only (warm-up reset), per call; the rest is "outside".
+    expect(overhead.mainThread).toMatchObject({ readUs: 1, launchUs: 2, spinUs: 3, outputsUs: 0.5, handedOffCalls: 0 });
+    expect(overhead.mainThread!.outsideUs).toBeCloseTo(overhead.inferUs - 6.5, 9);
     const workerOnly = await engine.measureInferOverhead({ iterations: 10, spinWaitUs: 0 });
     expect(workerOnly.spinWaitUs).toBe(0);
+    expect(workerOnly.mainThread?.handedOffCalls).toBe(10);
     expect(calls.spinWaits.slice(250)).toEqual(new Array(20).fill(0));
     engine.dispose();
   });

@@ -107,6 +107,8 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
     // As the real addon: a pinned-output context writes outputs into per-output staging and sends a view of it
     // only when that staging buffer is new (grown), with the output's byteLength each call.
     const staging = new Map<string, ArrayBuffer>();
+    // Fixed step times per call (µs), so that a test can check how measureInferOverhead divides them.
+    let steps = { calls: 0, handedOff: 0, readUs: 0, launchUs: 0, spinUs: 0, outputsUs: 0 };
     const alive = () => {
       if (disposed) throw new TensorRTError('ERR_DISPOSED', 'This execution context (or its engine) was disposed.');
     };
@@ -115,6 +117,7 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
         alive();
         calls.inferences += 1;
         calls.spinWaits.push(spinWaitUs);
+        steps = { calls: steps.calls + 1, handedOff: steps.handedOff + (spinWaitUs ? 0 : 1), readUs: steps.readUs + 1, launchUs: steps.launchUs + 2, spinUs: steps.spinUs + 3, outputsUs: steps.outputsUs + 0.5 };
         calls.inPlaceInputs.push(Object.keys(inputs).filter((name) => calls.hostBuffers.some((entry) => entry.buffer === inputs[name].data.buffer)));
         const ins = options.io.filter((tensor) => tensor.mode === 'input');
         const outs = options.io.filter((tensor) => tensor.mode === 'output');
@@ -150,6 +153,11 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
         calls.timingInputs.push(inputs);
         const iteration = options.build.profile.map((row) => ({ name: row.name, ms: row.averageMs }));
         return { iterations: [iteration, iteration, iteration], warmUpIterations: 2, ...(options.workerEnvironment ? { environment: options.workerEnvironment } : {}) };
+      },
+      inferSteps() {
+        const out = steps;
+        steps = { calls: 0, handedOff: 0, readUs: 0, launchUs: 0, spinUs: 0, outputsUs: 0 };
+        return out;
       },
       hostBuffer(name: string, byteLength: number) {
         alive();
