@@ -339,7 +339,10 @@ const watchdog = new Worker(
      const behind = now - beat[0];
      if (behind > 10 && samples.length < 300) {
        const stat = read('stat');
-       samples.push({ atMs: now, behindMs: behind, state: stat ? stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) : null, syscall: read('syscall'), wchan: read('wchan'), stack: read('stack') });
+       // schedstat: ns on a CPU, ns waiting on a run queue (a runnable main thread that no CPU picks up), slices.
+       let threads = null;
+       try { threads = require('node:fs').readdirSync('/proc/' + workerData.pid + '/task').length; } catch {}
+       samples.push({ atMs: now, behindMs: behind, state: stat ? stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) : null, syscall: read('syscall'), wchan: read('wchan'), schedstat: read('schedstat'), threads, loadavg: (() => { try { return readFileSync('/proc/loadavg', 'utf8').trim(); } catch { return null; } })(), stack: read('stack') });
      }
    }, 2);
    parentPort.on('message', () => { clearInterval(timer); parentPort.postMessage(samples); });`,
@@ -376,7 +379,7 @@ const stall = {
   mainThreadWhileStalled: watchdogSamples.map((sample) => ({ ...sample, atMs: undefined, atMsAfterBuildStart: sample.atMs - originMs - started })),
 };
 for (const sample of stall.mainThreadWhileStalled.filter((_, index, all) => index === 0 || index === all.length - 1 || index % 20 === 0)) {
-  line(`stalled main thread at ${sample.atMsAfterBuildStart.toFixed(0)} ms (${sample.behindMs.toFixed(0)} ms behind): state ${sample.state}, syscall ${sample.syscall?.split(' ')[0]}, wchan ${sample.wchan}`);
+  line(`stalled main thread at ${sample.atMsAfterBuildStart.toFixed(0)} ms (${sample.behindMs.toFixed(0)} ms behind): state ${sample.state}, syscall ${sample.syscall?.split(' ')[0]}, wchan ${sample.wchan}, schedstat ${sample.schedstat}, ${sample.threads} threads, load ${sample.loadavg}`);
 }
 line(`worst event-loop gap ${stall.worstGapMs.toFixed(2)} ms, ending ${stall.endedMsAfterBuildStart.toFixed(0)} ms into a ${stall.buildMs.toFixed(0)} ms build (last progress phase before it: ${stall.lastProgressPhaseBefore}); GC pauses in the build: ${stall.gcPausesInBuild.map((pause) => pause.ms.toFixed(1)).join(', ') || 'none'} ms`);
 first.engine.dispose();
