@@ -202,20 +202,34 @@ let overheadCopy;
 let overheadWorker;
 const diagnostics = [];
 const diagnose = args.includes('--diagnose');
-for (const model of models) {
-  line(`${model.name}: building with trtexec`);
+for (const [modelIndex, model] of models.entries()) {
   const plan = join(scratch, `${model.name}.trtexec.plan`);
-  const built = run(trtexec, [`--onnx=${model.path}`, ...model.flags, `--saveEngine=${plan}`, '--skipInference'], 600_000);
+  const cliArgs = [join(root, 'dist', 'cli', 'bin.js'), 'build', model.path, '--backend', 'tensorrt', '--no-progress', '--saveEngine', join(scratch, `${model.name}.trtn.plan`)];
+  for (const flag of model.flags) cliArgs.push(...flag.replace(/=/, '\u0000').split('\u0000'));
+  const buildTrtexec = () => {
+    line(`${model.name}: building with trtexec`);
+    return run(trtexec, [`--onnx=${model.path}`, ...model.flags, `--saveEngine=${plan}`, '--skipInference'], 600_000);
+  };
+  const buildTrtn = () => {
+    line(`${model.name}: building with trtn (the CLI, a process like trtexec)`);
+    return run(process.execPath, cliArgs, 600_000);
+  };
+  // Alternating which tool builds first, so that neither always meets the GPU cold (it idles at a low clock).
+  let built;
+  let trtnBuilt;
+  if (modelIndex % 2 === 0) {
+    built = buildTrtexec();
+    trtnBuilt = buildTrtn();
+  } else {
+    trtnBuilt = buildTrtn();
+    built = buildTrtexec();
+  }
+  if (trtnBuilt.status !== 0) line(`${model.name}: trtn build failed (exit ${trtnBuilt.status}): ${trtnBuilt.text.split('\n').slice(-5).join(' | ')}`);
   if (built.status !== 0 || !existsSync(plan)) {
     line(`${model.name}: trtexec build failed (exit ${built.status}): ${built.text.split('\n').slice(-5).join(' | ')}`);
     results.push({ name: model.name, error: 'trtexec build failed' });
     continue;
   }
-  line(`${model.name}: building with trtn (the CLI, a process like trtexec)`);
-  const cliArgs = [join(root, 'dist', 'cli', 'bin.js'), 'build', model.path, '--backend', 'tensorrt', '--no-progress', '--saveEngine', join(scratch, `${model.name}.trtn.plan`)];
-  for (const flag of model.flags) cliArgs.push(...flag.replace(/=/, '\u0000').split('\u0000'));
-  const trtnBuilt = run(process.execPath, cliArgs, 600_000);
-  if (trtnBuilt.status !== 0) line(`${model.name}: trtn build failed (exit ${trtnBuilt.status}): ${trtnBuilt.text.split('\n').slice(-5).join(' | ')}`);
 
   const modes = [];
   for (const [index, mode] of MODES.entries()) {
