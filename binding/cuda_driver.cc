@@ -58,6 +58,7 @@ CudaDriverLoad LoadCudaDriver(CudaDriverApi& api, bool requireAll) {
       {"cuStreamCreate", Resolve(handle, "cuStreamCreate", api.cuStreamCreate)},
       {"cuStreamDestroy_v2", Resolve(handle, "cuStreamDestroy_v2", api.cuStreamDestroy)},
       {"cuStreamSynchronize", Resolve(handle, "cuStreamSynchronize", api.cuStreamSynchronize)},
+      {"cuCtxSynchronize", Resolve(handle, "cuCtxSynchronize", api.cuCtxSynchronize)},
       {"cuStreamQuery", Resolve(handle, "cuStreamQuery", api.cuStreamQuery)},
       {"cuStreamWaitEvent", Resolve(handle, "cuStreamWaitEvent", api.cuStreamWaitEvent)},
       {"cuEventCreate", Resolve(handle, "cuEventCreate", api.cuEventCreate)},

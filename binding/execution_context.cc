@@ -14,7 +14,12 @@ ContextCore::~ContextCore() { ReleaseResources(); }
 void ContextCore::ReleaseResources() noexcept {
   released.store(true);
   try {
-    if (Library().loaded && engine) MakeDeviceCurrent(engine->device);
+    if (Library().loaded && engine) {
+      MakeDeviceCurrent(engine->device);
+      // A run that failed part-way may still have work queued on the benchmark's streams: let it finish before its
+      // buffers go (errors ignored: there is nothing left to report them to).
+      if (context || !buffers.empty() || !staging.empty()) Library().cuda.cuCtxSynchronize();
+    }
   } catch (...) {
   }
   // The context first (it may use the buffers during teardown), then buffers, then the stream.
@@ -228,7 +233,8 @@ std::vector<HostTensor> ReadInputs(Napi::Value value, ContextCore* stageInto) {
           MakeDeviceCurrent(stageInto->engine->device);
         }
         PinnedBuffer& host = stageInto->Staging(tensor.name, tensor.byteLength);
-        if (tensor.byteLength > 0) std::memcpy(host.data(), bytes, tensor.byteLength);
+        // memmove: the data may be another part of this very buffer (a subarray of an inputBuffer() array).
+        if (tensor.byteLength > 0) std::memmove(host.data(), bytes, tensor.byteLength);
       }
       tensor.staged = true;
     } else {
@@ -289,7 +295,8 @@ Napi::ArrayBuffer PinnedArrayBuffer(Napi::Env env, const std::shared_ptr<PinnedB
   auto* view = new PinnedView{buffer, device};
   return Napi::ArrayBuffer::New(env, buffer->data(), bytes, [](Napi::Env, void*, PinnedView* held) {
     try {
-      if (held->buffer.use_count() == 1 && Library().loaded) MakeDeviceCurrent(held->device);
+      // Unconditionally: a worker may drop the staging slot's reference at the same moment, so this may be the last.
+      if (Library().loaded) MakeDeviceCurrent(held->device);
     } catch (...) {
       // Freed anyway below; a failure to make the device current only means cuMemFreeHost may report an error.
     }
@@ -303,16 +310,19 @@ Napi::ArrayBuffer PinnedArrayBuffer(Napi::Env env, const std::shared_ptr<PinnedB
  */
 Napi::Object OutputsToJs(Napi::Env env, ContextCore& core, const std::vector<OutputTensor>& outputs) {
   Napi::Object result = Napi::Object::New(env);
+  // Views sent in this result, recorded as handed out only once the whole result is built (a throw part-way must
+  // not leave the addon believing JS holds a view it never received).
+  std::vector<std::pair<std::string, uint64_t>> sent;
   for (const OutputTensor& output : outputs) {
     Napi::Object entry = Napi::Object::New(env);
     const std::shared_ptr<PinnedBuffer>& staged = core.staging[output.name];
     if (core.pinnedOutputs) {
       // The whole staging buffer, once per buffer: later calls that land in it send no view (the JS layer reuses
       // the one it has, over byteLength bytes of it), so nothing is allocated per call.
-      uint64_t& handed = core.handedOutViews[output.name];
-      if (handed != staged->id()) {
+      const auto handed = core.handedOutViews.find(output.name);
+      if (handed == core.handedOutViews.end() || handed->second != staged->id()) {
         entry.Set("data", PinnedArrayBuffer(env, staged, staged->capacity(), core.engine->device));
-        handed = staged->id();
+        sent.emplace_back(output.name, staged->id());
       }
     } else {
       Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, output.byteLength);
@@ -326,6 +336,7 @@ Napi::Object OutputsToJs(Napi::Env env, ContextCore& core, const std::vector<Out
     entry.Set("shape", shape);
     result.Set(output.name, entry);
   }
+  for (const auto& [name, id] : sent) core.handedOutViews[name] = id;
   return result;
 }
 
@@ -575,6 +586,6 @@ Napi::Value ContextObject::Dispose(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Value ContextObject::IsDisposed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), !core_); }
+Napi::Value ContextObject::IsDisposed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), !core_ || core_->released.load()); }
 
 }  // namespace trtn

@@ -245,7 +245,8 @@ export interface AddonContext {
    * An ArrayBuffer of `byteLength` bytes over the page-locked staging memory of IO tensor `name` (no copy); passed
    * back to infer() as that input's data, it is not copied again. Refused while a run is in flight.
    */
-  hostBuffer(name: string, byteLength: number): ArrayBuffer;
+  /** A view over the page-locked staging memory of IO tensor `name` (addons since 0.2: absent from older ones). */
+  hostBuffer?(name: string, byteLength: number): ArrayBuffer;
   /** infer()'s main-thread time by step (µs, summed) since the last call, then reset (addons since 0.2). */
   inferSteps?(): { calls: number; handedOff: number; readUs: number; launchUs: number; spinUs: number; outputsUs: number };
   /** Idempotent. */

@@ -140,22 +140,37 @@ function toNativeInputs(inputs: InferInputs, plans: Map<string, TensorPlan>): Na
  * Typed arrays over the addon's outputs. `views` keeps, per output, the last staging view a pinnedOutputs context
  * sent; an output without `data` lives in it.
  */
-function fromNativeOutputs(outputs: NativeOutputs, plans: Map<string, TensorPlan>, views?: Map<string, ArrayBuffer>): InferOutputs {
+function fromNativeOutputs(
+  outputs: NativeOutputs,
+  plans: Map<string, TensorPlan>,
+  views?: Map<string, ArrayBuffer>,
+  freshView?: (name: string, byteLength: number) => ArrayBuffer,
+): InferOutputs {
+  // Every view the addon sent is kept before anything is converted: a conversion that throws must not lose one (the
+  // addon sends each view once).
+  for (const name in outputs) if (outputs[name].data) views?.set(name, outputs[name].data!);
   const out: InferOutputs = {};
   for (const name in outputs) {
     const value = outputs[name];
     const plan = plans.get(name);
-    let buffer = value.data;
-    if (buffer) {
+    let buffer = value.data ?? views?.get(name);
+    if (!buffer) {
+      // Not expected (the addon sends a view whenever its buffer is new); recover with a view of the current buffer.
+      if (!freshView || value.byteLength === undefined) {
+        throw new TensorRTError('ERR_INTERNAL', `The addon sent no buffer for output '${name}' and none is kept; this is a bug in tensorrt-node (please report it).`);
+      }
+      buffer = freshView(name, value.byteLength);
       views?.set(name, buffer);
-    } else {
-      buffer = views?.get(name);
-      if (!buffer) throw new TensorRTError('ERR_INTERNAL', `The addon sent no buffer for output '${name}' and none is kept; this is a bug in tensorrt-node (please report it).`);
     }
     const data = typedArrayFor(value.dataType, buffer, value.byteLength ?? buffer.byteLength);
     out[name] = { data: plan?.relayout ? fromPhysicalLayout(data, value.shape, plan.tensor.format) : data, shape: value.shape };
   }
   return out;
+}
+
+/** What a feature of this package needs from a native addon built before it. */
+function olderAddon(feature: string): TensorRTError {
+  return new TensorRTError('ERR_UNSUPPORTED', `${feature} needs a native addon of this package's version; the one loaded predates it. Rebuild it with \`npm run build:native\` (or reinstall the package).`);
 }
 
 /** The shape and byte length of every input of a timing run (dynamic inputs need `shapes`). */
@@ -243,10 +258,12 @@ class NativeContextHandle implements ContextHandle {
   }
 
   async infer(inputs: InferInputs): Promise<InferOutputs> {
-    return fromNativeOutputs(await this.#context.infer(toNativeInputs(inputs, this.#inputs), this.#spinWaitUs), this.#outputs, this.#views);
+    const outputs = await this.#context.infer(toNativeInputs(inputs, this.#inputs), this.#spinWaitUs);
+    return fromNativeOutputs(outputs, this.#outputs, this.#views, this.#context.hostBuffer && ((name, byteLength) => this.#context.hostBuffer!(name, byteLength)));
   }
 
   inputBuffer(tensor: IOTensorInfo, bytes: number): TensorData {
+    if (!this.#context.hostBuffer) throw olderAddon('inputBuffer()');
     return typedArrayFor(tensor.dataType, this.#context.hostBuffer(tensor.name, bytes));
   }
 
@@ -301,6 +318,11 @@ class NativeEngineHandle implements EngineHandle {
   createContext(options: ContextOptions = {}): ContextHandle {
     const pinnedOutputs = options.outputBuffers === 'pinned';
     const context = this.#engine.createContext({ pinnedOutputs });
+    if (pinnedOutputs && !context.hostBuffer) {
+      // An addon from before pinned outputs would copy them silently.
+      context.dispose();
+      throw olderAddon("createContext({ outputBuffers: 'pinned' })");
+    }
     return new NativeContextHandle(context, this.#nativeIo, options.spinWaitUs ?? DEFAULT_SPIN_WAIT_US, pinnedOutputs);
   }
 

@@ -362,6 +362,17 @@ describe('native adapter: timing over real trtexec records', () => {
     engine.dispose();
   });
 
+  it('an addon from before hostBuffer(): inputBuffer() and pinned outputs are ERR_UNSUPPORTED, not silent copies', async () => {
+    const { backend } = backendOver({ build: hwc8Case, io: fp32Io, withoutHostBuffer: true });
+    const engine = new Engine(await backend.deserialize(new Uint8Array(64), 0));
+    const context = engine.createContext();
+    expect(() => context.inputBuffer('input')).toThrow(expect.objectContaining({ code: 'ERR_UNSUPPORTED', message: expect.stringContaining('npm run build:native') }));
+    expect(() => engine.createContext({ outputBuffers: 'pinned' })).toThrow(expect.objectContaining({ code: 'ERR_UNSUPPORTED', message: expect.stringContaining("outputBuffers: 'pinned'") }));
+    await expect(engine.measureInferOverhead({ iterations: 5, io: 'pinned' })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED' });
+    expect((await context.infer({ input: new Float32Array(256) })).output.data.length).toBe(256);
+    engine.dispose();
+  });
+
   it('createContext({ spinWaitUs }) reaches the addon; a bad value is ERR_INVALID_OPTION', async () => {
     const { engine, calls } = await engineOver(fp32Io);
     const context = engine.createContext({ spinWaitUs: 35 });

@@ -94,6 +94,8 @@ export interface FakeAddonOptions {
   rawLoopUs?: number;
   /** Advertise capabilities.syntheticInputs (benchmark/profile inputs filled by the addon, releaseAfter). */
   syntheticInputs?: boolean;
+  /** Contexts as an addon from before hostBuffer() (no inputBuffer, no pinned outputs) makes them. */
+  withoutHostBuffer?: boolean;
   /** An environment the build, benchmark and profile results carry, as gathered on their workers. */
   workerEnvironment?: ReturnType<BackendAddon['environment']>;
 }
@@ -112,7 +114,7 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
     const alive = () => {
       if (disposed) throw new TensorRTError('ERR_DISPOSED', 'This execution context (or its engine) was disposed.');
     };
-    return {
+    const made: AddonContext = {
       async infer(inputs: NativeInputs, spinWaitUs?: number): Promise<NativeOutputs> {
         alive();
         calls.inferences += 1;
@@ -176,6 +178,8 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
       },
       isDisposed: () => disposed,
     };
+    if (options.withoutHostBuffer) delete made.hostBuffer;
+    return made;
   };
   const engine = (): AddonEngine => {
     let disposed = false;
