@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import sys
+import tarfile
 import zipfile
 
 
@@ -59,12 +60,25 @@ def main(argv):
         return 1
     lib = os.path.join(dest, version, "lib")
     os.makedirs(lib, exist_ok=True)
-    with zipfile.ZipFile(joined) as archive:
-        for info in archive.infolist():
-            name = os.path.basename(info.filename)
-            if name in manifest["keep"]:
-                with archive.open(info) as source, open(os.path.join(lib, name), "wb") as target:
-                    shutil.copyfileobj(source, target, 1 << 22)
+    if manifest.get("format", "jar") == "tar.xz":
+        # split --xz: the kept libraries as one tar.xz (python3's tarfile reads xz).
+        with tarfile.open(joined, "r:xz") as archive:
+            for member in archive.getmembers():
+                name = os.path.basename(member.name)
+                if member.isfile() and name in manifest["keep"]:
+                    with archive.extractfile(member) as source, open(os.path.join(lib, name), "wb") as target:
+                        shutil.copyfileobj(source, target, 1 << 22)
+    else:
+        with zipfile.ZipFile(joined) as archive:
+            for info in archive.infolist():
+                name = os.path.basename(info.filename)
+                if name in manifest["keep"]:
+                    with archive.open(info) as source, open(os.path.join(lib, name), "wb") as target:
+                        shutil.copyfileobj(source, target, 1 << 22)
+    missing = [name for name in manifest["keep"] if not os.path.exists(os.path.join(lib, name))]
+    if missing:
+        print(f"REJECTED the joined TensorRT {version}: it lacks {', '.join(missing)}")
+        return 1
     os.remove(joined)
     for part in manifest["parts"]:
         os.remove(os.path.join(store, part["name"]))

@@ -1,0 +1,74 @@
+// scripts/bundle/unpack-tensorrt.py, the GPU machine's side of `tensorrt-maven.mjs split`: parts are checked one by
+// one, the joined file by its sha256, and the kept libraries come out of a jar (zip) or, with split --xz, a tar.xz.
+// The "libraries" here are small stand-in files: what is tested is the carrying, not TensorRT.
+import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const script = resolve(import.meta.dirname, '..', '..', 'scripts', 'bundle', 'unpack-tensorrt.py');
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const haveXz = spawnSync('xz', ['--version']).status === 0;
+
+/** Stand-in libraries, archived as `format`, cut into parts of `partSize` bytes with split's manifest. */
+function carried(format: 'jar' | 'tar.xz', partSize: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'trtn-unpack-'));
+  const libs = join(dir, 'libs');
+  mkdirSync(libs);
+  const files = { 'libnvinfer.so.10': randomBytes(40_000), 'libnvonnxparser.so.10': randomBytes(9_000), 'libjnitensorrt.so': randomBytes(100) };
+  for (const [name, bytes] of Object.entries(files)) writeFileSync(join(libs, name), bytes);
+  const archive = join(dir, 'whole');
+  const made =
+    format === 'jar'
+      ? spawnSync('python3', ['-c', 'import sys,zipfile,os\nz=zipfile.ZipFile(sys.argv[1],"w")\nfor n in sys.argv[3:]: z.write(os.path.join(sys.argv[2],n),"org/bytedeco/tensorrt/linux-x86_64/"+n)\nz.close()', archive, libs, ...Object.keys(files)])
+      : spawnSync('bash', ['-c', `tar -C "${libs}" -cf - ${Object.keys(files).join(' ')} | xz -6 > "${archive}"`]);
+  expect(made.status, String(made.stderr)).toBe(0);
+  const whole = readFileSync(archive);
+  const parts = [];
+  for (let index = 0; index * partSize < whole.length; index++) {
+    const bytes = whole.subarray(index * partSize, (index + 1) * partSize);
+    parts.push({ index, name: `tensorrt.part-${String(index).padStart(3, '0')}`, size: bytes.length, sha256: sha256(bytes), bytes });
+  }
+  const manifest = { version: '10.6.0', format, keep: ['libnvinfer.so.10', 'libnvonnxparser.so.10'], size: whole.length, sha256: sha256(whole), parts: parts.map(({ bytes: _bytes, ...part }) => part) };
+  const folders = parts.map((part) => {
+    const folder = join(dir, `part-${String(part.index).padStart(3, '0')}`);
+    mkdirSync(folder);
+    writeFileSync(join(folder, part.name), part.bytes);
+    writeFileSync(join(folder, 'manifest.json'), JSON.stringify(manifest));
+    return folder;
+  });
+  return { dir, files, folders, dest: join(dir, 'opt') };
+}
+
+const unpack = (folder: string, dest: string) => spawnSync('python3', [script, folder, dest], { encoding: 'utf8' });
+
+describe('unpack-tensorrt.py', () => {
+  for (const format of ['jar', 'tar.xz'] as const) {
+    it.skipIf(format === 'tar.xz' && !haveXz)(`${format}: PARTIAL part by part, then COMPLETE with the kept libraries byte-identical and nothing else`, () => {
+      const { files, folders, dest } = carried(format, 16_000);
+      expect(folders.length).toBeGreaterThan(1);
+      for (const [index, folder] of folders.entries()) {
+        const result = unpack(folder, dest);
+        expect(result.status, result.stderr).toBe(0);
+        expect(result.stdout).toContain(index < folders.length - 1 ? `TENSORRT PARTIAL ${index + 1}/${folders.length}` : 'TENSORRT COMPLETE 10.6.0');
+      }
+      const lib = join(dest, '10.6.0', 'lib');
+      expect(readFileSync(join(lib, 'libnvinfer.so.10')).equals(files['libnvinfer.so.10'])).toBe(true);
+      expect(readFileSync(join(lib, 'libnvonnxparser.so.10')).equals(files['libnvonnxparser.so.10'])).toBe(true);
+      expect(existsSync(join(lib, 'libjnitensorrt.so'))).toBe(false);
+    });
+  }
+
+  it('rejects a damaged part and says to carry it again', () => {
+    const { folders, dest } = carried('jar', 16_000);
+    const part = join(folders[0], 'tensorrt.part-000');
+    const bytes = readFileSync(part);
+    bytes[10] ^= 0xff;
+    writeFileSync(part, bytes);
+    const result = unpack(folders[0], dest);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/REJECTED tensorrt\.part-000: sha256 .* carry it again/);
+  });
+});
