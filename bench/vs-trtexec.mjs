@@ -27,6 +27,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { medians, parseCpuList, pickCpus, trtexecFigures } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -88,24 +89,10 @@ const system = {
 // Timing runs of both tools, and the infer() overhead, run as processes pinned to the same two CPUs: on the H200
 // box an unpinned host-bound run varied by up to 3x with where the scheduler put its thread (trtexec alone gave
 // 10-36k qps on one plan; CPU 0, which takes the interrupts, was slow for both tools). --cpus overrides.
-const allowedCpus = (system.allowedCpus ?? '').split(',').flatMap((range) => {
-  const [from, to] = range.split('-').map(Number);
-  return Number.isFinite(to) ? Array.from({ length: to - from + 1 }, (_, i) => from + i) : Number.isFinite(from) ? [from] : [];
-});
+const allowedCpus = parseCpuList(system.allowedCpus);
 // Two CPUs on different physical cores (SMT siblings share one), CPU 0 last.
-const siblings = (cpu) => new Set((shell(`cat /sys/devices/system/cpu/cpu${cpu}/topology/thread_siblings_list`) ?? String(cpu)).split(',').flatMap((range) => {
-  const [from, to] = range.split('-').map(Number);
-  return Number.isFinite(to) ? Array.from({ length: to - from + 1 }, (_, i) => from + i) : [from];
-}));
-const pickCpus = () => {
-  const candidates = allowedCpus.filter((cpu) => cpu !== 0).reverse();
-  if (candidates.length === 0) return allowedCpus.join(',') || '0';
-  const first = candidates[0];
-  const shared = siblings(first);
-  const second = candidates.find((cpu) => !shared.has(cpu)) ?? candidates[1];
-  return second === undefined ? String(first) : `${first},${second}`;
-};
-const cpus = option('--cpus', pickCpus());
+const siblingsOf = (cpu) => parseCpuList(shell(`cat /sys/devices/system/cpu/cpu${cpu}/topology/thread_siblings_list`) ?? String(cpu));
+const cpus = option('--cpus', pickCpus(allowedCpus, siblingsOf));
 system.timingCpus = cpus;
 line(`host: clocksource ${system.clocksource}, CPUs allowed ${system.allowedCpus}, GPU-local CPUs ${system.gpuLocalCpus}, persistence mode ${system.persistenceMode}; timing runs on CPUs ${cpus}`);
 
@@ -126,22 +113,6 @@ if (modelsDir && existsSync(modelsDir)) {
   for (const file of readdirSync(modelsDir).filter((name) => name.endsWith('-2of4.onnx'))) {
     models.push({ name: basename(file, '.onnx'), path: join(modelsDir, file), flags: ['--fp16', '--sparsity=enable'], options: { fp16: true, sparsity: 'enable' } });
   }
-}
-
-/** trtexec's summary figures from its stdout (`GPU Compute Time: … median = X ms`, `Throughput: Y qps`). */
-function trtexecFigures(text) {
-  const stat = (label, name) => {
-    const match = new RegExp(`${label}: min = [^,]+, max = [^,]+, mean = [^,]+, median = ([0-9.e+-]+) ms`).exec(text);
-    return match ? { [name]: Number(match[1]) } : {};
-  };
-  const throughput = /Throughput: ([0-9.e+-]+) qps/.exec(text);
-  return {
-    ...stat('GPU Compute Time', 'gpuComputeMedianMs'),
-    ...stat('H2D Latency', 'h2dMedianMs'),
-    ...stat('Latency', 'latencyMedianMs'),
-    ...stat('Enqueue Time', 'enqueueMedianMs'),
-    ...(throughput ? { throughputQps: Number(throughput[1]) } : {}),
-  };
 }
 
 function run(command, commandArgs, timeoutMs) {
@@ -173,20 +144,6 @@ function trtnCli(plan, flags, cpus) {
   } catch {
     return { error: result.text.split('\n').slice(-3).join(' | ') };
   }
-}
-
-/** The median of every numeric figure over the runs that have it. */
-function medians(runs) {
-  const out = {};
-  for (const key of ['gpuComputeMedianMs', 'throughputQps', 'latencyMedianMs', 'h2dMedianMs', 'enqueueMedianMs']) {
-    const values = runs.map((figures) => figures?.[key]).filter((value) => typeof value === 'number' && Number.isFinite(value)).sort((a, b) => a - b);
-    if (values.length === 0) continue;
-    const middle = values.length >> 1;
-    out[key] = values.length % 2 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
-  }
-  const failed = runs.filter((figures) => figures?.error);
-  if (failed.length) out.errors = failed.map((figures) => figures.error);
-  return out;
 }
 
 const MODES = [
@@ -293,14 +250,8 @@ for (const [modelIndex, model] of models.entries()) {
       add('no-transfers --useSpinWait', trtexecFigures(run(trtexec, [`--loadEngine=${plan}`, ...shortRun, '--useSpinWait'], 120_000).text), await inProcess({ useSpinWait: true }));
       add('no-transfers, trtn CLI process', null, trtnCli(plan, ['--duration', '2', '--noDataTransfers']));
       const local = system.gpuLocalCpus?.split(/[,-]/)[0];
-      const allowed = (system.allowedCpus ?? '').split(',').flatMap((range) => {
-        const [from, to] = range.split('-').map(Number);
-        return Number.isFinite(to) ? Array.from({ length: to - from + 1 }, (_, i) => from + i) : Number.isFinite(from) ? [from] : [];
-      });
-      const localSet = new Set((system.gpuLocalCpus ?? '').split(',').flatMap((range) => {
-        const [from, to] = range.split('-').map(Number);
-        return Number.isFinite(to) ? Array.from({ length: to - from + 1 }, (_, i) => from + i) : Number.isFinite(from) ? [from] : [];
-      }));
+      const allowed = allowedCpus;
+      const localSet = new Set(parseCpuList(system.gpuLocalCpus));
       const localCpu = allowed.find((cpu) => localSet.has(cpu)) ?? (local !== undefined ? Number(local) : undefined);
       const remoteCpu = allowed.find((cpu) => !localSet.has(cpu));
       for (const [label, cpu] of [['GPU-local CPU', localCpu], ['remote CPU', remoteCpu]]) {

@@ -1,0 +1,63 @@
+/**
+ * Pure helpers of bench/vs-trtexec.mjs, kept apart so that test/scripts/bench-lib.test.ts can hold them against
+ * real trtexec output (test/fixtures/real) without a GPU.
+ */
+
+/**
+ * trtexec's summary figures from its output: `[I] GPU Compute Time: min = …, max = …, mean = …, median = X ms` and
+ * `[I] Throughput: Y qps` (the `[I] ` prefix keeps "Latency" from matching "H2D Latency").
+ */
+export function trtexecFigures(text) {
+  const stat = (label, name) => {
+    const match = new RegExp(`\\[I\\] ${label}: min = [^,]+, max = [^,]+, mean = [^,]+, median = ([0-9.e+-]+) ms`).exec(text);
+    return match ? { [name]: Number(match[1]) } : {};
+  };
+  const throughput = /\[I\] Throughput: ([0-9.e+-]+) qps/.exec(text);
+  return {
+    ...stat('GPU Compute Time', 'gpuComputeMedianMs'),
+    ...stat('H2D Latency', 'h2dMedianMs'),
+    ...stat('Latency', 'latencyMedianMs'),
+    ...stat('Enqueue Time', 'enqueueMedianMs'),
+    ...(throughput ? { throughputQps: Number(throughput[1]) } : {}),
+  };
+}
+
+/** The figures the ratios use, in every run. */
+export const FIGURES = ['gpuComputeMedianMs', 'throughputQps', 'latencyMedianMs', 'h2dMedianMs', 'enqueueMedianMs'];
+
+/** The median of every figure over the runs that have it (mean of the middle two for an even count); errors kept. */
+export function medians(runs) {
+  const out = {};
+  for (const key of FIGURES) {
+    const values = runs.map((figures) => figures?.[key]).filter((value) => typeof value === 'number' && Number.isFinite(value)).sort((a, b) => a - b);
+    if (values.length === 0) continue;
+    const middle = values.length >> 1;
+    out[key] = values.length % 2 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+  }
+  const failed = runs.filter((figures) => figures?.error);
+  if (failed.length) out.errors = failed.map((figures) => figures.error);
+  return out;
+}
+
+/** A Linux CPU list (`0-3,8,10-11`, as /proc and sysfs print it) as numbers; '' or null gives []. */
+export function parseCpuList(text) {
+  return (text ?? '').split(',').flatMap((range) => {
+    const [from, to] = range.trim().split('-').map((part) => (part === '' ? Number.NaN : Number(part)));
+    if (Number.isFinite(from) && Number.isFinite(to)) return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+    return Number.isFinite(from) ? [from] : [];
+  });
+}
+
+/**
+ * Two CPUs for the timing runs: the highest allowed one that is not CPU 0 (which takes the interrupts), and the
+ * highest other one off its physical core (`siblingsOf(cpu)`: its SMT siblings, itself included). Falls back to a
+ * sibling, then to one CPU, then to whatever is allowed.
+ */
+export function pickCpus(allowed, siblingsOf) {
+  const candidates = allowed.filter((cpu) => cpu !== 0).sort((a, b) => b - a);
+  if (candidates.length === 0) return allowed.join(',') || '0';
+  const first = candidates[0];
+  const shared = new Set(siblingsOf(first));
+  const second = candidates.find((cpu) => !shared.has(cpu)) ?? candidates[1];
+  return second === undefined ? String(first) : `${first},${second}`;
+}

@@ -1,0 +1,54 @@
+// bench/lib.mjs, the benchmark's parsing and protocol helpers, against real trtexec output from the H200
+// (test/fixtures/real): the figures the ratios are made of must be trtexec's own.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error — a plain .mjs module without type declarations
+import { medians, parseCpuList, pickCpus, trtexecFigures } from '../../bench/lib.mjs';
+
+const real = resolve(import.meta.dirname, '..', 'fixtures', 'real', 'trt10.6-h200');
+
+describe('bench/lib.mjs', () => {
+  it("reads trtexec 10.6's performance summary: GPU compute, latency (not H2D latency), H2D, enqueue, throughput", () => {
+    const log = gunzipSync(readFileSync(join(real, 'seed003-default', 'trtexec-verbose.log.gz'))).toString('utf8');
+    const summary = (label: string) => {
+      const match = new RegExp(`\\[I\\] ${label}: min = [^,]+, max = [^,]+, mean = [^,]+, median = ([0-9.e+-]+) ms`).exec(log);
+      return Number(match![1]);
+    };
+    const figures = trtexecFigures(log);
+    expect(figures.gpuComputeMedianMs).toBe(summary('GPU Compute Time'));
+    expect(figures.h2dMedianMs).toBe(summary('H2D Latency'));
+    expect(figures.enqueueMedianMs).toBe(summary('Enqueue Time'));
+    expect(figures.latencyMedianMs).toBe(summary('Latency'));
+    expect(figures.latencyMedianMs).not.toBe(figures.h2dMedianMs);
+    expect(figures.throughputQps).toBe(Number(/\[I\] Throughput: ([0-9.]+) qps/.exec(log)![1]));
+    // The verbose explanations ("[V] GPU Compute Time: the GPU latency …") are not figures.
+    expect(Number.isFinite(figures.gpuComputeMedianMs)).toBe(true);
+    expect(trtexecFigures('no summary here')).toEqual({});
+  });
+
+  it('medians per figure over the runs that have it; failed runs kept as errors', () => {
+    const runs = [{ throughputQps: 30, gpuComputeMedianMs: 0.02 }, { throughputQps: 10 }, { throughputQps: 20, gpuComputeMedianMs: 0.04 }, { error: 'trtn failed' }];
+    expect(medians(runs)).toEqual({ throughputQps: 20, gpuComputeMedianMs: 0.03, errors: ['trtn failed'] });
+    expect(medians([])).toEqual({});
+  });
+
+  it('CPU lists as /proc and sysfs print them', () => {
+    expect(parseCpuList('0-3,8,10-11')).toEqual([0, 1, 2, 3, 8, 10, 11]);
+    expect(parseCpuList('')).toEqual([]);
+    expect(parseCpuList(null)).toEqual([]);
+    expect(parseCpuList('5')).toEqual([5]);
+  });
+
+  it('picks two CPUs on different cores, CPU 0 last', () => {
+    // 16 CPUs, SMT pairs (n, n + 8): 15's sibling is 7, so 14 is the next one off its core.
+    const pairs = (cpu: number) => [cpu % 8, (cpu % 8) + 8];
+    expect(pickCpus(Array.from({ length: 16 }, (_, i) => i), pairs)).toBe('15,14');
+    // Adjacent siblings (2n, 2n + 1): 15 shares its core with 14, so 13.
+    expect(pickCpus(Array.from({ length: 16 }, (_, i) => i), (cpu: number) => [cpu & ~1, cpu | 1])).toBe('15,13');
+    expect(pickCpus([0, 1], (cpu: number) => [cpu])).toBe('1');
+    expect(pickCpus([0], (cpu: number) => [cpu])).toBe('0');
+    expect(pickCpus([2, 3], () => [2, 3])).toBe('3,2');
+  });
+});
