@@ -154,6 +154,8 @@ const MODES = [
 ];
 
 const results = [];
+const benchStarted = performance.now();
+const partialOut = option('--out') ? `${option('--out')}.partial.json` : join(root, 'bench', 'results', 'vs-trtexec-partial.json');
 let overhead;
 let overheadCopy;
 let overheadWorker;
@@ -264,7 +266,10 @@ for (const [modelIndex, model] of models.entries()) {
   }
   engine.dispose();
   results.push({ name: model.name, flags: model.flags.join(' '), modes, buildWallS: { trtexec: built.wallS, trtn: trtnBuilt.status === 0 ? trtnBuilt.wallS : null } });
-  line(`${model.name}: build wall trtexec ${built.wallS.toFixed(2)} s, trtn ${trtnBuilt.wallS.toFixed(2)} s`);
+  line(`${model.name}: build wall trtexec ${built.wallS.toFixed(2)} s, trtn ${trtnBuilt.wallS.toFixed(2)} s (${((performance.now() - benchStarted) / 1000).toFixed(0)} s into the bench)`);
+  // What is done so far, in case the run is cut off (a device call has a time limit): replaced by the full file.
+  mkdirSync(dirname(partialOut), { recursive: true });
+  writeFileSync(partialOut, `${JSON.stringify({ partial: true, createdAt: new Date().toISOString(), durationS: duration, repeats, system, models: results }, null, 2)}\n`);
 }
 
 // Event-loop lag during an in-process build, and a rebuild with the timing cache.
@@ -408,5 +413,6 @@ const slug = String(gpu ?? 'gpu').toLowerCase().replace(/[^a-z0-9]+/g, '-').repl
 const out = option('--out', join(root, 'bench', 'results', `vs-trtexec-${output.createdAt.slice(0, 10)}-${slug}-trt${info.tensorrtVersion}.json`));
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(output, null, 2)}\n`);
-line(`ratios ${JSON.stringify(output.ratios)}; wrote ${out}`);
+rmSync(partialOut, { force: true });
+line(`ratios ${JSON.stringify(output.ratios)}; wrote ${out} (${((performance.now() - benchStarted) / 1000).toFixed(0)} s)`);
 rmSync(scratch, { recursive: true, force: true });
