@@ -103,8 +103,9 @@ export async function buildEngine(onnx: string | Uint8Array, options?: BuildOpti
     if (resolved.profileLayers && handle.backend === 'tensorrt') {
       // trtexec --separateProfileRun: a short IProfiler run, so that the report carries measured layer times.
       try {
+        const started = performance.now();
         const profile = await engine.profile({ iterations: 10, duration: 0.1, warmUp: 20, shapes: optShapes(resolved) });
-        report = { ...report, layerTimes: { measured: true, iterations: profile.iterations, layers: profile.layers } };
+        report = { ...report, layerTimes: { measured: true, iterations: profile.iterations, layers: profile.layers, wallMs: performance.now() - started } };
       } catch (error) {
         report = { ...report, warnings: [...report.warnings, `Layer times were not measured after the build (${(error as Error).message}); profile the engine with engine.profile() or trtn bench --exportProfile.`] };
       }

@@ -96,8 +96,8 @@ export interface BuildOptions {
   /**
    * After a TensorRT build, time every layer of the new engine (IProfiler over a short run, as trtexec's
    * `--separateProfileRun`) into `report.layerTimes`, so that explain, compare and the HTML report have measured
-   * layer times. Defaults to `true`; costs well under a second on small models. The mock's layer times are its
-   * estimates and are not affected.
+   * layer times. Defaults to `true`; costs well under a second on small models, and `report.layerTimes.wallMs`
+   * says what it cost. The mock's layer times are its estimates and are not affected.
    */
   profileLayers?: boolean;
   /** Replay: pin these per-layer tactics (from an earlier report's `tactics`). */
@@ -253,6 +253,8 @@ export interface BuildReport {
     iterations: number;
     /** Per-layer times, trtexec `--exportProfile` fields. */
     layers: LayerProfile[];
+    /** What the profiling run added to buildEngine()'s wall time, ms (`profileLayers: false` saves it). */
+    wallMs?: number;
   };
   /** Logger lines of the build. */
   log: LogLine[];
