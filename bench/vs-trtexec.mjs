@@ -251,14 +251,12 @@ for (const [modelIndex, model] of models.entries()) {
       add('no-transfers again (in-process, after the other modes)', trtexecFigures(run(trtexec, [`--loadEngine=${plan}`, ...shortRun], 120_000).text), await inProcess({}));
       add('no-transfers --useSpinWait', trtexecFigures(run(trtexec, [`--loadEngine=${plan}`, ...shortRun, '--useSpinWait'], 120_000).text), await inProcess({ useSpinWait: true }));
       add('no-transfers, trtn CLI process', null, trtnCli(plan, ['--duration', '2', '--noDataTransfers']));
-      const local = system.gpuLocalCpus?.split(/[,-]/)[0];
-      const allowed = allowedCpus;
       const localSet = new Set(parseCpuList(system.gpuLocalCpus));
-      const localCpu = allowed.find((cpu) => localSet.has(cpu)) ?? (local !== undefined ? Number(local) : undefined);
-      const remoteCpu = allowed.find((cpu) => !localSet.has(cpu));
+      const localCpu = allowedCpus.find((cpu) => localSet.has(cpu));
+      const remoteCpu = allowedCpus.find((cpu) => !localSet.has(cpu));
       for (const [label, cpu] of [['GPU-local CPU', localCpu], ['remote CPU', remoteCpu]]) {
         if (cpu === undefined || !localSet.size) continue;
-        const pair = `${cpu},${allowed.find((other) => other !== cpu && localSet.has(other) === localSet.has(cpu)) ?? cpu}`;
+        const pair = `${cpu},${allowedCpus.find((other) => other !== cpu && localSet.has(other) === localSet.has(cpu)) ?? cpu}`;
         add(`no-transfers pinned to ${label} ${pair}`, trtexecFigures(run('taskset', ['-c', pair, trtexec, `--loadEngine=${plan}`, ...shortRun], 120_000).text), trtnCli(plan, ['--duration', '2', '--noDataTransfers'], pair));
       }
       diagnostics.push({ model: model.name, entries });

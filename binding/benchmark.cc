@@ -75,15 +75,6 @@ BenchmarkSettings ReadBenchmarkSettings(Napi::Object options) {
   return settings;
 }
 
-/** The run's environment, gathered on its worker (NVML clock reads take milliseconds); null when it failed. */
-std::unique_ptr<EnvironmentFacts> CollectEnvironmentQuietly(int device) noexcept {
-  try {
-    return std::make_unique<EnvironmentFacts>(CollectEnvironment(device));
-  } catch (...) {
-    return nullptr;
-  }
-}
-
 /** Per-layer times from one reportToProfiler() call. */
 class LayerProfiler : public nvinfer1::IProfiler {
  public:

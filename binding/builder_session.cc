@@ -191,12 +191,9 @@ class BuildWorker : public PromiseWorker {
  protected:
   void Execute() override {
     PromiseWorker::Execute();
-    // The report's environment, gathered here: NVML's init and clock reads take milliseconds, off the event loop.
-    try {
-      environment_ = std::make_unique<EnvironmentFacts>(CollectEnvironment(settings_.device));
-    } catch (...) {
-      // The report's environment then comes from environment() on the main thread.
-    }
+    // The report's environment, gathered here: NVML's init and clock reads take milliseconds, off the event loop
+    // (on a failure the report's comes from environment() on the main thread).
+    environment_ = CollectEnvironmentQuietly(settings_.device);
   }
 
  private:

@@ -3,6 +3,7 @@
 
 #include <dlfcn.h>
 
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -108,6 +109,14 @@ EnvironmentFacts CollectEnvironment(int index) {
   return facts;
 }
 
+std::unique_ptr<EnvironmentFacts> CollectEnvironmentQuietly(int index) noexcept {
+  try {
+    return std::make_unique<EnvironmentFacts>(CollectEnvironment(index));
+  } catch (...) {
+    return nullptr;
+  }
+}
+
 Napi::Object EnvironmentToJs(Napi::Env env, const EnvironmentFacts& facts) {
   Napi::Object out = Napi::Object::New(env);
   if (facts.cudaDriverVersion >= 0) out.Set("cudaDriverVersion", facts.cudaDriverVersion);
@@ -118,25 +127,23 @@ Napi::Object EnvironmentToJs(Napi::Env env, const EnvironmentFacts& facts) {
   gpu.Set("index", facts.index);
   if (!facts.name.empty()) gpu.Set("name", facts.name);
   if (!facts.computeCapability.empty()) gpu.Set("computeCapability", facts.computeCapability);
-  auto set = [&](const char* key, int value) {
-    if (value >= 0) gpu.Set(key, value);
+  // -1: the driver did not say, so the key is left out.
+  auto setKnown = [](Napi::Object& object, const char* key, int value) {
+    if (value >= 0) object.Set(key, value);
   };
-  set("smCount", facts.smCount);
-  set("memoryBusWidthBits", facts.memoryBusWidthBits);
-  set("l2CacheBytes", facts.l2CacheBytes);
-  set("maxSmClockKHz", facts.maxSmClockKHz);
-  set("maxMemoryClockKHz", facts.maxMemoryClockKHz);
+  setKnown(gpu, "smCount", facts.smCount);
+  setKnown(gpu, "memoryBusWidthBits", facts.memoryBusWidthBits);
+  setKnown(gpu, "l2CacheBytes", facts.l2CacheBytes);
+  setKnown(gpu, "maxSmClockKHz", facts.maxSmClockKHz);
+  setKnown(gpu, "maxMemoryClockKHz", facts.maxMemoryClockKHz);
   if (facts.integrated >= 0) gpu.Set("integrated", facts.integrated != 0);
   if (facts.memoryBytes >= 0) gpu.Set("memoryBytes", facts.memoryBytes);
   if (facts.hasClocks) {
     Napi::Object clocks = Napi::Object::New(env);
-    auto clock = [&](const char* key, int value) {
-      if (value >= 0) clocks.Set(key, value);
-    };
-    clock("smMHz", facts.smMHz);
-    clock("memoryMHz", facts.memoryMHz);
-    clock("maxSmMHz", facts.maxSmMHz);
-    clock("maxMemoryMHz", facts.maxMemoryMHz);
+    setKnown(clocks, "smMHz", facts.smMHz);
+    setKnown(clocks, "memoryMHz", facts.memoryMHz);
+    setKnown(clocks, "maxSmMHz", facts.maxSmMHz);
+    setKnown(clocks, "maxMemoryMHz", facts.maxMemoryMHz);
     gpu.Set("clocks", clocks);
     gpu.Set("clocksSource", "nvml-by-index");
   }

@@ -1,5 +1,6 @@
 #pragma once
 #include <napi.h>
+#include <memory>
 #include <string>
 
 namespace trtn {
@@ -19,6 +20,8 @@ struct EnvironmentFacts {
 
 /** The driver's and NVML's facts for device `index` (NVML clock reads can take milliseconds: call it on a worker). */
 EnvironmentFacts CollectEnvironment(int index);
+/** CollectEnvironment on a worker, where a failure only means the caller falls back to environment(): null then. */
+std::unique_ptr<EnvironmentFacts> CollectEnvironmentQuietly(int index) noexcept;
 /** The JS object environment() returns. */
 Napi::Object EnvironmentToJs(Napi::Env env, const EnvironmentFacts& facts);
 /** environment(device) → GPU facts from the driver API, current clocks through NVML when available. */

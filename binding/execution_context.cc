@@ -121,6 +121,8 @@ PinnedBuffer& ContextCore::Staging(const std::string& name, size_t bytes) {
   std::shared_ptr<PinnedBuffer>& slot = staging[name];
   if (!slot || slot->capacity() < bytes) {
     // Replaced rather than grown in place: views handed to JS keep the old allocation alive until they are collected.
+    // cuMemHostAlloc needs the context current (a no-op on the workers, which made it current already).
+    MakeDeviceCurrent(engine->device);
     auto grown = std::make_shared<PinnedBuffer>();
     grown->Reserve(bytes);
     slot = std::move(grown);
@@ -204,7 +206,10 @@ std::vector<HostTensor> ReadInputs(Napi::Value value, ContextCore* stageInto) {
     Napi::Value data = object.Get("data");
     Napi::Value shape = object.Get("shape");
     Napi::Value synthetic = object.Get("synthetic");
-    if (data.IsUndefined() && synthetic.IsString() && shape.IsArray() && stageInto == nullptr) {
+    if (!shape.IsArray()) throw NativeError("ERR_INPUT", "Input '" + tensor.name + "' must be { data: TypedArray, shape: number[] }.");
+    Napi::Array dims = shape.As<Napi::Array>();
+    for (uint32_t d = 0; d < dims.Length(); ++d) tensor.shape.push_back(dims.Get(d).As<Napi::Number>().Int64Value());
+    if (data.IsUndefined() && synthetic.IsString() && stageInto == nullptr) {
       const std::string kind = synthetic.As<Napi::String>().Utf8Value();
       Napi::Value length = object.Get("byteLength");
       const double byteLength = length.IsNumber() ? length.As<Napi::Number>().DoubleValue() : -1;
@@ -213,12 +218,10 @@ std::vector<HostTensor> ReadInputs(Napi::Value value, ContextCore* stageInto) {
       }
       tensor.synthetic = kind == "uniform" ? HostTensor::Synthetic::kUniform : HostTensor::Synthetic::kZeros;
       tensor.byteLength = static_cast<size_t>(byteLength);
-      Napi::Array dims = shape.As<Napi::Array>();
-      for (uint32_t d = 0; d < dims.Length(); ++d) tensor.shape.push_back(dims.Get(d).As<Napi::Number>().Int64Value());
       inputs.push_back(std::move(tensor));
       continue;
     }
-    if (!data.IsTypedArray() || !shape.IsArray()) throw NativeError("ERR_INPUT", "Input '" + tensor.name + "' must be { data: TypedArray, shape: number[] }.");
+    if (!data.IsTypedArray()) throw NativeError("ERR_INPUT", "Input '" + tensor.name + "' must be { data: TypedArray, shape: number[] }.");
     Napi::TypedArray array = data.As<Napi::TypedArray>();
     const uint8_t* bytes = static_cast<const uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset();
     tensor.byteLength = array.ByteLength();
@@ -229,9 +232,6 @@ std::vector<HostTensor> ReadInputs(Napi::Value value, ContextCore* stageInto) {
       const bool inPlace = found != stageInto->staging.end() && found->second && found->second->data() == bytes &&
                            found->second->capacity() >= tensor.byteLength;
       if (!inPlace) {
-        if (found == stageInto->staging.end() || !found->second || found->second->capacity() < tensor.byteLength) {
-          MakeDeviceCurrent(stageInto->engine->device);
-        }
         PinnedBuffer& host = stageInto->Staging(tensor.name, tensor.byteLength);
         // memmove: the data may be another part of this very buffer (a subarray of an inputBuffer() array).
         if (tensor.byteLength > 0) std::memmove(host.data(), bytes, tensor.byteLength);
@@ -240,8 +240,6 @@ std::vector<HostTensor> ReadInputs(Napi::Value value, ContextCore* stageInto) {
     } else {
       tensor.bytes.assign(bytes, bytes + tensor.byteLength);
     }
-    Napi::Array dims = shape.As<Napi::Array>();
-    for (uint32_t d = 0; d < dims.Length(); ++d) tensor.shape.push_back(dims.Get(d).As<Napi::Number>().Int64Value());
     inputs.push_back(std::move(tensor));
   }
   return inputs;
@@ -526,7 +524,6 @@ Napi::Value ContextObject::HostBuffer(const Napi::CallbackInfo& info) {
     if (!(byteLength >= 0) || byteLength > 1.0e12) throw NativeError("ERR_INVALID_ARGUMENT", "hostBuffer needs a byte length from 0.");
     // Not while a run is in flight: a worker may be reading or writing the staging buffers.
     ContextClaim claim(*core);
-    MakeDeviceCurrent(core->engine->device);
     core->Staging(name, static_cast<size_t>(byteLength));
     return PinnedArrayBuffer(env, core->staging[name], static_cast<size_t>(byteLength), core->engine->device);
   });

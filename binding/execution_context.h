@@ -83,7 +83,7 @@ struct ContextCore {
   void Prepare(const std::vector<HostTensor>& inputs);
   /** Bytes of one IO tensor at the current shapes, with vectorised dimensions padded. */
   size_t TensorBytes(const char* name) const;
-  /** The staging buffer of `name` with room for `bytes` (a new one when the current one is smaller). */
+  /** The staging buffer of `name` with room for `bytes` (a new one, device made current, when it is smaller). */
   PinnedBuffer& Staging(const std::string& name, size_t bytes);
   /** Copies `inputs` not yet staged into the pinned staging buffers (synthetic ones are filled there). */
   void Stage(const std::vector<HostTensor>& inputs);

@@ -20,9 +20,6 @@ const finalizer = new FinalizationRegistry<{ dispose(): void }>((handle) => {
   }
 });
 
-/** Each public context's backend handle, for the engine's own measurements (measureInferOverhead's step times). */
-const contextHandles = new WeakMap<ExecutionContext, ContextHandle>();
-
 /** Rounds Float32Array data given for fp16 inputs to fp16 bits; every other input is passed through untouched. */
 function withFp16Inputs(inputs: InferInputs, fp16Inputs: readonly string[]): InferInputs {
   let converted: InferInputs | undefined;
@@ -64,7 +61,6 @@ export class ExecutionContext implements Disposable {
     this.#onDispose = onDispose;
     this.#fp16Inputs = engine.io.filter((tensor) => tensor.mode === 'input' && tensor.dataType === 'float16').map((tensor) => tensor.name);
     finalizer.register(this, handle, this);
-    contextHandles.set(this, handle);
   }
 
   /** The engine this context runs. */
@@ -210,6 +206,11 @@ export class Engine implements Disposable, AsyncDisposable {
 
   /** Creates an execution context. Dispose it when done (or dispose the engine). */
   createContext(options: ContextOptions = {}): ExecutionContext {
+    return this.#newContext(this.#contextOptions(options)).context;
+  }
+
+  /** `options` checked, defaults filled in (ERR_INVALID_OPTION otherwise). */
+  #contextOptions(options: ContextOptions): Required<ContextOptions> {
     const spinWaitUs = options.spinWaitUs ?? DEFAULT_SPIN_WAIT_US;
     if (typeof spinWaitUs !== 'number' || !Number.isFinite(spinWaitUs) || spinWaitUs < 0 || spinWaitUs > 1_000_000) {
       invalidOption('spinWaitUs', 'a number of µs from 0 to 1,000,000', spinWaitUs, '0 keeps every run on a worker thread.');
@@ -218,10 +219,15 @@ export class Engine implements Disposable, AsyncDisposable {
     if (outputBuffers !== 'copy' && outputBuffers !== 'pinned') {
       invalidOption('outputBuffers', "'copy' or 'pinned'", outputBuffers, "'pinned' returns views over the context's page-locked buffers, overwritten by its next infer().");
     }
-    const handle = this.#ensureAlive().createContext({ spinWaitUs, outputBuffers });
-    const context = new ExecutionContext(handle, this, (disposed) => this.#contexts.delete(disposed), { spinWaitUs, outputBuffers });
+    return { spinWaitUs, outputBuffers };
+  }
+
+  /** A public context over a new backend handle, and the handle (for the engine's own measurements). */
+  #newContext(options: Required<ContextOptions>): { context: ExecutionContext; handle: ContextHandle } {
+    const handle = this.#ensureAlive().createContext(options);
+    const context = new ExecutionContext(handle, this, (disposed) => this.#contexts.delete(disposed), options);
     this.#contexts.add(context);
-    return context;
+    return { context, handle };
   }
 
   /**
@@ -263,15 +269,15 @@ export class Engine implements Disposable, AsyncDisposable {
     if (!handle.measureInferOverhead) {
       throw new TensorRTError('ERR_UNSUPPORTED', `measureInferOverhead() needs the TensorRT backend on a GPU; this engine runs on the ${handle.backend} backend, which has no host overhead to measure.`);
     }
-    const context = this.createContext({ spinWaitUs: options.spinWaitUs, outputBuffers: io === 'pinned' ? 'pinned' : 'copy' });
+    // As createContext() would make it, keeping the backend handle for its step times.
+    const { context, handle: contextHandle } = this.#newContext(this.#contextOptions({ spinWaitUs: options.spinWaitUs, outputBuffers: io }));
     try {
-      const contextHandle = contextHandles.get(context);
       const subject = {
         infer: (inputs: InferInputs) => context.infer(inputs),
         inputBuffer: (name: string, shape?: number[]) => context.inputBuffer(name, shape),
         spinWaitUs: context.spinWaitUs,
         io,
-        inferSteps: contextHandle?.inferSteps && (() => contextHandle.inferSteps!()),
+        inferSteps: contextHandle.inferSteps && (() => contextHandle.inferSteps!()),
       };
       return await withCallerStack(() => handle.measureInferOverhead!(iterations, subject));
     } finally {

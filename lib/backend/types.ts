@@ -52,6 +52,17 @@ export type InferInputs = Record<string, TensorData | { data: TensorData; shape:
 /** Outputs of `infer()`. */
 export type InferOutputs = Record<string, { data: TensorData; shape: number[] }>;
 
+/** infer()'s main-thread time by step, µs summed over `calls` (as the native addon keeps it). */
+export interface InferStepTimes {
+  calls: number;
+  /** Calls whose wait went to a worker thread. */
+  handedOff: number;
+  readUs: number;
+  launchUs: number;
+  spinUs: number;
+  outputsUs: number;
+}
+
 /** An execution context owned by an engine. */
 export interface ContextHandle {
   infer(inputs: InferInputs): Promise<InferOutputs>;
@@ -61,7 +72,7 @@ export interface ContextHandle {
    */
   inputBuffer(tensor: IOTensorInfo, bytes: number): TensorData;
   /** infer()'s main-thread time by step since the last call (TensorRT backend), then reset. */
-  inferSteps?(): { calls: number; handedOff: number; readUs: number; launchUs: number; spinUs: number; outputsUs: number } | undefined;
+  inferSteps?(): InferStepTimes | undefined;
   dispose(): void;
 }
 

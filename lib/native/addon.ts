@@ -7,6 +7,7 @@
  * - `trtn_trt<major>.node`, one per TensorRT major (8, 10, 11), compiled against that major's headers; it opens
  *   libnvinfer/libnvonnxparser from the directory the probe found and the CUDA driver at run time.
  */
+import type { InferStepTimes } from '../backend/types.js';
 import type { BenchmarkHostSteps, BuilderConfigReadBack, DataTypeName, IOTensorInfo, TimeRecord } from '../types/index.js';
 
 /** One `dlopen` of `libnvinfer.so.<major>` as the probe tried it. */
@@ -248,7 +249,7 @@ export interface AddonContext {
   /** A view over the page-locked staging memory of IO tensor `name` (addons since 0.2: absent from older ones). */
   hostBuffer?(name: string, byteLength: number): ArrayBuffer;
   /** infer()'s main-thread time by step (µs, summed) since the last call, then reset (addons since 0.2). */
-  inferSteps?(): { calls: number; handedOff: number; readUs: number; launchUs: number; spinUs: number; outputsUs: number };
+  inferSteps?(): InferStepTimes;
   /** Idempotent. */
   dispose(): void;
   isDisposed(): boolean;

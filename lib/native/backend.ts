@@ -140,12 +140,7 @@ function toNativeInputs(inputs: InferInputs, plans: Map<string, TensorPlan>): Na
  * Typed arrays over the addon's outputs. `views` keeps, per output, the last staging view a pinnedOutputs context
  * sent; an output without `data` lives in it.
  */
-function fromNativeOutputs(
-  outputs: NativeOutputs,
-  plans: Map<string, TensorPlan>,
-  views?: Map<string, ArrayBuffer>,
-  freshView?: (name: string, byteLength: number) => ArrayBuffer,
-): InferOutputs {
+function fromNativeOutputs(outputs: NativeOutputs, plans: Map<string, TensorPlan>, views?: Map<string, ArrayBuffer>): InferOutputs {
   // Every view the addon sent is kept before anything is converted: a conversion that throws must not lose one (the
   // addon sends each view once).
   for (const name in outputs) if (outputs[name].data) views?.set(name, outputs[name].data!);
@@ -153,15 +148,9 @@ function fromNativeOutputs(
   for (const name in outputs) {
     const value = outputs[name];
     const plan = plans.get(name);
-    let buffer = value.data ?? views?.get(name);
-    if (!buffer) {
-      // Not expected (the addon sends a view whenever its buffer is new); recover with a view of the current buffer.
-      if (!freshView || value.byteLength === undefined) {
-        throw new TensorRTError('ERR_INTERNAL', `The addon sent no buffer for output '${name}' and none is kept; this is a bug in tensorrt-node (please report it).`);
-      }
-      buffer = freshView(name, value.byteLength);
-      views?.set(name, buffer);
-    }
+    // The addon sends a view whenever its buffer is new and records it only once the whole result is built.
+    const buffer = value.data ?? views?.get(name);
+    if (!buffer) throw new TensorRTError('ERR_INTERNAL', `The addon sent no buffer for output '${name}' and none is kept; this is a bug in tensorrt-node (please report it).`);
     const data = typedArrayFor(value.dataType, buffer, value.byteLength ?? buffer.byteLength);
     out[name] = { data: plan?.relayout ? fromPhysicalLayout(data, value.shape, plan.tensor.format) : data, shape: value.shape };
   }
@@ -259,7 +248,7 @@ class NativeContextHandle implements ContextHandle {
 
   async infer(inputs: InferInputs): Promise<InferOutputs> {
     const outputs = await this.#context.infer(toNativeInputs(inputs, this.#inputs), this.#spinWaitUs);
-    return fromNativeOutputs(outputs, this.#outputs, this.#views, this.#context.hostBuffer && ((name, byteLength) => this.#context.hostBuffer!(name, byteLength)));
+    return fromNativeOutputs(outputs, this.#outputs, this.#views);
   }
 
   inputBuffer(tensor: IOTensorInfo, bytes: number): TensorData {
@@ -399,22 +388,24 @@ class NativeEngineHandle implements EngineHandle {
     };
   }
 
-  /** A timing run's own context: created on its worker by the first run (addons with syntheticInputs). */
-  #timingContext(): { lazy: true } | undefined {
-    return this.#nativeTimingInputs ? { lazy: true } : undefined;
-  }
-
-  /** The run's own context is freed on the worker when it ends (addons with syntheticInputs know releaseAfter). */
-  #releasing(native: NativeBenchmarkOptions): NativeBenchmarkOptions {
-    return this.#nativeTimingInputs ? { ...native, releaseAfter: true } : native;
+  /**
+   * A timing run's own context, options and inputs. With an addon that says syntheticInputs the context is created
+   * by the run on its worker (lazy) and freed there (releaseAfter), and the inputs are filled there too.
+   */
+  #timingRun(native: NativeBenchmarkOptions, shapes: Record<string, number[]>) {
+    const onWorker = this.#nativeTimingInputs;
+    const inputs = timingRunInputs(this.#nativeIo, shapes, onWorker);
+    const context = this.#engine.createContext(onWorker ? { lazy: true } : undefined);
+    return { context, options: onWorker ? { ...native, releaseAfter: true } : native, inputs };
   }
 
   async benchmark(options: BenchmarkOptions): Promise<BenchmarkResult> {
     const native = this.#nativeOptions(options);
     const shapes = options.shapes ?? {};
-    const context = this.#engine.createContext(this.#timingContext());
+    const run = this.#timingRun(native, shapes);
+    const context = run.context;
     try {
-      const raw = await context.benchmark(this.#releasing(native), timingRunInputs(this.#nativeIo, shapes, this.#nativeTimingInputs));
+      const raw = await context.benchmark(run.options, run.inputs);
       const keptRaw = dropWarmUp(raw.records, native.warmUp);
       // Host-clock span of the kept inferences (trtexec's "Total Host Walltime"), when the addon reports it.
       const first = keptRaw[0];
@@ -452,9 +443,10 @@ class NativeEngineHandle implements EngineHandle {
 
   async profile(options: BenchmarkOptions): Promise<ProfileResult> {
     const native = this.#nativeOptions(options);
-    const context = this.#engine.createContext(this.#timingContext());
+    const run = this.#timingRun(native, options.shapes ?? {});
+    const context = run.context;
     try {
-      const raw = await context.profile(this.#releasing(native), timingRunInputs(this.#nativeIo, options.shapes ?? {}, this.#nativeTimingInputs));
+      const raw = await context.profile(run.options, run.inputs);
       return {
         backend: 'tensorrt',
         estimated: false,
