@@ -20,13 +20,12 @@
  * scripts/trtexec/build.sh. Models: examples/seed003.onnx (default IO and fp16:hwc8), examples/resnet-like.onnx
  * pruned 2:4, and any <name>-2of4.onnx or <name>.onnx in --models-dir (e.g. a torchvision export).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { medians, parseCpuList, pickCpus, trtexecFigures } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -55,7 +54,7 @@ if (!trtexec || !existsSync(trtexec)) {
   process.exit(2);
 }
 const duration = Number(option('--duration', '1'));
-// Each mode is timed `repeats` times per tool, alternating the order; the figures are the medians.
+// Each mode is timed 2 to `repeats` times per tool (see settled() below), alternating the order; the figures are the medians.
 const repeats = Number(option('--repeats', '3'));
 const modelsDir = option('--models-dir');
 const trtn = await import(join(root, 'dist', 'index.js'));
@@ -113,6 +112,16 @@ if (modelsDir && existsSync(modelsDir)) {
   for (const file of readdirSync(modelsDir).filter((name) => name.endsWith('-2of4.onnx'))) {
     models.push({ name: basename(file, '.onnx'), path: join(modelsDir, file), flags: ['--fp16', '--sparsity=enable'], options: { fp16: true, sparsity: 'enable' } });
   }
+}
+// --models a,b: only these (a short diagnostic run); the ratios then cover only them.
+const only = option('--models')?.split(',');
+if (only) {
+  const unknown = only.filter((name) => !models.some((model) => model.name === name));
+  if (unknown.length) {
+    console.error(`vs-trtexec: unknown --models ${unknown.join(', ')}; the models are ${models.map((model) => model.name).join(', ')}`);
+    process.exit(2);
+  }
+  models.splice(0, models.length, ...models.filter((model) => only.includes(model.name)));
 }
 
 function run(command, commandArgs, timeoutMs) {
@@ -173,16 +182,26 @@ for (const [modelIndex, model] of models.entries()) {
     line(`${model.name}: building with trtn (the CLI, a process like trtexec)`);
     return run(process.execPath, cliArgs, 600_000);
   };
-  // Alternating which tool builds first, so that neither always meets the GPU cold (it idles at a low clock).
+  // Alternating which tool builds first, so that neither always meets the GPU cold (it idles at a low clock). A
+  // build's wall time varies by about 10% run to run on the H200 (tactic timing), so a model whose first build took
+  // under 20 s is built a second time by both tools in the opposite order, and the figures are the means.
+  const builds = { trtexec: [], trtn: [] };
   let built;
   let trtnBuilt;
-  if (modelIndex % 2 === 0) {
-    built = buildTrtexec();
-    trtnBuilt = buildTrtn();
-  } else {
-    trtnBuilt = buildTrtn();
-    built = buildTrtexec();
-  }
+  const buildPair = (trtexecFirst) => {
+    if (trtexecFirst) {
+      built = buildTrtexec();
+      trtnBuilt = buildTrtn();
+    } else {
+      trtnBuilt = buildTrtn();
+      built = buildTrtexec();
+    }
+    builds.trtexec.push(built.status === 0 ? built.wallS : null);
+    builds.trtn.push(trtnBuilt.status === 0 ? trtnBuilt.wallS : null);
+  };
+  buildPair(modelIndex % 2 === 0);
+  if (built.status === 0 && trtnBuilt.status === 0 && built.wallS < 20) buildPair(modelIndex % 2 !== 0);
+  const meanOf = (values) => (values.every((value) => value !== null) ? values.reduce((sum, value) => sum + value, 0) / values.length : null);
   if (trtnBuilt.status !== 0) line(`${model.name}: trtn build failed (exit ${trtnBuilt.status}): ${trtnBuilt.text.split('\n').slice(-5).join(' | ')}`);
   if (built.status !== 0 || !existsSync(plan)) {
     line(`${model.name}: trtexec build failed (exit ${built.status}): ${built.text.split('\n').slice(-5).join(' | ')}`);
@@ -200,7 +219,14 @@ for (const [modelIndex, model] of models.entries()) {
     const timeTrtn = () => trtnCli(plan, ['--duration', String(duration), '--warmUp', '200', '--iterations', '10', ...(mode.noDataTransfers ? ['--noDataTransfers'] : []), ...(mode.useCudaGraph ? ['--useCudaGraph'] : [])], cpus);
     const trtexecRuns = [];
     const trtnRuns = [];
-    for (let repeat = 0; repeat < repeats; repeat++) {
+    // Two repeats at least; the rest (up to --repeats) only while a tool's own runs disagree by more than 1% in GPU
+    // compute or throughput: a GPU-bound mode repeats itself to a fraction of a percent, a host-bound one does not.
+    const spread = (runs, key) => {
+      const values = runs.map((figures) => figures?.[key]).filter((value) => typeof value === 'number' && value > 0);
+      return values.length < 2 ? Infinity : Math.max(...values) / Math.min(...values) - 1;
+    };
+    const settled = () => [trtexecRuns, trtnRuns].every((runs) => spread(runs, 'gpuComputeMedianMs') <= 0.01 && spread(runs, 'throughputQps') <= 0.01);
+    for (let repeat = 0; repeat < repeats && (repeat < 2 || !settled()); repeat++) {
       if ((index + repeat) % 2 === 0) {
         trtexecRuns.push(timeTrtexec());
         trtnRuns.push(timeTrtn());
@@ -213,7 +239,7 @@ for (const [modelIndex, model] of models.entries()) {
     const ours = { ...medians(trtnRuns), hostSteps: trtnRuns.at(-1)?.hostSteps, mode: trtnRuns.at(-1)?.mode, runs: trtnRuns.map(({ hostSteps: _steps, mode: _mode, ...figures }) => figures) };
     modes.push({ mode: mode.mode, trtexec: theirs, trtn: ours });
     if (ours.hostSteps) line(`${model.name} ${mode.mode}: trtn host us/iteration ${describeSteps(ours.hostSteps)}`);
-    line(`${model.name} ${mode.mode}: GPU compute median trtexec ${theirs.gpuComputeMedianMs} ms, trtn ${ours.gpuComputeMedianMs?.toFixed(4)} ms; throughput ${theirs.throughputQps} vs ${ours.throughputQps?.toFixed(1)} qps${ours.errors ? ` (trtn failed: ${ours.errors.join('; ')})` : ''} (medians of ${repeats})`);
+    line(`${model.name} ${mode.mode}: GPU compute median trtexec ${theirs.gpuComputeMedianMs} ms, trtn ${ours.gpuComputeMedianMs?.toFixed(4)} ms; throughput ${theirs.throughputQps} vs ${ours.throughputQps?.toFixed(1)} qps${ours.errors ? ` (trtn failed: ${ours.errors.join('; ')})` : ''} (medians of ${trtnRuns.length})`);
   }
   const engine = await loadEngine(plan, { backend: 'tensorrt' });
   if (model.name === 'resnet-like-2of4') {
@@ -231,9 +257,11 @@ for (const [modelIndex, model] of models.entries()) {
       if (!figures) continue;
       const steps = figures.mainThread;
       const where = steps
-        ? `; main thread per call: read ${steps.readUs.toFixed(1)}, launch ${steps.launchUs.toFixed(1)}, spin ${steps.spinUs.toFixed(1)}, outputs ${steps.outputsUs.toFixed(1)}, outside the addon ${steps.outsideUs.toFixed(1)} us, ${steps.handedOffCalls} handed off`
+        ? `; main thread per call: read ${steps.readUs.toFixed(1)}, launch ${steps.launchUs.toFixed(1)} (enqueueV3 ${steps.enqueueUs?.toFixed(1)}), spin ${steps.spinUs.toFixed(1)}, outputs ${steps.outputsUs.toFixed(1)}, outside the addon ${steps.outsideUs.toFixed(1)} us, ${steps.handedOffCalls} handed off`
         : '';
-      line(`infer() overhead on ${model.name} (${label}, spinWaitUs ${figures.spinWaitUs}): ${figures.overheadUs.toFixed(1)} us per call (infer ${figures.inferUs.toFixed(1)} us, raw loop ${figures.rawUs.toFixed(1)} us, ${figures.copiedBytesPerCall} bytes copied per call${where})`);
+      const raw = figures.rawSteps;
+      const rawWhere = raw ? `; raw loop per iteration: upload ${raw.uploadUs.toFixed(1)}, enqueueV3 ${raw.enqueueUs.toFixed(1)}, download ${raw.downloadUs.toFixed(1)}, sync ${raw.syncUs.toFixed(1)} us` : '';
+      line(`infer() overhead on ${model.name} (${label}, spinWaitUs ${figures.spinWaitUs}): ${figures.overheadUs.toFixed(1)} us per call, median of ${figures.blocks ?? 1} block pairs (mean over all calls ${figures.overheadMeanUs?.toFixed(1) ?? figures.overheadUs.toFixed(1)}; infer ${figures.inferUs.toFixed(1)} us, raw loop ${figures.rawUs.toFixed(1)} us, ${figures.copiedBytesPerCall} bytes copied per call${where}${rawWhere})`);
     }
     if (diagnose) {
       // Where a host-bound engine loses throughput: the same no-transfers mode spinning, repeated after the other
@@ -259,12 +287,39 @@ for (const [modelIndex, model] of models.entries()) {
         const pair = `${cpu},${allowedCpus.find((other) => other !== cpu && localSet.has(other) === localSet.has(cpu)) ?? cpu}`;
         add(`no-transfers pinned to ${label} ${pair}`, trtexecFigures(run('taskset', ['-c', pair, trtexec, `--loadEngine=${plan}`, ...shortRun], 120_000).text), trtnCli(plan, ['--duration', '2', '--noDataTransfers'], pair));
       }
-      diagnostics.push({ model: model.name, entries });
+      // The same CPUs as the timing runs, and each of them alone, both tools alternating: whether a host-bound
+      // figure follows the CPU the loop thread lands on (the scheduler picks one of two).
+      const interrupts = shell("grep -i nvidia /proc/interrupts | awk '{print $1}' | tr -d ':' | while read irq; do echo \"$irq:$(cat /proc/irq/$irq/smp_affinity_list 2>/dev/null)\"; done | tr '\\n' ' '");
+      line(`diagnose: nvidia interrupts (irq:CPUs) ${interrupts}`);
+      const pinnedRuns = [];
+      for (const set of [cpus, ...cpus.split(',')]) {
+        for (const graph of [false, true]) {
+          const trtexecFlags = [`--loadEngine=${plan}`, '--duration=1', '--warmUp=200', '--iterations=10', '--noDataTransfers', ...(graph ? ['--useCudaGraph'] : [])];
+          const trtnFlags = ['--duration', '1', '--warmUp', '200', '--iterations', '10', '--noDataTransfers', ...(graph ? ['--useCudaGraph'] : [])];
+          const timeTheirs = () => trtexecFigures(run('taskset', ['-c', set, trtexec, ...trtexecFlags], 120_000).text);
+          const timeOurs = () => trtnCli(plan, trtnFlags, set);
+          for (let repeat = 0; repeat < 2; repeat++) {
+            let theirs;
+            let ours;
+            if (repeat % 2 === 0) {
+              theirs = timeTheirs();
+              ours = timeOurs();
+            } else {
+              ours = timeOurs();
+              theirs = timeTheirs();
+            }
+            add(`no-transfers${graph ? '+graph' : ''} on CPUs ${set} (repeat ${repeat + 1})`, theirs, ours);
+            pinnedRuns.push({ cpus: set, graph, trtexec: theirs, trtn: ours });
+          }
+        }
+      }
+      diagnostics.push({ model: model.name, entries, interrupts, pinnedRuns });
     }
   }
   engine.dispose();
-  results.push({ name: model.name, flags: model.flags.join(' '), modes, buildWallS: { trtexec: built.wallS, trtn: trtnBuilt.status === 0 ? trtnBuilt.wallS : null } });
-  line(`${model.name}: build wall trtexec ${built.wallS.toFixed(2)} s, trtn ${trtnBuilt.wallS.toFixed(2)} s (${((performance.now() - benchStarted) / 1000).toFixed(0)} s into the bench)`);
+  const buildWallS = { trtexec: meanOf(builds.trtexec), trtn: meanOf(builds.trtn), runs: builds };
+  results.push({ name: model.name, flags: model.flags.join(' '), modes, buildWallS });
+  line(`${model.name}: build wall trtexec ${builds.trtexec.map((value) => value?.toFixed(2)).join(', ')} s, trtn ${builds.trtn.map((value) => value?.toFixed(2)).join(', ')} s (${((performance.now() - benchStarted) / 1000).toFixed(0)} s into the bench)`);
   // What is done so far, in case the run is cut off (a device call has a time limit): replaced by the full file.
   mkdirSync(dirname(partialOut), { recursive: true });
   writeFileSync(partialOut, `${JSON.stringify({ partial: true, createdAt: new Date().toISOString(), durationS: duration, repeats, system, models: results }, null, 2)}\n`);
@@ -288,36 +343,43 @@ const ticker = setInterval(() => {
   tick = now;
 }, 1);
 const buildPhases = [];
-// A watchdog thread: when the main thread misses its 1 ms heartbeat for 10 ms, it reads what the main thread is
-// doing from /proc (running, or which syscall and kernel wait it sits in), so that a stall names its cause.
-const heartbeat = new Float64Array(new SharedArrayBuffer(16));
-const beat = () => {
-  heartbeat[0] = performance.timeOrigin + performance.now();
-};
-beat();
-const watchdog = new Worker(
-  `const { workerData, parentPort } = require('node:worker_threads');
-   const { readFileSync } = require('node:fs');
-   const beat = new Float64Array(workerData.buffer);
-   const task = '/proc/' + workerData.pid + '/task/' + workerData.pid + '/';
-   const read = (file) => { try { return readFileSync(task + file, 'utf8').trim(); } catch { return null; } };
-   const samples = [];
-   const timer = setInterval(() => {
-     const now = performance.timeOrigin + performance.now();
-     const behind = now - beat[0];
-     if (behind > 10 && samples.length < 300) {
-       const stat = read('stat');
-       // schedstat: ns on a CPU, ns waiting on a run queue (a runnable main thread that no CPU picks up), slices.
-       let threads = null;
-       try { threads = require('node:fs').readdirSync('/proc/' + workerData.pid + '/task').length; } catch {}
-       samples.push({ atMs: now, behindMs: behind, state: stat ? stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) : null, syscall: read('syscall'), wchan: read('wchan'), schedstat: read('schedstat'), threads, loadavg: (() => { try { return readFileSync('/proc/loadavg', 'utf8').trim(); } catch { return null; } })(), stack: read('stack') });
-     }
-   }, 2);
-   parentPort.on('message', () => { clearInterval(timer); parentPort.postMessage(samples); });`,
-  { eval: true, workerData: { buffer: heartbeat.buffer, pid: process.pid } },
+// A watchdog PROCESS (a thread of this process would stall with it: a 25 ms stall on the H200 left a watchdog thread
+// without a single sample, as when the whole process waits on its memory-map lock). Every 2 ms it reads the main
+// thread's state, syscall and kernel wait channel from /proc, and every 10 ms the states of all threads; the samples
+// inside the worst event-loop gap name its cause.
+const watchdog = spawn(
+  process.execPath,
+  [
+    '-e',
+    `const { readFileSync, readdirSync } = require('node:fs');
+     const pid = process.argv[1];
+     const read = (file) => { try { return readFileSync(file, 'utf8').trim(); } catch { return null; } };
+     const stateOf = (stat) => (stat ? stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) : null);
+     const samples = [];
+     let round = 0;
+     const timer = setInterval(() => {
+       const atMs = performance.timeOrigin + performance.now();
+       const task = '/proc/' + pid + '/task/' + pid + '/';
+       const sample = { atMs, state: stateOf(read(task + 'stat')), syscall: read(task + 'syscall')?.split(' ')[0] ?? null, wchan: read(task + 'wchan'), schedstat: read(task + 'schedstat') };
+       if (round++ % 5 === 0) {
+         const census = {};
+         try { for (const tid of readdirSync('/proc/' + pid + '/task')) { const state = stateOf(read('/proc/' + pid + '/task/' + tid + '/stat')); census[state] = (census[state] ?? 0) + 1; } } catch {}
+         sample.threads = census;
+         sample.loadavg = read('/proc/loadavg');
+       }
+       if (samples.length < 20000) samples.push(sample);
+     }, 2);
+     process.stdin.once('data', (window) => {
+       clearInterval(timer);
+       const { fromMs, toMs } = JSON.parse(String(window));
+       process.stdout.write(JSON.stringify(samples.filter((sample) => sample.atMs >= fromMs && sample.atMs <= toMs)) + '\\n', () => process.exit(0));
+     });`,
+    String(process.pid),
+  ],
+  { stdio: ['pipe', 'pipe', 'inherit'] },
 );
-await new Promise((resolveOnline) => watchdog.once('online', resolveOnline));
-const beater = setInterval(beat, 1);
+await new Promise((resolveSpawned) => watchdog.once('spawn', resolveSpawned));
+await new Promise((resolveSettled) => setTimeout(resolveSettled, 200));
 lag.enable();
 let started = performance.now();
 const first = await buildEngine(seedBytes, {
@@ -328,13 +390,22 @@ const firstMs = performance.now() - started;
 const buildEndMs = performance.now();
 lag.disable();
 clearInterval(ticker);
-clearInterval(beater);
 gcObserver.disconnect();
 const watchdogSamples = await new Promise((resolveSamples) => {
-  watchdog.once('message', resolveSamples);
-  watchdog.postMessage('stop');
+  let text = '';
+  watchdog.stdout.on('data', (chunk) => {
+    text += chunk;
+  });
+  watchdog.once('exit', () => {
+    try {
+      resolveSamples(JSON.parse(text));
+    } catch {
+      resolveSamples([]);
+    }
+  });
+  // The worst gap and 5 ms either side, in the epoch milliseconds both processes read.
+  watchdog.stdin.end(JSON.stringify({ fromMs: performance.timeOrigin + worstGap.endMs - worstGap.ms - 5, toMs: performance.timeOrigin + worstGap.endMs + 5 }));
 });
-await watchdog.terminate();
 const originMs = performance.timeOrigin;
 const lastPhase = buildPhases.filter((phase) => phase.atMs <= worstGap.endMs).at(-1);
 const stall = {
@@ -343,11 +414,12 @@ const stall = {
   buildMs: buildEndMs - started,
   lastProgressPhaseBefore: lastPhase?.phase ?? null,
   gcPausesInBuild: gcPauses.filter((pause) => pause.atMs >= started && pause.atMs <= buildEndMs).map((pause) => ({ atMsAfterBuildStart: pause.atMs - started, ms: pause.ms })),
-  // The main thread as /proc showed it while it was more than 10 ms behind (state R: running; S/D: in a syscall).
+  // The main thread as /proc showed it from 5 ms before the worst gap to 5 ms after it (state R: running; S/D: in a
+  // syscall, D uninterruptibly, e.g. on a lock), sampled by another process.
   mainThreadWhileStalled: watchdogSamples.map((sample) => ({ ...sample, atMs: undefined, atMsAfterBuildStart: sample.atMs - originMs - started })),
 };
-for (const sample of stall.mainThreadWhileStalled.filter((_, index, all) => index === 0 || index === all.length - 1 || index % 20 === 0)) {
-  line(`stalled main thread at ${sample.atMsAfterBuildStart.toFixed(0)} ms (${sample.behindMs.toFixed(0)} ms behind): state ${sample.state}, syscall ${sample.syscall?.split(' ')[0]}, wchan ${sample.wchan}, schedstat ${sample.schedstat}, ${sample.threads} threads, load ${sample.loadavg}`);
+for (const sample of stall.mainThreadWhileStalled) {
+  line(`main thread at ${sample.atMsAfterBuildStart.toFixed(1)} ms: state ${sample.state}, syscall ${sample.syscall}, wchan ${sample.wchan}, schedstat ${sample.schedstat}${sample.threads ? `, threads ${JSON.stringify(sample.threads)}, load ${sample.loadavg}` : ''}`);
 }
 line(`worst event-loop gap ${stall.worstGapMs.toFixed(2)} ms, ending ${stall.endedMsAfterBuildStart.toFixed(0)} ms into a ${stall.buildMs.toFixed(0)} ms build (last progress phase before it: ${stall.lastProgressPhaseBefore}); GC pauses in the build: ${stall.gcPausesInBuild.map((pause) => pause.ms.toFixed(1)).join(', ') || 'none'} ms`);
 first.engine.dispose();
@@ -387,7 +459,7 @@ const output = {
   durationS: duration,
   repeats,
   note:
-    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned with taskset to the same two CPUs on different cores (system.timingCpus), each mode `repeats` times per tool in alternating order, figures the medians (every run under runs); builds unpinned. inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process.',
+    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned with taskset to the same two CPUs on different cores (system.timingCpus), each mode 2 to `repeats` times per tool in alternating order (a third pair only when a tool\'s two runs differ by more than 1%), figures the medians (every run under runs); builds unpinned, twice per tool in opposite orders for a model whose first build took under 20 s (buildWallS the means, runs each build). inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync, in 10 interleaved block pairs: the median pair difference, overheadMeanUs the mean over all calls; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process.',
   models: results,
   ratios: {
     gpuComputeMedianMax: ratio((figures) => figures.gpuComputeMedianMs, 'low'),

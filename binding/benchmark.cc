@@ -107,8 +107,15 @@ std::vector<Download> OutputDownloads(ContextCore& core) {
   return downloads;
 }
 
-/** Shared scaffolding: device current, buffers bound, inputs uploaded once (for noDataTransfers and profile). */
-void PrepareRun(ContextCore& core, const std::vector<HostTensor>& inputs) {
+/**
+ * Shared scaffolding: device current, buffers bound, inputs on the device. `transfers`: the loop copies through the
+ * page-locked staging buffers (benchmark with transfers, raw loop); otherwise nothing is pinned (see StartDeviceRun).
+ */
+void PrepareRun(ContextCore& core, const std::vector<HostTensor>& inputs, bool transfers) {
+  if (!transfers) {
+    core.StartDeviceRun(inputs);
+    return;
+  }
   core.StartRun(inputs);
   core.stream->Synchronize("cuStreamSynchronize");
 }
@@ -226,7 +233,8 @@ class BenchmarkWorker : public ContextWorker {
 
   void Run() override {
     ContextCore& core = *core_;
-    PrepareRun(core, inputs_);
+    const bool transfers = !settings_.noDataTransfers;
+    PrepareRun(core, inputs_, transfers);
     const CudaDriverApi& api = RequireLibrary().cuda;
     CUstream compute = core.stream->get();
     Graph graph;
@@ -235,10 +243,9 @@ class BenchmarkWorker : public ContextWorker {
     // trtexec's overlapped loop (--overlap, its default): copies in, compute and copies out on three streams linked
     // by events, two inferences in flight; inference k+1 is enqueued before waiting for inference k. Copies go
     // through the context's page-locked staging buffers, as trtexec's host buffers are page-locked.
-    const bool transfers = !settings_.noDataTransfers;
     const bool blocking = !settings_.useSpinWait;
     Stream inputStream, outputStream;
-    const std::vector<Download> downloads = OutputDownloads(core);
+    const std::vector<Download> downloads = transfers ? OutputDownloads(core) : std::vector<Download>{};
     Slot slots[2] = {Slot(blocking), Slot(blocking)};
 
     using Clock = std::chrono::steady_clock;
@@ -408,7 +415,7 @@ class ProfileWorker : public ContextWorker {
  private:
   void Run() override {
     ContextCore& core = *core_;
-    PrepareRun(core, inputs_);
+    PrepareRun(core, inputs_, /*transfers=*/false);
     CUstream stream = core.stream->get();
     core.context->setProfiler(&profiler_);
     // Profiling data is pulled after each synchronised run rather than emitted by enqueue (trtexec does the same).
@@ -462,30 +469,49 @@ class RawLoopWorker : public ContextWorker {
     result.Set("iterations", iterations_);
     result.Set("totalMs", totalMs_);
     result.Set("perIterationUs", iterations_ > 0 ? totalMs_ * 1000.0 / iterations_ : 0.0);
+    // By step, µs per iteration: queueing the input copies, enqueueV3, queueing the output copies, the synchronize.
+    const double count = iterations_ > 0 ? static_cast<double>(iterations_) : 1.0;
+    result.Set("uploadUs", uploadUs_ / count);
+    result.Set("enqueueUs", enqueueUs_ / count);
+    result.Set("downloadUs", downloadUs_ / count);
+    result.Set("syncUs", syncUs_ / count);
     deferred_.Resolve(result);
   }
 
  private:
   void Run() override {
     ContextCore& core = *core_;
-    PrepareRun(core, inputs_);
+    PrepareRun(core, inputs_, /*transfers=*/true);
     const CudaDriverApi& api = RequireLibrary().cuda;
     CUstream stream = core.stream->get();
     const std::vector<Download> downloads = OutputDownloads(core);
-    const auto started = std::chrono::steady_clock::now();
+    using Clock = std::chrono::steady_clock;
+    const auto us = [](Clock::time_point from, Clock::time_point to) { return std::chrono::duration<double, std::micro>(to - from).count(); };
+    const Clock::time_point started = Clock::now();
+    Clock::time_point step = started;
     for (int i = 0; i < iterations_; ++i) {
       core.Upload(inputs_, stream);
+      const Clock::time_point uploaded = Clock::now();
       if (!core.context->enqueueV3(stream)) throw NativeError("ERR_INFERENCE", "enqueueV3 failed in the raw loop.", core.engine->logger->Recent());
+      const Clock::time_point enqueued = Clock::now();
       for (const auto& download : downloads) {
         CheckCuda(api.cuMemcpyDtoHAsync(download.host, download.device, download.bytes, stream), "cuMemcpyDtoHAsync");
       }
+      const Clock::time_point queued = Clock::now();
       core.stream->Synchronize("cuStreamSynchronize in the raw loop");
+      const Clock::time_point synced = Clock::now();
+      uploadUs_ += us(step, uploaded);
+      enqueueUs_ += us(uploaded, enqueued);
+      downloadUs_ += us(enqueued, queued);
+      syncUs_ += us(queued, synced);
+      step = synced;
     }
-    totalMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    totalMs_ = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
   }
 
   int iterations_;
   double totalMs_ = 0;
+  double uploadUs_ = 0, enqueueUs_ = 0, downloadUs_ = 0, syncUs_ = 0;
 };
 
 }  // namespace

@@ -55,6 +55,7 @@ CudaDriverLoad LoadCudaDriver(CudaDriverApi& api, bool requireAll) {
       {"cuMemsetD8Async", Resolve(handle, "cuMemsetD8Async", api.cuMemsetD8Async)},
       {"cuMemcpyHtoDAsync_v2", Resolve(handle, "cuMemcpyHtoDAsync_v2", api.cuMemcpyHtoDAsync)},
       {"cuMemcpyDtoHAsync_v2", Resolve(handle, "cuMemcpyDtoHAsync_v2", api.cuMemcpyDtoHAsync)},
+      {"cuMemcpyDtoDAsync_v2", Resolve(handle, "cuMemcpyDtoDAsync_v2", api.cuMemcpyDtoDAsync)},
       {"cuStreamCreate", Resolve(handle, "cuStreamCreate", api.cuStreamCreate)},
       {"cuStreamDestroy_v2", Resolve(handle, "cuStreamDestroy_v2", api.cuStreamDestroy)},
       {"cuStreamSynchronize", Resolve(handle, "cuStreamSynchronize", api.cuStreamSynchronize)},

@@ -1,5 +1,6 @@
 #include "execution_context.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <type_traits>
@@ -65,7 +66,7 @@ size_t ContextCore::TensorBytes(const char* name) const {
   return static_cast<size_t>((elements * static_cast<uint64_t>(bits) + 7) / 8);
 }
 
-void ContextCore::Prepare(const std::vector<HostTensor>& inputs) {
+void ContextCore::Prepare(const std::vector<HostTensor>& inputs, bool withStaging) {
   nvinfer1::ICudaEngine& cudaEngine = *engine->engine;
   bool same = !boundShapes.empty() && boundShapes.size() == inputs.size();
   for (size_t i = 0; same && i < inputs.size(); ++i) same = boundShapes[i].first == inputs[i].name && boundShapes[i].second == inputs[i].shape;
@@ -100,15 +101,30 @@ void ContextCore::Prepare(const std::vector<HostTensor>& inputs) {
       const size_t bytes = TensorBytes(name);
       DeviceBuffer& buffer = buffers[name];
       if (buffer.get() == 0 || buffer.bytes() < bytes) buffer.Allocate(bytes);
-      Staging(name, bytes);
+      if (withStaging) Staging(name, bytes);
       if (!context->setTensorAddress(name, buffer.address())) {
         throw NativeError("ERR_INFERENCE", std::string("setTensorAddress failed for '") + name + "'.", engine->logger->Recent());
       }
     }
+    boundInputBytes.clear();
+    for (const HostTensor& input : inputs) boundInputBytes.push_back(TensorBytes(input.name.c_str()));
+    boundOutputs.clear();
+    for (int32_t i = 0; i < count; ++i) {
+      const char* name = cudaEngine.getIOTensorName(i);
+      if (cudaEngine.getTensorIOMode(name) != nvinfer1::TensorIOMode::kOUTPUT) continue;
+      OutputTensor output;
+      output.name = name;
+      output.dataType = compat::DataTypeName(cudaEngine.getTensorDataType(name));
+      const nvinfer1::Dims dims = context->getTensorShape(name);
+      for (int32_t d = 0; d < dims.nbDims; ++d) output.shape.push_back(dims.d[d]);
+      output.byteLength = TensorBytes(name);
+      boundOutputs.push_back(std::move(output));
+    }
     for (const HostTensor& input : inputs) boundShapes.emplace_back(input.name, input.shape);
   }
-  for (const HostTensor& input : inputs) {
-    const size_t bytes = TensorBytes(input.name.c_str());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const HostTensor& input = inputs[i];
+    const size_t bytes = boundInputBytes[i];
     if (input.byteLength != bytes) {
       boundShapes.clear();
       throw NativeError("ERR_INPUT", "Input '" + input.name + "' has " + std::to_string(input.byteLength) + " bytes; the engine expects " +
@@ -173,6 +189,45 @@ CUstream ContextCore::StartRun(const std::vector<HostTensor>& inputs, bool timed
     runStart->Record(handle);
   }
   Upload(inputs, handle);
+  return handle;
+}
+
+CUstream ContextCore::StartDeviceRun(const std::vector<HostTensor>& inputs) {
+  MakeDeviceCurrent(engine->device);
+  EnsureContext();
+  if (!stream) stream = std::make_unique<Stream>();
+  Prepare(inputs, /*withStaging=*/false);
+  // A later staged run on this context must size its staging buffers: boundShapes would let it skip that.
+  boundShapes.clear();
+  const CudaDriverApi& api = RequireLibrary().cuda;
+  CUstream handle = stream->get();
+  constexpr size_t kTile = size_t{1} << 20;
+  std::vector<uint8_t> tile;
+  for (const HostTensor& input : inputs) {
+    const CUdeviceptr target = buffers[input.name].get();
+    const size_t bytes = input.byteLength;
+    if (bytes == 0) continue;
+    if (input.synthetic == HostTensor::Synthetic::kZeros) {
+      CheckCuda(api.cuMemsetD8Async(target, 0, bytes, handle), "cuMemsetD8Async");
+    } else if (input.synthetic == HostTensor::Synthetic::kUniform) {
+      const size_t first = std::min(bytes, kTile);
+      tile.resize(first);
+      FillUniform(tile.data(), first);
+      CheckCuda(api.cuMemcpyHtoDAsync(target, tile.data(), first, handle), "cuMemcpyHtoDAsync");
+      // Doubling copies: the filled prefix onto what follows it (never overlapping).
+      for (size_t filled = first; filled < bytes;) {
+        const size_t step = std::min(filled, bytes - filled);
+        CheckCuda(api.cuMemcpyDtoDAsync(target + filled, target, step, handle), "cuMemcpyDtoDAsync");
+        filled += step;
+      }
+    } else {
+      const uint8_t* source = input.staged ? staging[input.name]->data() : input.bytes.data();
+      CheckCuda(api.cuMemcpyHtoDAsync(target, source, bytes, handle), "cuMemcpyHtoDAsync");
+    }
+    // The pageable tile is read by the copy engine from a driver-staged copy; synchronizing per input keeps it simple.
+    stream->Synchronize("cuStreamSynchronize");
+  }
+  stream->Synchronize("cuStreamSynchronize");
   return handle;
 }
 
@@ -251,25 +306,15 @@ namespace {
  * Queues enqueueV3 and the copies of every output into the pinned staging buffers on the context's stream (after
  * StartRun); returns the outputs with their shapes. Nothing is waited for.
  */
-std::vector<OutputTensor> LaunchInference(ContextCore& core, CUstream stream, bool timed = false) {
+std::vector<OutputTensor> LaunchInference(ContextCore& core, CUstream stream, bool timed = false, double* enqueueUs = nullptr) {
+  const auto enqueueStart = std::chrono::steady_clock::now();
   if (!core.context->enqueueV3(stream)) {
     core.stream->Synchronize("cuStreamSynchronize");
     throw NativeError("ERR_INFERENCE", "enqueueV3 failed.", core.engine->logger->Recent());
   }
-  std::vector<OutputTensor> outputs;
-  nvinfer1::ICudaEngine& engine = *core.engine->engine;
-  const int32_t count = engine.getNbIOTensors();
-  for (int32_t i = 0; i < count; ++i) {
-    const char* name = engine.getIOTensorName(i);
-    if (engine.getTensorIOMode(name) != nvinfer1::TensorIOMode::kOUTPUT) continue;
-    OutputTensor output;
-    output.name = name;
-    output.dataType = compat::DataTypeName(engine.getTensorDataType(name));
-    const nvinfer1::Dims dims = core.context->getTensorShape(name);
-    for (int32_t d = 0; d < dims.nbDims; ++d) output.shape.push_back(dims.d[d]);
-    output.byteLength = core.TensorBytes(name);
-    outputs.push_back(std::move(output));
-  }
+  if (enqueueUs != nullptr) *enqueueUs += std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - enqueueStart).count();
+  // The outputs at the bound shapes (Prepare worked them out when the shapes last changed).
+  std::vector<OutputTensor> outputs = core.boundOutputs;
   const CudaDriverApi& api = RequireLibrary().cuda;
   for (OutputTensor& output : outputs) {
     CheckCuda(api.cuMemcpyDtoHAsync(core.staging[output.name]->data(), core.buffers[output.name].get(), output.byteLength, stream),
@@ -376,9 +421,9 @@ class InferWorker : public ContextWorker {
     core.stream->Synchronize("cuStreamSynchronize after inference");
     if (!launched_) return;
     if (timed_) {
-      core.lastRunUs.store(static_cast<double>(core.runEnd->ElapsedSince(*core.runStart)) * 1000.0);
+      core.NoteRunUs(static_cast<double>(core.runEnd->ElapsedSince(*core.runStart)) * 1000.0);
     } else {
-      core.lastRunUs.store(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - launchedAt_).count());
+      core.NoteRunUs(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - launchedAt_).count());
     }
   }
 
@@ -461,8 +506,8 @@ Napi::Value ContextObject::Infer(const Napi::CallbackInfo& info) {
     std::vector<HostTensor> inputs;
     std::vector<OutputTensor> outputs;
     bool done = false;
-    // A run that needed more than the budget last time is not spun for: launched here, waited for on a worker, and
-    // timed by GPU events so that the next call knows whether it fits again.
+    // A run when the last two needed more than the budget is not spun for: launched here, waited for on a worker,
+    // and timed by GPU events so that the next call knows whether it fits again.
     bool timed = false;
     std::chrono::steady_clock::time_point launched{};
     using Clock = std::chrono::steady_clock;
@@ -474,15 +519,15 @@ Napi::Value ContextObject::Infer(const Napi::CallbackInfo& info) {
       launched = Clock::now();
       steps.readUs += us(entered, launched);
       if (spinWaitUs > 0) {
-        timed = core->lastRunUs.load() > spinWaitUs;
+        timed = core->OutlastsBudget(spinWaitUs);
         CUstream stream = core->StartRun(inputs, timed);
-        outputs = LaunchInference(*core, stream, timed);
+        outputs = LaunchInference(*core, stream, timed, &steps.enqueueUs);
         const Clock::time_point queued = Clock::now();
         steps.launchUs += us(launched, queued);
         done = !timed && core->stream->SpinUntilDone(spinWaitUs, "cuStreamQuery after inference");
         const Clock::time_point spun = Clock::now();
         steps.spinUs += us(queued, spun);
-        if (done) core->lastRunUs.store(us(launched, spun));
+        if (done) core->NoteRunUs(us(launched, spun));
       }
     } catch (...) {
       // Nothing may still be writing into the buffers when the context is released.
@@ -571,6 +616,7 @@ Napi::Value ContextObject::InferStepsJs(const Napi::CallbackInfo& info) {
     out.Set("handedOff", steps.handedOff);
     out.Set("readUs", steps.readUs);
     out.Set("launchUs", steps.launchUs);
+    out.Set("enqueueUs", steps.enqueueUs);
     out.Set("spinUs", steps.spinUs);
     out.Set("outputsUs", steps.outputsUs);
     return out;

@@ -3,6 +3,7 @@
 
 #include <napi.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <memory>
@@ -50,13 +51,21 @@ struct ContextCore {
   std::map<std::string, std::shared_ptr<PinnedBuffer>> staging;
   // Input shapes last applied, so a run with the same shapes skips setInputShape/setTensorAddress.
   std::vector<std::pair<std::string, std::vector<int64_t>>> boundShapes;
+  // At those shapes (set with boundShapes): the bytes of each input, in its order, and every output as infer()
+  // returns it, so that a run on unchanged shapes asks TensorRT nothing but enqueueV3.
+  std::vector<size_t> boundInputBytes;
+  std::vector<OutputTensor> boundOutputs;
   // One run at a time per context: TensorRT contexts are not re-entrant.
   std::atomic<bool> busy{false};
-  // Launch-to-done time of the last infer(), µs (0 before the first): infer() spins on the main thread only when
-  // the last run fitted in its budget, so a long engine is handed to a worker right after the launch. A run handed
-  // to a worker is timed by GPU events (runStart/runEnd), not by when the worker saw it done: the hand-off's own
-  // latency must not make every later run skip the spin.
-  std::atomic<double> lastRunUs{0};
+  // Launch-to-done times of the last two infer() calls, µs (0 before them): infer() spins on the main thread unless
+  // both outlasted its budget, so a long engine is handed to a worker right after the launch, and one slow run (a
+  // busy host) does not cost the next call a hand-off. A run handed to a worker is timed by GPU events
+  // (runStart/runEnd), not by when the worker saw it done: the hand-off's own latency must not make every later run
+  // skip the spin.
+  std::atomic<double> lastRunUs{0}, previousRunUs{0};
+  void NoteRunUs(double us) { previousRunUs.store(lastRunUs.exchange(us)); }
+  /** Whether the last two runs both needed more than `budgetUs` (then the next one is not spun for). */
+  bool OutlastsBudget(double budgetUs) const { return std::min(lastRunUs.load(), previousRunUs.load()) > budgetUs; }
   std::unique_ptr<Event> runStart, runEnd;
   // infer() returns its outputs as views over the staging buffers instead of copies (ContextOptions.outputBuffers).
   bool pinnedOutputs = false;
@@ -65,7 +74,8 @@ struct ContextCore {
   std::map<std::string, uint64_t> handedOutViews;
   // Main thread only: where infer()'s time on the main thread goes, summed since the last inferSteps() call (µs).
   struct InferSteps {
-    double calls = 0, handedOff = 0, readUs = 0, launchUs = 0, spinUs = 0, outputsUs = 0;
+    // enqueueUs: enqueueV3 alone, part of launchUs (the rest of launchUs is shapes, bookkeeping and copies queued).
+    double calls = 0, handedOff = 0, readUs = 0, launchUs = 0, enqueueUs = 0, spinUs = 0, outputsUs = 0;
   } inferSteps;
   // Set once ReleaseResources() ran (a benchmark's private context, freed on its worker): no further runs.
   std::atomic<bool> released{false};
@@ -79,8 +89,11 @@ struct ContextCore {
 
   /** Creates the TensorRT context if it is not there yet (a lazy context's first run; device current). */
   void EnsureContext();
-  /** Sets input shapes, sizes device buffers for every IO tensor and binds their addresses. */
-  void Prepare(const std::vector<HostTensor>& inputs);
+  /**
+   * Sets input shapes, sizes device buffers for every IO tensor and binds their addresses; with `staging`, sizes the
+   * page-locked staging buffers of every IO tensor too.
+   */
+  void Prepare(const std::vector<HostTensor>& inputs, bool staging = true);
   /** Bytes of one IO tensor at the current shapes, with vectorised dimensions padded. */
   size_t TensorBytes(const char* name) const;
   /** The staging buffer of `name` with room for `bytes` (a new one, device made current, when it is smaller). */
@@ -94,6 +107,14 @@ struct ContextCore {
    * With `timed`, runStart is recorded before the uploads (LaunchInference records runEnd after the downloads).
    */
   CUstream StartRun(const std::vector<HostTensor>& inputs, bool timed = false);
+  /**
+   * A run that never copies between host and device once started (profile, benchmark without transfers): no
+   * page-locked staging at all. Pinning hundreds of MB holds the process's memory-map lock for tens of ms, and every
+   * thread that touches new memory meanwhile waits, the event loop included (a 25 ms stall in a build on the H200).
+   * Inputs go straight to the device: zeros by a memset, uniform values as one pageable MiB tile repeated by
+   * device-to-device copies, given bytes from pageable memory. Returns the stream, synchronized.
+   */
+  CUstream StartDeviceRun(const std::vector<HostTensor>& inputs);
 };
 
 /**

@@ -59,6 +59,8 @@ export interface InferStepTimes {
   handedOff: number;
   readUs: number;
   launchUs: number;
+  /** enqueueV3 alone, part of launchUs (addons that report it). */
+  enqueueUs?: number;
   spinUs: number;
   outputsUs: number;
 }

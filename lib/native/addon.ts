@@ -241,7 +241,8 @@ export interface AddonContext {
   benchmark(options: NativeBenchmarkOptions, inputs: NativeTimingInputs): Promise<NativeBenchmarkResult>;
   profile(options: NativeBenchmarkOptions, inputs: NativeTimingInputs): Promise<NativeProfileResult>;
   /** infer()'s GPU work (copies in, enqueueV3, copies out, sync) `iterations` times in a C++ loop. */
-  measureRaw(iterations: number, inputs: NativeInputs): Promise<{ iterations: number; totalMs: number; perIterationUs: number }>;
+  /** The raw loop; uploadUs/enqueueUs/downloadUs/syncUs (µs per iteration by step) from addons that report them. */
+  measureRaw(iterations: number, inputs: NativeInputs): Promise<{ iterations: number; totalMs: number; perIterationUs: number; uploadUs?: number; enqueueUs?: number; downloadUs?: number; syncUs?: number }>;
   /**
    * An ArrayBuffer of `byteLength` bytes over the page-locked staging memory of IO tensor `name` (no copy); passed
    * back to infer() as that input's data, it is not copied again. Refused while a run is in flight.

@@ -157,6 +157,16 @@ function fromNativeOutputs(outputs: NativeOutputs, plans: Map<string, TensorPlan
   return out;
 }
 
+/** measureInferOverhead() times its calls in this many interleaved blocks of the raw loop and of infer(). */
+const OVERHEAD_BLOCKS = 10;
+
+/** The median (mean of the middle two for an even count). */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 /** What a feature of this package needs from a native addon built before it. */
 function olderAddon(feature: string): TensorRTError {
   return new TensorRTError('ERR_UNSUPPORTED', `${feature} needs a native addon of this package's version; the one loaded predates it. Rebuild it with \`npm run build:native\` (or reinstall the package).`);
@@ -343,34 +353,75 @@ class NativeEngineHandle implements EngineHandle {
       }
       const warmUp = Math.min(50, iterations);
       await native.measureRaw(warmUp, raw);
-      const measured = await native.measureRaw(iterations, raw);
       for (let index = 0; index < warmUp; index++) await subject.infer(inputs);
       subject.inferSteps?.();
-      const started = process.hrtime.bigint();
-      for (let index = 0; index < iterations; index++) await subject.infer(inputs);
-      const inferUs = Number(process.hrtime.bigint() - started) / 1000 / iterations;
+      // Blocks of the raw loop and of infer() calls, interleaved (the order alternating per pair), so that both see
+      // the same host: a box whose speed drifts or hiccups moves one pair, not the whole comparison.
+      const blocks = Math.min(OVERHEAD_BLOCKS, iterations);
+      const pairs: { rawUs: number; inferUs: number }[] = [];
+      let rawTotalUs = 0;
+      let inferTotalUs = 0;
+      let rawSteps: { uploadUs: number; enqueueUs: number; downloadUs: number; syncUs: number } | undefined;
+      for (let block = 0; block < blocks; block++) {
+        const count = Math.floor(((block + 1) * iterations) / blocks) - Math.floor((block * iterations) / blocks);
+        const timeRaw = async () => {
+          const measured = await native.measureRaw(count, raw);
+          if (measured.syncUs !== undefined) {
+            rawSteps ??= { uploadUs: 0, enqueueUs: 0, downloadUs: 0, syncUs: 0 };
+            rawSteps.uploadUs += (measured.uploadUs ?? 0) * count;
+            rawSteps.enqueueUs += (measured.enqueueUs ?? 0) * count;
+            rawSteps.downloadUs += (measured.downloadUs ?? 0) * count;
+            rawSteps.syncUs += measured.syncUs * count;
+          }
+          return measured.perIterationUs;
+        };
+        const timeInfer = async () => {
+          const started = process.hrtime.bigint();
+          for (let index = 0; index < count; index++) await subject.infer(inputs);
+          return Number(process.hrtime.bigint() - started) / 1000 / count;
+        };
+        let rawUs: number;
+        let inferUs: number;
+        if (block % 2 === 0) {
+          rawUs = await timeRaw();
+          inferUs = await timeInfer();
+        } else {
+          inferUs = await timeInfer();
+          rawUs = await timeRaw();
+        }
+        pairs.push({ rawUs, inferUs });
+        rawTotalUs += rawUs * count;
+        inferTotalUs += inferUs * count;
+      }
       const steps = subject.inferSteps?.();
+      const inferMeanUs = inferTotalUs / iterations;
       const perCall = (total: number) => total / iterations;
       const mainThread = steps && steps.calls === iterations
         ? {
             readUs: perCall(steps.readUs),
             launchUs: perCall(steps.launchUs),
+            ...(steps.enqueueUs !== undefined ? { enqueueUs: perCall(steps.enqueueUs) } : {}),
             spinUs: perCall(steps.spinUs),
             outputsUs: perCall(steps.outputsUs),
-            outsideUs: inferUs - perCall(steps.readUs + steps.launchUs + steps.spinUs + steps.outputsUs),
+            outsideUs: inferMeanUs - perCall(steps.readUs + steps.launchUs + steps.spinUs + steps.outputsUs),
             handedOffCalls: steps.handedOff,
           }
         : undefined;
       return {
         estimated: false,
         iterations,
-        rawUs: measured.perIterationUs,
-        inferUs,
-        overheadUs: inferUs - measured.perIterationUs,
+        blocks,
+        rawUs: median(pairs.map((pair) => pair.rawUs)),
+        inferUs: median(pairs.map((pair) => pair.inferUs)),
+        overheadUs: median(pairs.map((pair) => pair.inferUs - pair.rawUs)),
+        overheadMeanUs: inferMeanUs - rawTotalUs / iterations,
         spinWaitUs: subject.spinWaitUs,
         io: subject.io,
         copiedBytesPerCall,
         ...(mainThread ? { mainThread } : {}),
+        ...(rawSteps
+          ? { rawSteps: { uploadUs: perCall(rawSteps.uploadUs), enqueueUs: perCall(rawSteps.enqueueUs), downloadUs: perCall(rawSteps.downloadUs), syncUs: perCall(rawSteps.syncUs) } }
+          : {}),
       };
     } finally {
       native.dispose();

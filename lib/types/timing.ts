@@ -78,8 +78,8 @@ export interface ContextOptions {
   /**
    * How long `infer()` may poll the GPU on the calling (main) thread before handing the wait to a worker thread,
    * µs. A run that finishes within it costs no thread hand-off (tens of µs saved on a small engine); a context whose
-   * last run took longer launches on the main thread and waits on a worker at once, so the event loop is blocked
-   * at most this long per call. 0: every run (launch and wait) on a worker thread, the main thread never blocks.
+   * last two runs took longer launches on the main thread and waits on a worker at once (one slow run, a busy host,
+   * does not), so the event loop is blocked at most this long per call. 0: every run (launch and wait) on a worker thread, the main thread never blocks.
    * Prefer 0 when several contexts run concurrently from one thread: polling serialises their launches.
    * Default 200. TensorRT backend only; the mock ignores it.
    */
@@ -100,12 +100,22 @@ export interface InferOverhead {
   estimated: false;
   /** Calls timed in each loop (after a warm-up of the same work). */
   iterations: number;
-  /** Per call of a C++ loop doing infer()'s GPU work (copies in, enqueue, copies out, synchronize), µs. */
+  /**
+   * The calls of each loop are timed in this many blocks, a block of the raw loop next to a block of `infer()`
+   * calls (alternating which goes first), so that both meet the same host; the figures below are medians over them.
+   */
+  blocks: number;
+  /** Per call of a C++ loop doing infer()'s GPU work (copies in, enqueue, copies out, synchronize), µs: the median block. */
   rawUs: number;
-  /** Per call of `context.infer()` from JavaScript, awaited one after another, same inputs, µs. */
+  /** Per call of `context.infer()` from JavaScript, awaited one after another, same inputs, µs: the median block. */
   inferUs: number;
-  /** `inferUs - rawUs`: the binding's host overhead per call (validation, re-layout, N-API, worker hand-off), µs. */
+  /**
+   * The binding's host overhead per call (validation, re-layout, N-API, worker hand-off), µs: the median over the
+   * block pairs of infer() per call minus the raw loop per call.
+   */
   overheadUs: number;
+  /** The same over all calls at once (total infer() time minus total raw time, per call), µs: what a hiccup moves. */
+  overheadMeanUs: number;
   /** The context's `spinWaitUs` the `infer()` calls ran with (0: launch and wait on a worker thread). */
   spinWaitUs: number;
   /**
@@ -118,6 +128,23 @@ export interface InferOverhead {
   copiedBytesPerCall: number;
   /** Where a timed call's main-thread time went, µs per call (addons since 0.2). */
   mainThread?: InferMainThreadSteps;
+  /**
+   * Where the raw loop's time went, µs per iteration over all its blocks: queueing the input copies, `enqueueV3`,
+   * queueing the output copies, and the synchronize (addons that report it).
+   */
+  rawSteps?: RawLoopSteps;
+}
+
+/** The raw loop's time by step, µs per iteration (see {@link InferOverhead.rawSteps}). */
+export interface RawLoopSteps {
+  /** Queueing the input copies (host to device, from page-locked memory). */
+  uploadUs: number;
+  /** `enqueueV3`. */
+  enqueueUs: number;
+  /** Queueing the output copies. */
+  downloadUs: number;
+  /** `cuStreamSynchronize` until the run and its copies are done. */
+  syncUs: number;
 }
 
 /** infer()'s time on the main thread by step, µs per call (see {@link InferOverhead.mainThread}). */
@@ -126,6 +153,8 @@ export interface InferMainThreadSteps {
   readUs: number;
   /** Shapes, input copies queued, `enqueueV3` and output copies queued. */
   launchUs: number;
+  /** `enqueueV3` alone (part of `launchUs`; the raw loop pays it too: {@link InferOverhead.rawSteps}). */
+  enqueueUs?: number;
   /** Polling the GPU until the run was done (up to `spinWaitUs`). */
   spinUs: number;
   /** Making the output objects (copies out with `io: 'copy'`, views with `'pinned'`). */

@@ -264,13 +264,19 @@ describe('native adapter: timing over real trtexec records', () => {
     expect(overhead.rawUs).toBe(10);
     expect(overhead.inferUs).toBeGreaterThan(0);
     expect(overhead.overheadUs).toBeCloseTo(overhead.inferUs - 10, 9);
+    // Ten interleaved block pairs; the mean over all calls is reported beside the median.
+    expect(overhead.blocks).toBe(10);
+    expect(Number.isFinite(overhead.overheadMeanUs)).toBe(true);
     expect(overhead.spinWaitUs).toBe(200);
     // Warm-up (50) plus the timed calls, each through the public context's spin budget.
     expect(calls.spinWaits).toHaveLength(250);
     expect(new Set(calls.spinWaits)).toEqual(new Set([200]));
     // The addon's main-thread step times of the timed calls only (warm-up reset), per call; the rest is "outside".
-    expect(overhead.mainThread).toMatchObject({ readUs: 1, launchUs: 2, spinUs: 3, outputsUs: 0.5, handedOffCalls: 0 });
-    expect(overhead.mainThread!.outsideUs).toBeCloseTo(overhead.inferUs - 6.5, 9);
+    expect(overhead.mainThread).toMatchObject({ readUs: 1, launchUs: 2, enqueueUs: 1.5, spinUs: 3, outputsUs: 0.5, handedOffCalls: 0 });
+    // The raw loop's own steps, per iteration over its blocks.
+    expect(overhead.rawSteps).toEqual({ uploadUs: 1, enqueueUs: 5, downloadUs: 1, syncUs: 3 });
+    // Per call over all calls: the mean infer() time (overheadMeanUs + the raw 10 µs) minus the addon's 6.5 µs.
+    expect(overhead.mainThread!.outsideUs).toBeCloseTo(overhead.overheadMeanUs + 10 - 6.5, 9);
     const workerOnly = await engine.measureInferOverhead({ iterations: 10, spinWaitUs: 0 });
     expect(workerOnly.spinWaitUs).toBe(0);
     expect(workerOnly.mainThread?.handedOffCalls).toBe(10);

@@ -110,7 +110,7 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
     // only when that staging buffer is new (grown), with the output's byteLength each call.
     const staging = new Map<string, ArrayBuffer>();
     // Fixed step times per call (µs), so that a test can check how measureInferOverhead divides them.
-    let steps = { calls: 0, handedOff: 0, readUs: 0, launchUs: 0, spinUs: 0, outputsUs: 0 };
+    let steps = { calls: 0, handedOff: 0, readUs: 0, launchUs: 0, enqueueUs: 0, spinUs: 0, outputsUs: 0 };
     const alive = () => {
       if (disposed) throw new TensorRTError('ERR_DISPOSED', 'This execution context (or its engine) was disposed.');
     };
@@ -119,7 +119,7 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
         alive();
         calls.inferences += 1;
         calls.spinWaits.push(spinWaitUs);
-        steps = { calls: steps.calls + 1, handedOff: steps.handedOff + (spinWaitUs ? 0 : 1), readUs: steps.readUs + 1, launchUs: steps.launchUs + 2, spinUs: steps.spinUs + 3, outputsUs: steps.outputsUs + 0.5 };
+        steps = { calls: steps.calls + 1, handedOff: steps.handedOff + (spinWaitUs ? 0 : 1), readUs: steps.readUs + 1, launchUs: steps.launchUs + 2, enqueueUs: steps.enqueueUs + 1.5, spinUs: steps.spinUs + 3, outputsUs: steps.outputsUs + 0.5 };
         calls.inPlaceInputs.push(Object.keys(inputs).filter((name) => calls.hostBuffers.some((entry) => entry.buffer === inputs[name].data.buffer)));
         const ins = options.io.filter((tensor) => tensor.mode === 'input');
         const outs = options.io.filter((tensor) => tensor.mode === 'output');
@@ -158,7 +158,7 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
       },
       inferSteps() {
         const out = steps;
-        steps = { calls: 0, handedOff: 0, readUs: 0, launchUs: 0, spinUs: 0, outputsUs: 0 };
+        steps = { calls: 0, handedOff: 0, readUs: 0, launchUs: 0, enqueueUs: 0, spinUs: 0, outputsUs: 0 };
         return out;
       },
       hostBuffer(name: string, byteLength: number) {
@@ -170,7 +170,7 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
       async measureRaw(iterations: number) {
         alive();
         const perIterationUs = options.rawLoopUs ?? 10;
-        return { iterations, totalMs: (perIterationUs * iterations) / 1000, perIterationUs };
+        return { iterations, totalMs: (perIterationUs * iterations) / 1000, perIterationUs, uploadUs: 1, enqueueUs: perIterationUs / 2, downloadUs: 1, syncUs: perIterationUs / 2 - 2 };
       },
       dispose() {
         if (!disposed) calls.disposedContexts += 1;
