@@ -5,11 +5,11 @@
  * in-process build, and a rebuild with the timing cache. A benchmark, never a test: it prints figures and ratios
  * and writes them to bench/results/vs-trtexec-<date>-<gpu>-trt<version>.json.
  *
- *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--duration 3] [--out <file>] [--cpus 14,15] [--diagnose]
+ *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--models a,b] [--duration 1] [--repeats 3] [--out <file>] [--cpus 15] [--diagnose]
  *
- * Timing runs (both tools, as processes, alternating) and the infer() overhead run pinned to the same two CPUs
- * (the last two allowed, or --cpus): unpinned, a host-bound engine's figures follow where the scheduler puts the
- * thread more than either tool.
+ * Timing runs (both tools, as processes, alternating) and the infer() overhead run pinned to one CPU, the fastest in
+ * a probe of every CPU before each model (or --cpus): unpinned, or given two CPUs of which one is slow, a host-bound
+ * engine's figures follow where the scheduler puts the thread more than either tool.
  *
  * --diagnose adds, for the host-bound resnet-like model, the runs that locate a host-side gap: no-transfers again
  * after the other modes, with --useSpinWait, the trtn CLI in its own process, and both tools pinned (taskset) to a
@@ -26,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { medians, parseCpuList, pickCpus, trtexecFigures } from './lib.mjs';
+import { fastestCpu, medians, parseCpuList, pickCpus, trtexecFigures } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -57,6 +57,7 @@ const duration = Number(option('--duration', '1'));
 // Each mode is timed 2 to `repeats` times per tool (see settled() below), alternating the order; the figures are the medians.
 const repeats = Number(option('--repeats', '3'));
 const modelsDir = option('--models-dir');
+const buildPairs = Number(option('--build-pairs', '1'));
 const trtn = await import(join(root, 'dist', 'index.js'));
 const { buildEngine, loadEngine, backendInfo, onnx } = trtn;
 
@@ -85,15 +86,38 @@ const system = {
   gpuLocalCpus: shell('cat /sys/bus/pci/devices/$(nvidia-smi --query-gpu=pci.bus_id --format=csv,noheader -i 0 | tr A-Z a-z | sed "s/^0000//")/local_cpulist'),
   persistenceMode: shell('nvidia-smi --query-gpu=persistence_mode --format=csv,noheader -i 0'),
 };
-// Timing runs of both tools, and the infer() overhead, run as processes pinned to the same two CPUs: on the H200
+// Timing runs of both tools, and the infer() overhead, run as processes pinned to the same CPU: on the H200
 // box an unpinned host-bound run varied by up to 3x with where the scheduler put its thread (trtexec alone gave
 // 10-36k qps on one plan; CPU 0, which takes the interrupts, was slow for both tools). --cpus overrides.
 const allowedCpus = parseCpuList(system.allowedCpus);
-// Two CPUs on different physical cores (SMT siblings share one), CPU 0 last.
+// Without a probe (it failed): two CPUs on different physical cores (SMT siblings share one), CPU 0 last.
 const siblingsOf = (cpu) => parseCpuList(shell(`cat /sys/devices/system/cpu/cpu${cpu}/topology/thread_siblings_list`) ?? String(cpu));
-const cpus = option('--cpus', pickCpus(allowedCpus, siblingsOf));
-system.timingCpus = cpus;
-line(`host: clocksource ${system.clocksource}, CPUs allowed ${system.allowedCpus}, GPU-local CPUs ${system.gpuLocalCpus}, persistence mode ${system.persistenceMode}; timing runs on CPUs ${cpus}`);
+// One CPU for the timing runs of a model: the fastest in a probe of every allowed CPU just before it (a fixed integer
+// loop, best of 5, in a process pinned there), unless --cpus names them. Given two CPUs, a run landed on either, and
+// on the H200 box one was often twice as slow as the other (in the probe and in host-bound timing alike).
+const probeCode = 'let best = Infinity; let x = 1; for (let r = 0; r < 5; r++) { const t = process.hrtime.bigint(); for (let i = 0; i < 2e6; i++) x = (Math.imul(x, 1664525) + 1013904223) >>> 0; best = Math.min(best, Number(process.hrtime.bigint() - t)); } globalThis.sink = x; console.log(best / 1e6);';
+const probeCpus = () => {
+  const msByCpu = {};
+  for (const cpu of allowedCpus) {
+    const probe = spawnSync('taskset', ['-c', String(cpu), process.execPath, '-e', probeCode], { encoding: 'utf8', timeout: 20_000 });
+    const ms = Number(probe.stdout?.trim());
+    if (probe.status === 0 && Number.isFinite(ms)) msByCpu[cpu] = ms;
+  }
+  return msByCpu;
+};
+const fixedCpus = option('--cpus');
+let cpus = fixedCpus ?? pickCpus(allowedCpus, siblingsOf);
+const chooseCpus = (label) => {
+  if (fixedCpus) return fixedCpus;
+  const msByCpu = probeCpus();
+  const best = fastestCpu(msByCpu);
+  if (best === undefined) return cpus;
+  (system.cpuProbes ??= []).push({ before: label, msByCpu, chosen: best });
+  line(`CPU probe before ${label}: ${Object.entries(msByCpu).map(([cpu, ms]) => `${cpu}:${ms.toFixed(1)}`).join(' ')} ms -> CPU ${best}`);
+  return String(best);
+};
+system.timingCpus = fixedCpus ?? 'one per model, from system.cpuProbes';
+line(`host: clocksource ${system.clocksource}, CPUs allowed ${system.allowedCpus}, GPU-local CPUs ${system.gpuLocalCpus}, persistence mode ${system.persistenceMode}; timing runs on ${system.timingCpus}`);
 
 // Models: name, ONNX path, flags in trtexec spelling, the same as trtn build options.
 const models = [];
@@ -131,7 +155,7 @@ function run(command, commandArgs, timeoutMs) {
 }
 
 const describeSteps = (steps) =>
-  `before ${steps.beforeEnqueueUs.toFixed(1)}, enqueue ${steps.enqueueUs.toFixed(1)}, after ${steps.afterEnqueueUs.toFixed(1)}, wait ${steps.waitUs.toFixed(1)}, reads ${steps.timingReadsUs.toFixed(1)}, total ${steps.perIterationUs.toFixed(1)}` +
+  `before ${steps.beforeEnqueueUs.toFixed(1)}, enqueue ${steps.enqueueUs.toFixed(1)}, after ${steps.afterEnqueueUs.toFixed(1)}, wait ${steps.waitUs.toFixed(1)}, reads ${steps.timingReadsUs.toFixed(1)} (elapsed-time calls ${steps.elapsedTimeUs?.toFixed(1)}), total ${steps.perIterationUs.toFixed(1)}` +
   (steps.clockReadNs !== undefined ? `; clock read ${steps.clockReadNs.toFixed(0)} ns, CPU ${steps.cpuFirst}->${steps.cpuLast} (${steps.cpuChanges} moves), ${steps.logCalls} TensorRT log calls` : '');
 
 /** `trtn bench` in a child process (optionally under taskset): the CLI's JSON figures. */
@@ -183,8 +207,8 @@ for (const [modelIndex, model] of models.entries()) {
     return run(process.execPath, cliArgs, 600_000);
   };
   // Alternating which tool builds first, so that neither always meets the GPU cold (it idles at a low clock). A
-  // build's wall time varies by about 10% run to run on the H200 (tactic timing), so a model whose first build took
-  // under 20 s is built a second time by both tools in the opposite order, and the figures are the means.
+  // build's wall time varies by 5-10% run to run on the H200 (tactic timing), so with --build-pairs N a model whose
+  // first build took under 20 s is built N times by both tools, alternating the order, and the figures are the means.
   const builds = { trtexec: [], trtn: [] };
   let built;
   let trtnBuilt;
@@ -200,7 +224,7 @@ for (const [modelIndex, model] of models.entries()) {
     builds.trtn.push(trtnBuilt.status === 0 ? trtnBuilt.wallS : null);
   };
   buildPair(modelIndex % 2 === 0);
-  if (built.status === 0 && trtnBuilt.status === 0 && built.wallS < 20) buildPair(modelIndex % 2 !== 0);
+  for (let pair = 1; pair < buildPairs && built.status === 0 && trtnBuilt.status === 0 && builds.trtexec[0] < 20; pair++) buildPair((modelIndex + pair) % 2 === 0);
   const meanOf = (values) => (values.every((value) => value !== null) ? values.reduce((sum, value) => sum + value, 0) / values.length : null);
   if (trtnBuilt.status !== 0) line(`${model.name}: trtn build failed (exit ${trtnBuilt.status}): ${trtnBuilt.text.split('\n').slice(-5).join(' | ')}`);
   if (built.status !== 0 || !existsSync(plan)) {
@@ -209,6 +233,7 @@ for (const [modelIndex, model] of models.entries()) {
     continue;
   }
 
+  cpus = chooseCpus(model.name);
   const modes = [];
   for (const [index, mode] of MODES.entries()) {
     const flags = [`--loadEngine=${plan}`, `--duration=${duration}`, '--warmUp=200', '--iterations=10'];
@@ -253,7 +278,7 @@ for (const [modelIndex, model] of models.entries()) {
     } catch {
       line(`infer() overhead measurement failed: ${measured.text.split('\n').slice(-4).join(' | ')}`);
     }
-    for (const [label, figures] of [['pinned io', overhead], ['copied io', overheadCopy], ['pinned io, spinWaitUs 0', overheadWorker]]) {
+    for (const [label, figures] of [['pinned io', overhead], ['copied io', overheadCopy], ['pinned io, all on a worker', overheadWorker]]) {
       if (!figures) continue;
       const steps = figures.mainThread;
       const where = steps
@@ -292,7 +317,7 @@ for (const [modelIndex, model] of models.entries()) {
       const interrupts = shell("grep -i nvidia /proc/interrupts | awk '{print $1}' | tr -d ':' | while read irq; do echo \"$irq:$(cat /proc/irq/$irq/smp_affinity_list 2>/dev/null)\"; done | tr '\\n' ' '");
       line(`diagnose: nvidia interrupts (irq:CPUs) ${interrupts}`);
       const pinnedRuns = [];
-      for (const set of [cpus, ...cpus.split(',')]) {
+      for (const set of [...new Set([cpus, ...cpus.split(',')])]) {
         for (const graph of [false, true]) {
           const trtexecFlags = [`--loadEngine=${plan}`, '--duration=1', '--warmUp=200', '--iterations=10', '--noDataTransfers', ...(graph ? ['--useCudaGraph'] : [])];
           const trtnFlags = ['--duration', '1', '--warmUp', '200', '--iterations', '10', '--noDataTransfers', ...(graph ? ['--useCudaGraph'] : [])];
@@ -381,6 +406,9 @@ const watchdog = spawn(
 await new Promise((resolveSpawned) => watchdog.once('spawn', resolveSpawned));
 await new Promise((resolveSettled) => setTimeout(resolveSettled, 200));
 lag.enable();
+// The worst gap is that of the build alone (spawning the watchdog, a fork of this large process, stalls too).
+tick = performance.now();
+Object.assign(worstGap, { ms: 0, endMs: 0 });
 let started = performance.now();
 const first = await buildEngine(seedBytes, {
   backend: 'tensorrt', fp16: true, timingCache: cachePath,
@@ -458,8 +486,9 @@ const output = {
   createdAt: new Date().toISOString(),
   durationS: duration,
   repeats,
+  buildPairs,
   note:
-    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned with taskset to the same two CPUs on different cores (system.timingCpus), each mode 2 to `repeats` times per tool in alternating order (a third pair only when a tool\'s two runs differ by more than 1%), figures the medians (every run under runs); builds unpinned, twice per tool in opposite orders for a model whose first build took under 20 s (buildWallS the means, runs each build). inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync, in 10 interleaved block pairs: the median pair difference, overheadMeanUs the mean over all calls; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process.',
+    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned with taskset to the same single CPU, the fastest in a probe of all CPUs before each model (system.cpuProbes), each mode 2 to `repeats` times per tool in alternating order (a third pair only when a tool\'s two runs differ by more than 1%), figures the medians (every run under runs); builds unpinned, buildPairs times per tool in alternating orders for a model whose first build took under 20 s (buildWallS the means, runs each build). inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync, in 10 interleaved block pairs: the median pair difference, overheadMeanUs the mean over all calls; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process.',
   models: results,
   ratios: {
     gpuComputeMedianMax: ratio((figures) => figures.gpuComputeMedianMs, 'low'),

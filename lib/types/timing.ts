@@ -227,6 +227,8 @@ export interface BenchmarkHostSteps {
   waitUs: number;
   /** Reading its events' times and keeping the record. */
   timingReadsUs: number;
+  /** The `cuEventElapsedTime` calls alone (part of `timingReadsUs`; addons that report it). */
+  elapsedTimeUs?: number;
   /** The whole loop's host time per iteration (the sum of the above plus the loop itself). */
   perIterationUs: number;
   /** One host clock read, ns (the loop takes five per iteration): high on a slow clocksource. */
@@ -235,7 +237,7 @@ export interface BenchmarkHostSteps {
   cpuFirst?: number;
   /** CPU the loop thread ran on at its end. */
   cpuLast?: number;
-  /** Iterations that found the loop thread on another CPU than the one before. */
+  /** Moves of the loop thread to another CPU, seen by a check every 64th iteration (and at the end). */
   cpuChanges?: number;
   /** TensorRT log() calls during the loop (verbose ones included); anything but 0 costs every iteration. */
   logCalls?: number;

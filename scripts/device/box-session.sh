@@ -36,9 +36,12 @@ trtexec=$(pwd)/deps/trtexec/$version/trtexec
 case $step in
   suite)
     shift 2
+    marker=$(mktemp)
     LD_LIBRARY_PATH=$extra TRTN_SUITE_PREBUILT=1 TRTN_TENSORRT_LIB_DIR=$lib bash test/gpu/run-suite.sh "$@"
     code=$?
-    cp test/gpu/results/*"trt-$version"* "$OUT"/ 2>/dev/null
+    # This run's result files only: the committed older ones would crowd what a device call brings back.
+    find test/gpu/results -newer "$marker" -name "*trt-$version*" -exec cp {} "$OUT"/ \;
+    rm -f "$marker"
     exit $code ;;
   corpus)
     TRTN_EXTRA_LD_PATH=$extra bash scripts/device/corpus.sh "$lib" "$trtexec" /tmp/corpus-$version

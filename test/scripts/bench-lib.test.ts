@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error — a plain .mjs module without type declarations
-import { medians, parseCpuList, pickCpus, trtexecFigures } from '../../bench/lib.mjs';
+import { fastestCpu, medians, parseCpuList, pickCpus, trtexecFigures } from '../../bench/lib.mjs';
 
 const real = resolve(import.meta.dirname, '..', 'fixtures', 'real', 'trt10.6-h200');
 
@@ -50,5 +50,13 @@ describe('bench/lib.mjs', () => {
     expect(pickCpus([0, 1], (cpu: number) => [cpu])).toBe('1');
     expect(pickCpus([0], (cpu: number) => [cpu])).toBe('0');
     expect(pickCpus([2, 3], () => [2, 3])).toBe('3,2');
+  });
+  it('picks the fastest probed CPU other than CPU 0, ties to the higher number; CPU 0 only when alone', () => {
+    // Probe times as the H200 box gave them: CPU 14 twice as slow as CPU 15.
+    expect(fastestCpu({ 0: 1.0, 3: 2.5, 14: 5.1, 15: 2.5 })).toBe(15);
+    expect(fastestCpu({ 0: 1.0, 14: 5.1, 15: 2.6 })).toBe(15);
+    expect(fastestCpu({ 0: 3 })).toBe(0);
+    expect(fastestCpu({ 2: Number.NaN, 5: 0 })).toBeUndefined();
+    expect(fastestCpu({})).toBeUndefined();
   });
 });
