@@ -155,7 +155,7 @@ function run(command, commandArgs, timeoutMs) {
 }
 
 const describeSteps = (steps) =>
-  `before ${steps.beforeEnqueueUs.toFixed(1)}, enqueue ${steps.enqueueUs.toFixed(1)}, after ${steps.afterEnqueueUs.toFixed(1)}, wait ${steps.waitUs.toFixed(1)}, reads ${steps.timingReadsUs.toFixed(1)} (elapsed-time calls ${steps.elapsedTimeUs?.toFixed(1)}), total ${steps.perIterationUs.toFixed(1)}` +
+  `before ${steps.beforeEnqueueUs.toFixed(1)}, enqueue ${steps.enqueueUs.toFixed(1)}, after ${steps.afterEnqueueUs.toFixed(1)}, wait ${steps.waitUs.toFixed(1)}, reads ${steps.timingReadsUs.toFixed(1)} (elapsed-time calls ${steps.elapsedTimeUs?.toFixed(1)} via ${steps.elapsedTimeEntry ?? "cuEventElapsedTime"}), total ${steps.perIterationUs.toFixed(1)}` +
   (steps.clockReadNs !== undefined ? `; clock read ${steps.clockReadNs.toFixed(0)} ns, CPU ${steps.cpuFirst}->${steps.cpuLast} (${steps.cpuChanges} moves), ${steps.logCalls} TensorRT log calls` : '');
 
 /** `trtn bench` in a child process (optionally under taskset): the CLI's JSON figures. */

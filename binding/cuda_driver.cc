@@ -93,6 +93,13 @@ CudaDriverLoad LoadCudaDriver(CudaDriverApi& api, bool requireAll) {
       }
     }
   }
+  // The timing loops read event times per iteration: on driver 580 the original cuEventElapsedTime cost about 4 us a
+  // call in them (H200, 2026-12-03), while trtexec, through CUDA 13's runtime, calls cuEventElapsedTime_v2.
+  decltype(api.cuEventElapsedTime) elapsedV2 = nullptr;
+  if (Resolve(handle, "cuEventElapsedTime_v2", elapsedV2)) {
+    api.cuEventElapsedTime = elapsedV2;
+    api.eventElapsedTimeEntry = "cuEventElapsedTime_v2";
+  }
   api.handle = handle;
   result.loaded = true;
   return result;

@@ -85,7 +85,10 @@ struct CudaDriverApi {
   CUresult (*cuEventRecord)(CUevent, CUstream) = nullptr;
   CUresult (*cuEventQuery)(CUevent) = nullptr;
   CUresult (*cuEventSynchronize)(CUevent) = nullptr;
+  // cuEventElapsedTime_v2 where the driver has it (CUDA 12.8+: what cuda.h and the runtime's cudaEventElapsedTime,
+  // and so trtexec, call), else the original entry point; `eventElapsedTimeEntry` says which.
   CUresult (*cuEventElapsedTime)(float*, CUevent, CUevent) = nullptr;
+  const char* eventElapsedTimeEntry = "cuEventElapsedTime";
   CUresult (*cuStreamBeginCapture)(CUstream, int) = nullptr;
   CUresult (*cuStreamEndCapture)(CUstream, CUgraph*) = nullptr;
   CUresult (*cuGraphInstantiateWithFlags)(CUgraphExec*, CUgraph, unsigned long long) = nullptr;

@@ -13,6 +13,7 @@ import { sparsify, toFp16, writeOnnx } from './onnx/index.js';
 import { resolveBuildOptions } from './options.js';
 import { looksLikeTensorRTPlan } from './native/plan.js';
 import type { BackendKind, BuildOptions, BuildReport, ResolvedBuildOptions } from './types/index.js';
+import { yieldToEventLoop } from './event-loop.js';
 
 /** Result of {@link buildEngine}. */
 export interface BuildResult {
@@ -97,9 +98,11 @@ export async function buildEngine(onnx: string | Uint8Array, options?: BuildOpti
         throw new TensorRTError('ERR_IO', `The engine was built but the timing cache could not be written to ${resolved.timingCachePath}: ${(error as Error).message}.`, {}, { cause: error });
       }
     }
+    await yieldToEventLoop();
     const handle = await backend.deserialize(output.plan, resolved.device);
     let report = notes.length ? { ...output.report, warnings: [...notes, ...output.report.warnings] } : output.report;
     const engine = new Engine(handle);
+    await yieldToEventLoop();
     if (resolved.profileLayers && handle.backend === 'tensorrt') {
       // trtexec --separateProfileRun: a short IProfiler run, so that the report carries measured layer times.
       try {

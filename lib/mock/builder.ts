@@ -35,6 +35,7 @@ import {
 } from './cost-model.js';
 import { bytesPerElement, FORMAT_VECTOR_WIDTH, ioTypeToDataType, isFloatOnnxType, networkTypeOfOnnx } from '../tensors/facts.js';
 import { formatText, mockElementBytes, paddedElementCount, shortTensorText } from './formats.js';
+import { yieldToEventLoop } from '../event-loop.js';
 
 /** A tensor as one engine layer sees it. */
 export interface PlannedTensor {
@@ -198,11 +199,6 @@ function checkShapeAgainstModel(name: string, dims: readonly (number | string | 
       }
     });
   }
-}
-
-/** Yields to the event loop so a long mock build stays responsive and can be cancelled. */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

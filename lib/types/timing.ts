@@ -229,6 +229,8 @@ export interface BenchmarkHostSteps {
   timingReadsUs: number;
   /** The `cuEventElapsedTime` calls alone (part of `timingReadsUs`; addons that report it). */
   elapsedTimeUs?: number;
+  /** The driver entry point those calls went to: `cuEventElapsedTime_v2` where the driver has it (as trtexec's). */
+  elapsedTimeEntry?: string;
   /** The whole loop's host time per iteration (the sum of the above plus the loop itself). */
   perIterationUs: number;
   /** One host clock read, ns (the loop takes five per iteration): high on a slow clocksource. */
