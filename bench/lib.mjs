@@ -76,3 +76,15 @@ export function fastestCpu(msByCpu) {
   pool.sort((a, b) => a[1] - b[1] || b[0] - a[0]);
   return pool[0][0];
 }
+
+/**
+ * The build's own time as each tool prints it, in seconds: trtexec's `[I] Engine built in X sec.` (the
+ * buildSerializedNetwork call) and the trtn CLI's `build time: N ms` (builder, parse and buildSerializedNetwork).
+ * Set beside the wall times, they say whether a gap is inside the TensorRT build or around it.
+ */
+export function buildSeconds(text) {
+  const trtexec = /\[I\] Engine built in ([0-9.e+-]+) sec\./.exec(text ?? '');
+  if (trtexec) return Number(trtexec[1]);
+  const trtn = /^build time: ([0-9.]+) ms/m.exec(text ?? '');
+  return trtn ? Number(trtn[1]) / 1000 : undefined;
+}

@@ -26,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { fastestCpu, medians, parseCpuList, pickCpus, trtexecFigures } from './lib.mjs';
+import { buildSeconds, fastestCpu, medians, parseCpuList, pickCpus, trtexecFigures } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -209,7 +209,7 @@ for (const [modelIndex, model] of models.entries()) {
   // Alternating which tool builds first, so that neither always meets the GPU cold (it idles at a low clock). A
   // build's wall time varies by 5-10% run to run on the H200 (tactic timing), so with --build-pairs N a model whose
   // first build took under 20 s is built N times by both tools, alternating the order, and the figures are the means.
-  const builds = { trtexec: [], trtn: [] };
+  const builds = { trtexec: [], trtn: [], innerTrtexec: [], innerTrtn: [] };
   let built;
   let trtnBuilt;
   const buildPair = (trtexecFirst) => {
@@ -222,6 +222,9 @@ for (const [modelIndex, model] of models.entries()) {
     }
     builds.trtexec.push(built.status === 0 ? built.wallS : null);
     builds.trtn.push(trtnBuilt.status === 0 ? trtnBuilt.wallS : null);
+    // Each tool's own build time (the TensorRT build alone), beside the wall time of its whole process.
+    builds.innerTrtexec.push(buildSeconds(built.text) ?? null);
+    builds.innerTrtn.push(buildSeconds(trtnBuilt.stdout) ?? null);
   };
   buildPair(modelIndex % 2 === 0);
   for (let pair = 1; pair < buildPairs && built.status === 0 && trtnBuilt.status === 0 && builds.trtexec[0] < 20; pair++) buildPair((modelIndex + pair) % 2 === 0);
@@ -344,7 +347,8 @@ for (const [modelIndex, model] of models.entries()) {
   engine.dispose();
   const buildWallS = { trtexec: meanOf(builds.trtexec), trtn: meanOf(builds.trtn), runs: builds };
   results.push({ name: model.name, flags: model.flags.join(' '), modes, buildWallS });
-  line(`${model.name}: build wall trtexec ${builds.trtexec.map((value) => value?.toFixed(2)).join(', ')} s, trtn ${builds.trtn.map((value) => value?.toFixed(2)).join(', ')} s (${((performance.now() - benchStarted) / 1000).toFixed(0)} s into the bench)`);
+  const seconds = (values) => values.map((value) => value?.toFixed(2)).join(', ');
+  line(`${model.name}: build wall trtexec ${seconds(builds.trtexec)} s, trtn ${seconds(builds.trtn)} s; TensorRT build alone trtexec ${seconds(builds.innerTrtexec)} s, trtn ${seconds(builds.innerTrtn)} s (${((performance.now() - benchStarted) / 1000).toFixed(0)} s into the bench)`);
   // What is done so far, in case the run is cut off (a device call has a time limit): replaced by the full file.
   mkdirSync(dirname(partialOut), { recursive: true });
   writeFileSync(partialOut, `${JSON.stringify({ partial: true, createdAt: new Date().toISOString(), durationS: duration, repeats, system, models: results }, null, 2)}\n`);

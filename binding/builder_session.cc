@@ -260,8 +260,12 @@ class BuildWorker : public PromiseWorker {
     onnx_.shrink_to_fit();
     if (cancelled_->load()) throw NativeError("ERR_ABORTED", "The build was aborted.");
 
+    // As trtexec: the builder times tactics on a non-blocking stream of the build's own (without one, TensorRT picks
+    // a stream itself). Declared before the config, so it outlives every use of the config.
+    Stream profileStream;
     TrtPtr<nvinfer1::IBuilderConfig> config(builder->createBuilderConfig());
     if (!config) throw NativeError("ERR_BUILD_FAILED", "createBuilderConfig failed.", logger_->Recent());
+    config->setProfileStream(profileStream.get());
     if (settings_.fp16) SetFlag(*config, "FP16");
     if (settings_.sparseWeights) SetFlag(*config, "SPARSE_WEIGHTS");
     if (settings_.errorOnTimingCacheMiss) SetFlag(*config, "ERROR_ON_TIMING_CACHE_MISS");

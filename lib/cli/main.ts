@@ -191,7 +191,8 @@ async function commandBuild(model: string, flags: Record<string, unknown>): Prom
   const json = Boolean(flags.json);
   await checkOutputFolders({ '--saveEngine': flags.saveEngine, '--report': flags.report });
   const flagMap = buildFlagMap(flags);
-  const progress = createProgressReporter({ enabled: flags.progress !== false && !json });
+  const showProgress = flags.progress !== false && !json;
+  const progress = createProgressReporter({ enabled: showProgress });
   const options: BuildOptions = {
     fp16: flags.fp16 === true ? true : undefined,
     sparsity: sparsityMode(flags.sparsity as string | undefined),
@@ -210,7 +211,9 @@ async function commandBuild(model: string, flags: Record<string, unknown>): Prom
     errorOnTimingCacheMiss: flags.errorOnTimingCacheMiss === true ? true : undefined,
     backend: flags.backend as BuildOptions['backend'],
     mockDevice: flags.mockDevice as string | undefined,
-    onProgress: progress.update,
+    // None when nothing is shown: every progress event would otherwise cross into JS (trtexec attaches no monitor;
+    // cancellation on SIGINT still works, the addon keeps its monitor for that).
+    onProgress: showProgress ? progress.update : undefined,
   };
   for (const key of Object.keys(options) as (keyof BuildOptions)[]) if (options[key] === undefined) delete options[key];
   const controller = new AbortController();

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error — a plain .mjs module without type declarations
-import { fastestCpu, medians, parseCpuList, pickCpus, trtexecFigures } from '../../bench/lib.mjs';
+import { buildSeconds, fastestCpu, medians, parseCpuList, pickCpus, trtexecFigures } from '../../bench/lib.mjs';
 
 const real = resolve(import.meta.dirname, '..', 'fixtures', 'real', 'trt10.6-h200');
 
@@ -58,5 +58,13 @@ describe('bench/lib.mjs', () => {
     expect(fastestCpu({ 0: 3 })).toBe(0);
     expect(fastestCpu({ 2: Number.NaN, 5: 0 })).toBeUndefined();
     expect(fastestCpu({})).toBeUndefined();
+  });
+  it("reads the build's own time from trtexec 10.6 and 8.6 logs and from the trtn CLI's summary", () => {
+    const log10 = gunzipSync(readFileSync(join(real, 'seed003-default', 'trtexec-verbose.log.gz'))).toString('utf8');
+    expect(buildSeconds(log10)).toBeCloseTo(5.41499, 6);
+    const log8 = gunzipSync(readFileSync(join(real, '..', 'trt8.6-h200', 'seed003-default', 'trtexec-verbose.log.gz'))).toString('utf8');
+    expect(buildSeconds(log8)).toBeGreaterThan(0);
+    expect(buildSeconds('backend: tensorrt\ngpu: NVIDIA H200\nbuild time: 12345 ms   layers: 5   reformats: 0\n')).toBeCloseTo(12.345, 9);
+    expect(buildSeconds('no build here')).toBeUndefined();
   });
 });
