@@ -224,9 +224,17 @@ describe.skipIf(!ready)('native benchmark loop on the GPU (trtexec semantics)', 
       figure('bench.overlapped_fraction', overlapped / (times.length - 1));
       expect(overlapped).toBeGreaterThan(0);
       expect(result.totalHostWalltimeMs).toBeGreaterThan(0);
+      // Event times through the entry point trtexec's runtime calls (drivers of CUDA 12.8+, 570 on, have
+      // cuEventElapsedTime_v2).
+      const steps = result.hostSteps!;
+      figure('bench.elapsed_time_us_per_iteration', steps.elapsedTimeUs ?? Number.NaN, 'us');
+      if (Number.parseInt(result.environment.driverVersion ?? '0', 10) >= 570) expect(steps.elapsedTimeEntry).toBe('cuEventElapsedTime_v2');
+      expect(steps.elapsedTimeUs).toBeLessThanOrEqual(steps.timingReadsUs + 1e-6);
+      // Without transfers nothing is pinned or copied: the inputs are filled on the device, and the run still times.
       const noCopies = await engine.benchmark({ iterations: 20, duration: 0.2, warmUp: 20, noDataTransfers: true });
       expect(noCopies.h2d.max).toBe(0);
       expect(noCopies.d2h.max).toBe(0);
+      expect(noCopies.gpuCompute.median).toBeGreaterThan(0);
     } finally {
       engine.dispose();
     }
