@@ -13,7 +13,7 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 const haveXz = spawnSync('xz', ['--version']).status === 0;
 
 /** Stand-in libraries, archived as `format`, cut into parts of `partSize` bytes with split's manifest. */
-function carried(format: 'jar' | 'tar.xz', partSize: number) {
+function carried(format: 'jar' | 'tar.xz', partSize: number, trailingZeros = 0) {
   const dir = mkdtempSync(join(tmpdir(), 'trtn-unpack-'));
   const libs = join(dir, 'libs');
   mkdirSync(libs);
@@ -23,7 +23,7 @@ function carried(format: 'jar' | 'tar.xz', partSize: number) {
   const made =
     format === 'jar'
       ? spawnSync('python3', ['-c', 'import sys,zipfile,os\nz=zipfile.ZipFile(sys.argv[1],"w")\nfor n in sys.argv[3:]: z.write(os.path.join(sys.argv[2],n),"org/bytedeco/tensorrt/linux-x86_64/"+n)\nz.close()', archive, libs, ...Object.keys(files)])
-      : spawnSync('bash', ['-c', `tar -C "${libs}" -cf - ${Object.keys(files).join(' ')} | xz -6 > "${archive}"`]);
+      : spawnSync('bash', ['-c', `{ tar -C "${libs}" -cf - ${Object.keys(files).join(' ')}; head -c ${trailingZeros} /dev/zero; } | xz -6 > "${archive}"`]);
   expect(made.status, String(made.stderr)).toBe(0);
   const whole = readFileSync(archive);
   const parts = [];
@@ -42,7 +42,7 @@ function carried(format: 'jar' | 'tar.xz', partSize: number) {
   return { dir, files, folders, dest: join(dir, 'opt') };
 }
 
-const unpack = (folder: string, dest: string) => spawnSync('python3', [script, folder, dest], { encoding: 'utf8' });
+const unpack = (folder: string, dest: string, env: NodeJS.ProcessEnv = process.env) => spawnSync('python3', [script, folder, dest], { encoding: 'utf8', env });
 
 describe('unpack-tensorrt.py', () => {
   for (const format of ['jar', 'tar.xz'] as const) {
@@ -60,6 +60,22 @@ describe('unpack-tensorrt.py', () => {
       expect(existsSync(join(lib, 'libjnitensorrt.so'))).toBe(false);
     });
   }
+
+  it.skipIf(!haveXz)('tar.xz: the xz tool and python3 alone (TRTN_UNPACK_DECODER=python) extract the same bytes, and say which ran', () => {
+    for (const [decoder, env] of [['xz -T0', process.env], ['python3 lzma', { ...process.env, TRTN_UNPACK_DECODER: 'python' }]] as const) {
+      // 1 MiB of zeros after the archive's end (as a tar padded to a large blocking factor): the xz path must read
+      // past where tar stops, or xz dies of SIGPIPE (it did on the real 10.6 split before the drain).
+      const { files, folders, dest } = carried('tar.xz', 16_000, 1 << 20);
+      let last;
+      for (const folder of folders) last = unpack(folder, dest, env);
+      expect(last!.status, last!.stderr).toBe(0);
+      expect(last!.stdout).toContain(`TENSORRT COMPLETE 10.6.0 ${join(dest, '10.6.0', 'lib')} (${decoder})`);
+      const lib = join(dest, '10.6.0', 'lib');
+      expect(readFileSync(join(lib, 'libnvinfer.so.10')).equals(files['libnvinfer.so.10'])).toBe(true);
+      expect(readFileSync(join(lib, 'libnvonnxparser.so.10')).equals(files['libnvonnxparser.so.10'])).toBe(true);
+      expect(existsSync(join(lib, 'libjnitensorrt.so'))).toBe(false);
+    }
+  });
 
   it('rejects a damaged part and says to carry it again', () => {
     const { folders, dest } = carried('jar', 16_000);
