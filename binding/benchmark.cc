@@ -169,7 +169,7 @@ class BenchmarkWorker : public ContextWorker {
       steps.Set("waitUs", steps_.wait / count);
       steps.Set("timingReadsUs", steps_.timingReads / count);
       steps.Set("elapsedTimeUs", steps_.elapsedTime / count);
-      steps.Set("elapsedTimeEntry", RequireLibrary().cuda.eventElapsedTimeEntry);
+      steps.Set("elapsedTimeEntry", Library().cuda.eventElapsedTimeEntry);
       steps.Set("perIterationUs", steps_.loop / count);
       // What the loop runs on: the cost of one host clock read (a slow clocksource shows here) and the CPUs the
       // loop thread ran on (a thread that moves, or runs far from the GPU's NUMA node, launches slower).
