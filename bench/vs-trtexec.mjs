@@ -148,9 +148,9 @@ if (only) {
   models.splice(0, models.length, ...models.filter((model) => only.includes(model.name)));
 }
 
-function run(command, commandArgs, timeoutMs) {
+function run(command, commandArgs, timeoutMs, env) {
   const started = performance.now();
-  const result = spawnSync(command, commandArgs, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 28 });
+  const result = spawnSync(command, commandArgs, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 28, ...(env ? { env: { ...process.env, ...env } } : {}) });
   return { ...result, wallS: (performance.now() - started) / 1000, text: `${result.stdout ?? ''}${result.stderr ?? ''}` };
 }
 
@@ -159,9 +159,9 @@ const describeSteps = (steps) =>
   (steps.clockReadNs !== undefined ? `; clock read ${steps.clockReadNs.toFixed(0)} ns, CPU ${steps.cpuFirst}->${steps.cpuLast} (${steps.cpuChanges} moves), ${steps.logCalls} TensorRT log calls` : '');
 
 /** `trtn bench` in a child process (optionally under taskset): the CLI's JSON figures. */
-function trtnCli(plan, flags, cpus) {
+function trtnCli(plan, flags, cpus, env) {
   const command = [join(root, 'dist', 'cli', 'bin.js'), 'bench', plan, '--json', ...flags];
-  const result = cpus ? run('taskset', ['-c', cpus, process.execPath, ...command], 300_000) : run(process.execPath, command, 300_000);
+  const result = cpus ? run('taskset', ['-c', cpus, process.execPath, ...command], 300_000, env) : run(process.execPath, command, 300_000, env);
   try {
     const parsed = JSON.parse(result.stdout);
     const bench = parsed.benchmark ?? parsed;
@@ -341,7 +341,16 @@ for (const [modelIndex, model] of models.entries()) {
           }
         }
       }
-      diagnostics.push({ model: model.name, entries, interrupts, pinnedRuns });
+      // The event reads through each driver entry point, with transfers (six reads per inference), alternating.
+      const elapsedRuns = [];
+      for (let repeat = 0; repeat < 2; repeat++) {
+        for (const entry of repeat % 2 === 0 ? ['v2', 'v1'] : ['v1', 'v2']) {
+          const figures = trtnCli(plan, ['--duration', '1', '--warmUp', '200', '--iterations', '10'], cpus, entry === 'v1' ? { TRTN_CUDA_EVENT_ELAPSED: 'v1' } : undefined);
+          elapsedRuns.push({ entry, throughputQps: figures.throughputQps, gpuComputeMedianMs: figures.gpuComputeMedianMs, elapsedTimeUs: figures.hostSteps?.elapsedTimeUs, elapsedTimeEntry: figures.hostSteps?.elapsedTimeEntry, perIterationUs: figures.hostSteps?.perIterationUs });
+          line(`diagnose transfers, event reads via ${figures.hostSteps?.elapsedTimeEntry}: ${figures.throughputQps?.toFixed(0)} qps, reads ${figures.hostSteps?.elapsedTimeUs?.toFixed(1)} us of ${figures.hostSteps?.perIterationUs?.toFixed(1)} us per iteration`);
+        }
+      }
+      diagnostics.push({ model: model.name, entries, interrupts, pinnedRuns, elapsedRuns });
     }
   }
   engine.dispose();

@@ -2,6 +2,8 @@
 
 #include <dlfcn.h>
 
+#include <cstdlib>
+
 namespace trtn {
 
 namespace {
@@ -95,8 +97,12 @@ CudaDriverLoad LoadCudaDriver(CudaDriverApi& api, bool requireAll) {
   }
   // The timing loops read event times per iteration: on driver 580 the original cuEventElapsedTime cost about 4 us a
   // call in them (H200, 2026-12-03), while trtexec, through CUDA 13's runtime, calls cuEventElapsedTime_v2.
+  // TRTN_CUDA_EVENT_ELAPSED=v1 keeps the original entry (a diagnostic switch: bench/vs-trtexec.mjs --diagnose times
+  // both).
+  const char* forced = std::getenv("TRTN_CUDA_EVENT_ELAPSED");
+  const bool originalOnly = forced != nullptr && std::string(forced) == "v1";
   decltype(api.cuEventElapsedTime) elapsedV2 = nullptr;
-  if (Resolve(handle, "cuEventElapsedTime_v2", elapsedV2)) {
+  if (!originalOnly && Resolve(handle, "cuEventElapsedTime_v2", elapsedV2)) {
     api.cuEventElapsedTime = elapsedV2;
     api.eventElapsedTimeEntry = "cuEventElapsedTime_v2";
   }
