@@ -393,7 +393,10 @@ const watchdog = spawn(
      const pid = process.argv[1];
      const read = (file) => { try { return readFileSync(file, 'utf8').trim(); } catch { return null; } };
      const stateOf = (stat) => (stat ? stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) : null);
-     const samples = [];
+     // A ring of the last 30000 samples (60 s): a build of any length keeps the window around its worst gap.
+     const ring = new Array(30000);
+     let next = 0;
+     let count = 0;
      let round = 0;
      const timer = setInterval(() => {
        const atMs = performance.timeOrigin + performance.now();
@@ -405,11 +408,19 @@ const watchdog = spawn(
          sample.threads = census;
          sample.loadavg = read('/proc/loadavg');
        }
-       if (samples.length < 20000) samples.push(sample);
+       ring[next] = sample;
+       next = (next + 1) % ring.length;
+       count = Math.min(count + 1, ring.length);
      }, 2);
+     // Never outlive the bench: the end of stdin (the bench exited or failed) stops the watchdog too.
+     let answering = false;
+     process.stdin.on('end', () => { if (!answering) process.exit(0); });
      process.stdin.once('data', (window) => {
+       answering = true;
        clearInterval(timer);
        const { fromMs, toMs } = JSON.parse(String(window));
+       const samples = [];
+       for (let index = 0; index < count; index++) samples.push(ring[(next - count + index + ring.length) % ring.length]);
        process.stdout.write(JSON.stringify(samples.filter((sample) => sample.atMs >= fromMs && sample.atMs <= toMs)) + '\\n', () => process.exit(0));
      });`,
     String(process.pid),
@@ -417,6 +428,7 @@ const watchdog = spawn(
   { stdio: ['pipe', 'pipe', 'inherit'] },
 );
 await new Promise((resolveSpawned) => watchdog.once('spawn', resolveSpawned));
+process.once('exit', () => watchdog.kill());
 await new Promise((resolveSettled) => setTimeout(resolveSettled, 200));
 lag.enable();
 // The worst gap is that of the build alone (spawning the watchdog, a fork of this large process, stalls too).
@@ -437,7 +449,8 @@ const watchdogSamples = await new Promise((resolveSamples) => {
   watchdog.stdout.on('data', (chunk) => {
     text += chunk;
   });
-  watchdog.once('exit', () => {
+  // 'close', not 'exit': the last of its stdout may arrive after it exits.
+  watchdog.once('close', () => {
     try {
       resolveSamples(JSON.parse(text));
     } catch {

@@ -393,7 +393,8 @@ class InferWorker : public ContextWorker {
       : ContextWorker(env, "trtn:infer", std::move(core), std::move(inputs), self) {}
   /**
    * The wait of a run the main thread launched. `timed`: runStart/runEnd were recorded around it, so the run's own
-   * length comes from them; otherwise it already outlasted the spin budget and `launchedAt` is when it started.
+   * length comes from them; otherwise it already outlasted the spin budget and `launchedAt` is when its launch
+   * returned (as for a spun run, the launch itself is not counted).
    */
   InferWorker(Napi::Env env, std::shared_ptr<ContextCore> core, std::vector<OutputTensor> launched, bool timed,
               std::chrono::steady_clock::time_point launchedAt, Napi::Object self)
@@ -509,7 +510,7 @@ Napi::Value ContextObject::Infer(const Napi::CallbackInfo& info) {
     // A run when the last two needed more than the budget is not spun for: launched here, waited for on a worker,
     // and timed by GPU events so that the next call knows whether it fits again.
     bool timed = false;
-    std::chrono::steady_clock::time_point launched{};
+    std::chrono::steady_clock::time_point launched{}, queued{};
     using Clock = std::chrono::steady_clock;
     const auto us = [](Clock::time_point from, Clock::time_point to) { return std::chrono::duration<double, std::micro>(to - from).count(); };
     const Clock::time_point entered = Clock::now();
@@ -522,12 +523,13 @@ Napi::Value ContextObject::Infer(const Napi::CallbackInfo& info) {
         timed = core->OutlastsBudget(spinWaitUs);
         CUstream stream = core->StartRun(inputs, timed);
         outputs = LaunchInference(*core, stream, timed, &steps.enqueueUs);
-        const Clock::time_point queued = Clock::now();
+        queued = Clock::now();
         steps.launchUs += us(launched, queued);
         done = !timed && core->stream->SpinUntilDone(spinWaitUs, "cuStreamQuery after inference");
         const Clock::time_point spun = Clock::now();
         steps.spinUs += us(queued, spun);
-        if (done) core->NoteRunUs(us(launched, spun));
+        // What the budget governs: the wait after the launch returned (the launch itself is not spun for).
+        if (done) core->NoteRunUs(us(queued, spun));
       }
     } catch (...) {
       // Nothing may still be writing into the buffers when the context is released.
@@ -548,7 +550,7 @@ Napi::Value ContextObject::Infer(const Napi::CallbackInfo& info) {
       return deferred.Promise();
     }
     steps.handedOff += 1;
-    auto* worker = spinWaitUs > 0 ? new InferWorker(env, core, std::move(outputs), timed, launched, Value())
+    auto* worker = spinWaitUs > 0 ? new InferWorker(env, core, std::move(outputs), timed, queued, Value())
                                   : new InferWorker(env, core, std::move(inputs), Value());
     claim.Dismiss();
     Napi::Promise promise = worker->Promise();

@@ -39,18 +39,21 @@ def extract_tar_xz(joined, lib, keep):
     xz = shutil.which("xz") if os.environ.get("TRTN_UNPACK_DECODER") != "python" else None
     if xz:
         process = subprocess.Popen([xz, "-T0", "-dc", joined], stdout=subprocess.PIPE)
+        extracted = False
         try:
             with tarfile.open(fileobj=process.stdout, mode="r|") as archive:
                 extract_members(archive, lib, keep)
             # The tar's end padding: read to the end, or xz dies of SIGPIPE and the result looks failed.
             for _ in iter(lambda: process.stdout.read(1 << 20), b""):
                 pass
+            extracted = True
         except (tarfile.TarError, OSError):
+            # A write that failed (a full disk) must not pass as done: python3 below retries and reports it.
             pass
         finally:
             process.stdout.close()
             code = process.wait()
-        if code == 0 and all(os.path.exists(os.path.join(lib, name)) for name in keep):
+        if extracted and code == 0 and all(os.path.exists(os.path.join(lib, name)) for name in keep):
             return "xz -T0"
     with tarfile.open(joined, "r:xz") as archive:
         extract_members(archive, lib, keep)
