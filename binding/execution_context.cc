@@ -176,10 +176,14 @@ void ContextCore::EnsureContext() {
   }
 }
 
-CUstream ContextCore::StartRun(const std::vector<HostTensor>& inputs, bool timed) {
+void ContextCore::BeginRun() {
   MakeDeviceCurrent(engine->device);
   EnsureContext();
   if (!stream) stream = std::make_unique<Stream>();
+}
+
+CUstream ContextCore::StartRun(const std::vector<HostTensor>& inputs, bool timed) {
+  BeginRun();
   Stage(inputs);
   Prepare(inputs);
   CUstream handle = stream->get();
@@ -193,15 +197,15 @@ CUstream ContextCore::StartRun(const std::vector<HostTensor>& inputs, bool timed
 }
 
 CUstream ContextCore::StartDeviceRun(const std::vector<HostTensor>& inputs) {
-  MakeDeviceCurrent(engine->device);
-  EnsureContext();
-  if (!stream) stream = std::make_unique<Stream>();
+  BeginRun();
   Prepare(inputs, /*withStaging=*/false);
   // A later staged run on this context must size its staging buffers: boundShapes would let it skip that.
   boundShapes.clear();
   const CudaDriverApi& api = RequireLibrary().cuda;
   CUstream handle = stream->get();
   constexpr size_t kTile = size_t{1} << 20;
+  // Copies from pageable memory are staged by the driver before cuMemcpyHtoDAsync returns, so the tile may be refilled
+  // for the next input at once; the one synchronize at the end covers every copy.
   std::vector<uint8_t> tile;
   for (const HostTensor& input : inputs) {
     const CUdeviceptr target = buffers[input.name].get();
@@ -224,8 +228,6 @@ CUstream ContextCore::StartDeviceRun(const std::vector<HostTensor>& inputs) {
       const uint8_t* source = input.staged ? staging[input.name]->data() : input.bytes.data();
       CheckCuda(api.cuMemcpyHtoDAsync(target, source, bytes, handle), "cuMemcpyHtoDAsync");
     }
-    // The pageable tile is read by the copy engine from a driver-staged copy; synchronizing per input keeps it simple.
-    stream->Synchronize("cuStreamSynchronize");
   }
   stream->Synchronize("cuStreamSynchronize");
   return handle;

@@ -89,6 +89,8 @@ struct ContextCore {
 
   /** Creates the TensorRT context if it is not there yet (a lazy context's first run; device current). */
   void EnsureContext();
+  /** The start of every run: device current, TensorRT context and stream created if they are not there yet. */
+  void BeginRun();
   /**
    * Sets input shapes, sizes device buffers for every IO tensor and binds their addresses; with `staging`, sizes the
    * page-locked staging buffers of every IO tensor too.

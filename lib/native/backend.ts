@@ -13,7 +13,7 @@ import { readOnnx } from '../onnx/codec.js';
 import type { OnnxModel } from '../onnx/model.js';
 import { looksLikeTensorRTPlan } from './plan.js';
 import { summarizeModel } from '../onnx/costs.js';
-import { aggregateLayerProfile, describeTimingMode, dropWarmUp, summarizeIterations } from '../timing/index.js';
+import { aggregateLayerProfile, computeStats, describeTimingMode, dropWarmUp, summarizeIterations } from '../timing/index.js';
 import type {
   BackendInfo,
   BenchmarkOptions,
@@ -160,13 +160,6 @@ function fromNativeOutputs(outputs: NativeOutputs, plans: Map<string, TensorPlan
 
 /** measureInferOverhead() times its calls in this many interleaved blocks of the raw loop and of infer(). */
 const OVERHEAD_BLOCKS = 10;
-
-/** The median (mean of the middle two for an even count). */
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 /** What a feature of this package needs from a native addon built before it. */
 function olderAddon(feature: string): TensorRTError {
@@ -412,9 +405,9 @@ class NativeEngineHandle implements EngineHandle {
         estimated: false,
         iterations,
         blocks,
-        rawUs: median(pairs.map((pair) => pair.rawUs)),
-        inferUs: median(pairs.map((pair) => pair.inferUs)),
-        overheadUs: median(pairs.map((pair) => pair.inferUs - pair.rawUs)),
+        rawUs: computeStats(pairs.map((pair) => pair.rawUs)).median,
+        inferUs: computeStats(pairs.map((pair) => pair.inferUs)).median,
+        overheadUs: computeStats(pairs.map((pair) => pair.inferUs - pair.rawUs)).median,
         overheadMeanUs: inferMeanUs - rawTotalUs / iterations,
         spinWaitUs: subject.spinWaitUs,
         io: subject.io,
