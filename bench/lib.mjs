@@ -88,3 +88,50 @@ export function buildSeconds(text) {
   const trtn = /^build time: ([0-9.]+) ms/m.exec(text ?? '');
   return trtn ? Number(trtn[1]) / 1000 : undefined;
 }
+
+/**
+ * Where a V8 CPU profile (inspector Profiler.stop's `profile`: nodes, samples, timeDeltas, startTime in µs) spent
+ * the window [fromUs, toUs] (the profile's clock): milliseconds by leaf frame, most first, each with the stack of its
+ * heaviest sample, root first. A sample lasts until the next one. Frames read `name (file:line)`; V8's pseudo-frames
+ * ('(program)': native code outside JS, '(garbage collector)', '(idle)') keep their names.
+ */
+export function profileWindow(profile, fromUs, toUs, top = 12) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parentOf = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  const frame = (node) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const name = functionName || '(anonymous)';
+    if (!url) return name;
+    return `${name} (${url.split('/').at(-1)}:${lineNumber + 1})`;
+  };
+  const stackOf = (id) => {
+    const frames = [];
+    for (let at = id; at !== undefined; at = parentOf.get(at)) {
+      const node = byId.get(at);
+      if (node.callFrame.functionName !== '(root)') frames.unshift(frame(node));
+    }
+    return frames;
+  };
+  const leaves = new Map();
+  let sampledMs = 0;
+  let time = profile.startTime;
+  const times = profile.timeDeltas.map((delta) => (time += delta));
+  for (let index = 0; index < profile.samples.length; index++) {
+    const at = times[index];
+    const next = index + 1 < times.length ? times[index + 1] : profile.endTime;
+    const from = Math.max(at, fromUs);
+    const to = Math.min(next, toUs);
+    if (to <= from) continue;
+    const ms = (to - from) / 1000;
+    sampledMs += ms;
+    const id = profile.samples[index];
+    const key = frame(byId.get(id));
+    const entry = leaves.get(key) ?? { frame: key, ms: 0, heaviest: { ms: 0, id } };
+    entry.ms += ms;
+    if (ms > entry.heaviest.ms) entry.heaviest = { ms, id };
+    leaves.set(key, entry);
+  }
+  const ranked = [...leaves.values()].sort((a, b) => b.ms - a.ms).slice(0, top);
+  return { windowMs: (toUs - fromUs) / 1000, sampledMs, leaves: ranked.map((entry) => ({ frame: entry.frame, ms: entry.ms, stack: stackOf(entry.heaviest.id) })) };
+}

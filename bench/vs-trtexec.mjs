@@ -5,7 +5,7 @@
  * in-process build, and a rebuild with the timing cache. A benchmark, never a test: it prints figures and ratios
  * and writes them to bench/results/vs-trtexec-<date>-<gpu>-trt<version>.json.
  *
- *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--models a,b] [--duration 1] [--repeats 3] [--out <file>] [--cpus 15] [--diagnose]
+ *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--models a,b] [--duration 1] [--repeats 3] [--build-pairs 1] [--build-pairs-under 20] [--out <file>] [--cpus 15] [--diagnose [host,elapsed,lag]]
  *
  * Timing runs (both tools, as processes, alternating) and the infer() overhead run pinned to one CPU, the fastest in
  * a probe of every CPU before each model (or --cpus): unpinned, or given two CPUs of which one is slow, a host-bound
@@ -13,7 +13,10 @@
  *
  * --diagnose adds, for the host-bound resnet-like model, the runs that locate a host-side gap: no-transfers again
  * after the other modes, with --useSpinWait, the trtn CLI in its own process, and both tools pinned (taskset) to a
- * GPU-local and to a remote CPU; they go under "diagnostics" and never into the ratios.
+ * GPU-local and to a remote CPU (host); the transfers mode with event reads through cuEventElapsedTime and its _v2
+ * (elapsed); and the first build of a fresh process under V8's sampling profiler, naming what the main thread ran in
+ * its worst event-loop gap (lag). A list picks some (--diagnose elapsed,lag); they go under "diagnostics" and never
+ * into the ratios.
  *
  * Needs dist/ (npm run build:ts), the native addon, TRTN_TENSORRT_LIB_DIR (and LD_LIBRARY_PATH for trtexec, which
  * finds libnvinfer by soname). trtexec is built from the NVIDIA/TensorRT samples of the same version with
@@ -26,7 +29,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { buildSeconds, fastestCpu, medians, parseCpuList, pickCpus, trtexecFigures } from './lib.mjs';
+import { buildSeconds, fastestCpu, medians, parseCpuList, pickCpus, profileWindow, trtexecFigures } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -48,6 +51,47 @@ if (overheadPlan) {
   process.stdout.write(`${JSON.stringify(figures)}\n`);
   process.exit(0);
 }
+const lagChild = option('--lag-child');
+if (lagChild) {
+  // The child the bench starts under --diagnose: the first build of a fresh process (as in the bench's own lag
+  // figure) under V8's sampling profiler, and where the main thread was during its worst event-loop gap.
+  const { buildEngine: build, BUILD_STEPS_CHANNEL } = await import(join(root, 'dist', 'index.js'));
+  const { subscribe } = await import('node:diagnostics_channel');
+  const { Session } = await import('node:inspector');
+  const steps = [];
+  subscribe(BUILD_STEPS_CHANNEL, (message) => steps.push(message));
+  const session = new Session();
+  session.connect();
+  const post = (method, params) => new Promise((resolvePost, rejectPost) => session.post(method, params, (error, result) => (error ? rejectPost(error) : resolvePost(result))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 100 });
+  let tick = performance.now();
+  const worst = { ms: 0, endMs: 0 };
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    if (now - tick > worst.ms) Object.assign(worst, { ms: now - tick, endMs: now });
+    tick = now;
+  }, 1);
+  await post('Profiler.start');
+  // performance.now() and the profile's clock (monotonic µs) read together, to map one onto the other.
+  const startedMs = performance.now();
+  const startedMonotonicUs = Number(process.hrtime.bigint() / 1000n);
+  tick = performance.now();
+  let progressCalls = 0;
+  const built = await build(readFileSync(lagChild), { backend: 'tensorrt', fp16: true, timingCache: option('--lag-cache'), onProgress: () => progressCalls++ });
+  const buildMs = performance.now() - startedMs;
+  clearInterval(ticker);
+  const { profile } = await post('Profiler.stop');
+  built.engine.dispose();
+  // Both clocks are CLOCK_MONOTONIC on Linux; where the profile's start is far from ours, map by its start instead.
+  const aligned = Math.abs(profile.startTime - startedMonotonicUs) < 5_000_000;
+  const toProfileUs = (ms) => (aligned ? startedMonotonicUs : profile.startTime) + (ms - startedMs) * 1000;
+  const gapFromMs = worst.endMs - worst.ms;
+  const window = profileWindow(profile, toProfileUs(gapFromMs), toProfileUs(worst.endMs));
+  const stepsAfterStart = steps.map((step) => ({ step: step.step, atMs: step.atMs - startedMs }));
+  process.stdout.write(`${JSON.stringify({ worstGapMs: worst.ms, gapFromMs: gapFromMs - startedMs, gapToMs: worst.endMs - startedMs, buildMs, progressCalls, clocksAligned: aligned, steps: stepsAfterStart, profile: window })}\n`);
+  process.exit(0);
+}
 const trtexec = option('--trtexec');
 if (!trtexec || !existsSync(trtexec)) {
   console.error('vs-trtexec: give --trtexec <path to a trtexec of the same TensorRT version> (scripts/trtexec/build.sh builds one)');
@@ -58,6 +102,8 @@ const duration = Number(option('--duration', '1'));
 const repeats = Number(option('--repeats', '3'));
 const modelsDir = option('--models-dir');
 const buildPairs = Number(option('--build-pairs', '1'));
+// Only a model whose first build took under this many seconds is built buildPairs times (a device call has a time limit).
+const buildPairsUnderS = Number(option('--build-pairs-under', '20'));
 const trtn = await import(join(root, 'dist', 'index.js'));
 const { buildEngine, loadEngine, backendInfo, onnx } = trtn;
 
@@ -194,9 +240,15 @@ let overheadCopy;
 let overheadWorker;
 const diagnostics = [];
 const diagnose = args.includes('--diagnose');
+// --diagnose [host,elapsed,lag]: which diagnostic runs (all without a list): host (resnet-like's host-side runs),
+// elapsed (event reads through cuEventElapsedTime and _v2), lag (a profiled first build in a fresh process).
+const diagnoseList = args[args.indexOf('--diagnose') + 1];
+const diagnoseParts = new Set(diagnose && diagnoseList && !diagnoseList.startsWith('--') ? diagnoseList.split(',') : ['host', 'elapsed', 'lag']);
+const diagnosing = (part) => diagnose && diagnoseParts.has(part);
 for (const [modelIndex, model] of models.entries()) {
   const plan = join(scratch, `${model.name}.trtexec.plan`);
-  const cliArgs = [join(root, 'dist', 'cli', 'bin.js'), 'build', model.path, '--backend', 'tensorrt', '--no-progress', '--saveEngine', join(scratch, `${model.name}.trtn.plan`)];
+  // Build and serialize only, as trtexec --skipInference: no layer-profiling run after the build (--noLayerProfile).
+  const cliArgs = [join(root, 'dist', 'cli', 'bin.js'), 'build', model.path, '--backend', 'tensorrt', '--no-progress', '--noLayerProfile', '--saveEngine', join(scratch, `${model.name}.trtn.plan`)];
   for (const flag of model.flags) cliArgs.push(...flag.replace(/=/, '\u0000').split('\u0000'));
   const buildTrtexec = () => {
     line(`${model.name}: building with trtexec`);
@@ -208,7 +260,7 @@ for (const [modelIndex, model] of models.entries()) {
   };
   // Alternating which tool builds first, so that neither always meets the GPU cold (it idles at a low clock). A
   // build's wall time varies by 5-10% run to run on the H200 (tactic timing), so with --build-pairs N a model whose
-  // first build took under 20 s is built N times by both tools, alternating the order, and the figures are the means.
+  // first build took under --build-pairs-under seconds (20) is built N times by both tools, alternating the order, and the figures are the means.
   const builds = { trtexec: [], trtn: [], innerTrtexec: [], innerTrtn: [] };
   let built;
   let trtnBuilt;
@@ -227,7 +279,7 @@ for (const [modelIndex, model] of models.entries()) {
     builds.innerTrtn.push(buildSeconds(trtnBuilt.stdout) ?? null);
   };
   buildPair(modelIndex % 2 === 0);
-  for (let pair = 1; pair < buildPairs && built.status === 0 && trtnBuilt.status === 0 && builds.trtexec[0] < 20; pair++) buildPair((modelIndex + pair) % 2 === 0);
+  for (let pair = 1; pair < buildPairs && built.status === 0 && trtnBuilt.status === 0 && builds.trtexec[0] < buildPairsUnderS; pair++) buildPair((modelIndex + pair) % 2 === 0);
   const meanOf = (values) => (values.every((value) => value !== null) ? values.reduce((sum, value) => sum + value, 0) / values.length : null);
   if (trtnBuilt.status !== 0) line(`${model.name}: trtn build failed (exit ${trtnBuilt.status}): ${trtnBuilt.text.split('\n').slice(-5).join(' | ')}`);
   if (built.status !== 0 || !existsSync(plan)) {
@@ -291,11 +343,13 @@ for (const [modelIndex, model] of models.entries()) {
       const rawWhere = raw ? `; raw loop per iteration: upload ${raw.uploadUs.toFixed(1)}, enqueueV3 ${raw.enqueueUs.toFixed(1)}, download ${raw.downloadUs.toFixed(1)}, sync ${raw.syncUs.toFixed(1)} us` : '';
       line(`infer() overhead on ${model.name} (${label}, spinWaitUs ${figures.spinWaitUs}): ${figures.overheadUs.toFixed(1)} us per call, median of ${figures.blocks ?? 1} block pairs (mean over all calls ${figures.overheadMeanUs?.toFixed(1) ?? figures.overheadUs.toFixed(1)}; infer ${figures.inferUs.toFixed(1)} us, raw loop ${figures.rawUs.toFixed(1)} us, ${figures.copiedBytesPerCall} bytes copied per call${where}${rawWhere})`);
     }
-    if (diagnose) {
+    const entries = [];
+    let interrupts = null;
+    const pinnedRuns = [];
+    if (diagnosing('host')) {
       // Where a host-bound engine loses throughput: the same no-transfers mode spinning, repeated after the other
       // modes, and both tools pinned to GPU-local and to remote CPUs.
       const shortRun = [`--duration=2`, '--warmUp=200', '--iterations=10', '--noDataTransfers'];
-      const entries = [];
       const add = (label, trtexecFigures, trtnFigures) => {
         entries.push({ label, trtexec: trtexecFigures, trtn: trtnFigures });
         line(`diagnose ${label}: trtexec ${JSON.stringify(trtexecFigures)} | trtn ${JSON.stringify({ ...trtnFigures, hostSteps: undefined })}${trtnFigures?.hostSteps ? ` | trtn host ${describeSteps(trtnFigures.hostSteps)}` : ''}`);
@@ -317,9 +371,8 @@ for (const [modelIndex, model] of models.entries()) {
       }
       // The same CPUs as the timing runs, and each of them alone, both tools alternating: whether a host-bound
       // figure follows the CPU the loop thread lands on (the scheduler picks one of two).
-      const interrupts = shell("grep -i nvidia /proc/interrupts | awk '{print $1}' | tr -d ':' | while read irq; do echo \"$irq:$(cat /proc/irq/$irq/smp_affinity_list 2>/dev/null)\"; done | tr '\\n' ' '");
+      interrupts = shell("grep -i nvidia /proc/interrupts | awk '{print $1}' | tr -d ':' | while read irq; do echo \"$irq:$(cat /proc/irq/$irq/smp_affinity_list 2>/dev/null)\"; done | tr '\\n' ' '");
       line(`diagnose: nvidia interrupts (irq:CPUs) ${interrupts}`);
-      const pinnedRuns = [];
       for (const set of [...new Set([cpus, ...cpus.split(',')])]) {
         for (const graph of [false, true]) {
           const trtexecFlags = [`--loadEngine=${plan}`, '--duration=1', '--warmUp=200', '--iterations=10', '--noDataTransfers', ...(graph ? ['--useCudaGraph'] : [])];
@@ -341,8 +394,10 @@ for (const [modelIndex, model] of models.entries()) {
           }
         }
       }
-      // The event reads through each driver entry point, with transfers (six reads per inference), alternating.
-      const elapsedRuns = [];
+    }
+    // The event reads through each driver entry point, with transfers (six reads per inference), alternating.
+    const elapsedRuns = [];
+    if (diagnosing('elapsed')) {
       for (let repeat = 0; repeat < 2; repeat++) {
         for (const entry of repeat % 2 === 0 ? ['v2', 'v1'] : ['v1', 'v2']) {
           const figures = trtnCli(plan, ['--duration', '1', '--warmUp', '200', '--iterations', '10'], cpus, entry === 'v1' ? { TRTN_CUDA_EVENT_ELAPSED: 'v1' } : undefined);
@@ -350,8 +405,8 @@ for (const [modelIndex, model] of models.entries()) {
           line(`diagnose transfers, event reads via ${figures.hostSteps?.elapsedTimeEntry}: ${figures.throughputQps?.toFixed(0)} qps, reads ${figures.hostSteps?.elapsedTimeUs?.toFixed(1)} us of ${figures.hostSteps?.perIterationUs?.toFixed(1)} us per iteration`);
         }
       }
-      diagnostics.push({ model: model.name, entries, interrupts, pinnedRuns, elapsedRuns });
     }
+    if (diagnosing('host') || diagnosing('elapsed')) diagnostics.push({ model: model.name, entries, interrupts, pinnedRuns, elapsedRuns });
   }
   engine.dispose();
   const buildWallS = { trtexec: meanOf(builds.trtexec), trtn: meanOf(builds.trtn), runs: builds };
@@ -381,6 +436,11 @@ const ticker = setInterval(() => {
   tick = now;
 }, 1);
 const buildPhases = [];
+// buildEngine()'s own steps (its diagnostics channel): which of them the worst gap fell in.
+const buildSteps = [];
+const { subscribe: subscribeChannel, unsubscribe: unsubscribeChannel } = await import('node:diagnostics_channel');
+const onBuildStep = (message) => buildSteps.push(message);
+subscribeChannel(trtn.BUILD_STEPS_CHANNEL, onBuildStep);
 // A watchdog PROCESS (a thread of this process would stall with it: a 25 ms stall on the H200 left a watchdog thread
 // without a single sample, as when the whole process waits on its memory-map lock). Every 2 ms it reads the main
 // thread's state, syscall and kernel wait channel from /proc, and every 10 ms the states of all threads; the samples
@@ -441,6 +501,7 @@ const first = await buildEngine(seedBytes, {
 });
 const firstMs = performance.now() - started;
 const buildEndMs = performance.now();
+unsubscribeChannel(trtn.BUILD_STEPS_CHANNEL, onBuildStep);
 lag.disable();
 clearInterval(ticker);
 gcObserver.disconnect();
@@ -467,15 +528,36 @@ const stall = {
   endedMsAfterBuildStart: worstGap.endMs - started,
   buildMs: buildEndMs - started,
   lastProgressPhaseBefore: lastPhase?.phase ?? null,
+  // onProgress calls in the build and inside the worst gap (a burst of them would be main-thread work).
+  progressCalls: buildPhases.length,
+  progressCallsInGap: buildPhases.filter((phase) => phase.atMs >= worstGap.endMs - worstGap.ms && phase.atMs <= worstGap.endMs).length,
   gcPausesInBuild: gcPauses.filter((pause) => pause.atMs >= started && pause.atMs <= buildEndMs).map((pause) => ({ atMsAfterBuildStart: pause.atMs - started, ms: pause.ms })),
   // The main thread as /proc showed it from 5 ms before the worst gap to 5 ms after it (state R: running; S/D: in a
   // syscall, D uninterruptibly, e.g. on a lock), sampled by another process.
+  // The build's steps, ms after its start; the gap began after `stepBefore` ended and ended before `stepAfter` did.
+  steps: buildSteps.map((step) => ({ step: step.step, atMsAfterBuildStart: step.atMs - started })),
+  stepBefore: buildSteps.filter((step) => step.atMs <= worstGap.endMs - worstGap.ms).at(-1)?.step ?? null,
+  stepAfter: buildSteps.find((step) => step.atMs >= worstGap.endMs)?.step ?? null,
   mainThreadWhileStalled: watchdogSamples.map((sample) => ({ ...sample, atMs: undefined, atMsAfterBuildStart: sample.atMs - originMs - started })),
 };
 for (const sample of stall.mainThreadWhileStalled) {
   line(`main thread at ${sample.atMsAfterBuildStart.toFixed(1)} ms: state ${sample.state}, syscall ${sample.syscall}, wchan ${sample.wchan}, schedstat ${sample.schedstat}${sample.threads ? `, threads ${JSON.stringify(sample.threads)}, load ${sample.loadavg}` : ''}`);
 }
-line(`worst event-loop gap ${stall.worstGapMs.toFixed(2)} ms, ending ${stall.endedMsAfterBuildStart.toFixed(0)} ms into a ${stall.buildMs.toFixed(0)} ms build (last progress phase before it: ${stall.lastProgressPhaseBefore}); GC pauses in the build: ${stall.gcPausesInBuild.map((pause) => pause.ms.toFixed(1)).join(', ') || 'none'} ms`);
+line(`worst event-loop gap ${stall.worstGapMs.toFixed(2)} ms, ending ${stall.endedMsAfterBuildStart.toFixed(0)} ms into a ${stall.buildMs.toFixed(0)} ms build (last progress phase before it: ${stall.lastProgressPhaseBefore}, ${stall.progressCallsInGap} of ${stall.progressCalls} onProgress calls inside it; between build steps '${stall.stepBefore}' and '${stall.stepAfter}'); GC pauses in the build: ${stall.gcPausesInBuild.map((pause) => pause.ms.toFixed(1)).join(', ') || 'none'} ms`);
+line(`build steps (ms after start): ${stall.steps.map((step) => `${step.step} ${step.atMsAfterBuildStart.toFixed(1)}`).join(', ')}`);
+if (diagnosing('lag')) {
+  // The same first build in a fresh process under V8's sampling profiler (100 us): what the main thread ran in its
+  // worst gap. A diagnostic: the profiler's own cost makes its gap no figure for eventLoopLagMaxMs.
+  const probe = run(process.execPath, [fileURLToPath(import.meta.url), '--lag-child', seed003, '--lag-cache', join(scratch, 'lag-probe-cache.bin')], 300_000);
+  try {
+    const found = JSON.parse(probe.stdout.trim().split('\n').at(-1));
+    diagnostics.push({ lagProbe: found });
+    line(`diagnose lag (profiled fresh process): worst gap ${found.worstGapMs.toFixed(2)} ms at ${found.gapFromMs.toFixed(1)}-${found.gapToMs.toFixed(1)} ms of a ${found.buildMs.toFixed(0)} ms build (clocks aligned: ${found.clocksAligned}); steps ${found.steps.map((step) => `${step.step} ${step.atMs.toFixed(1)}`).join(', ')}`);
+    for (const leaf of found.profile.leaves) line(`diagnose lag: ${leaf.ms.toFixed(2)} ms in ${leaf.frame} <- ${leaf.stack.slice(-8, -1).reverse().join(' <- ')}`);
+  } catch {
+    line(`diagnose lag: the profiled build failed: ${probe.text.split('\n').slice(-4).join(' | ')}`);
+  }
+}
 first.engine.dispose();
 started = performance.now();
 const second = await buildEngine(seedBytes, { backend: 'tensorrt', fp16: true, timingCache: cachePath });
@@ -513,8 +595,9 @@ const output = {
   durationS: duration,
   repeats,
   buildPairs,
+  buildPairsUnderS,
   note:
-    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned with taskset to the same single CPU, the fastest in a probe of all CPUs before each model (system.cpuProbes), each mode 2 to `repeats` times per tool in alternating order (a third pair only when a tool\'s two runs differ by more than 1%), figures the medians (every run under runs); builds unpinned, buildPairs times per tool in alternating orders for a model whose first build took under 20 s (buildWallS the means, runs each build). inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync, in 10 interleaved block pairs: the median pair difference, overheadMeanUs the mean over all calls; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process.',
+    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned with taskset to the same single CPU, the fastest in a probe of all CPUs before each model (system.cpuProbes), each mode 2 to `repeats` times per tool in alternating order (a third pair only when a tool\'s two runs differ by more than 1%), figures the medians (every run under runs); builds (trtexec --skipInference, trtn build --noLayerProfile: neither runs inference) unpinned, buildPairs times per tool in alternating orders for a model whose first build took under buildPairsUnderS seconds (buildWallS the means, runs each build). inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync, in 10 interleaved block pairs: the median pair difference, overheadMeanUs the mean over all calls; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process.',
   models: results,
   ratios: {
     gpuComputeMedianMax: ratio((figures) => figures.gpuComputeMedianMs, 'low'),

@@ -321,23 +321,37 @@ class BuildWorker : public PromiseWorker {
     }
 
 #if TRTN_HAS_PROGRESS_MONITOR
-    auto report = [this](const ProgressEvent& event) {
-      if (!hasProgress_) return;
-      auto* copy = new ProgressEvent(event);
-      // Non-blocking: a slow JS callback must never stall the builder. On failure the event is dropped.
-      if (progress_.NonBlockingCall(copy, [](Napi::Env env, Napi::Function callback, ProgressEvent* data) {
-            std::unique_ptr<ProgressEvent> owned(data);
+    // Events wait in a queue that one scheduled call drains (see ProgressQueue): a burst of steps costs the event
+    // loop a few JS calls, not one each. The queue lives as long as the last call that may still drain it.
+    auto queue = std::make_shared<ProgressQueue>();
+    auto report = [this, queue](const ProgressEvent& event) {
+      if (!hasProgress_ || !queue->Push(event)) return;
+      auto* held = new std::shared_ptr<ProgressQueue>(queue);
+      // Non-blocking: a slow JS callback must never stall the builder.
+      if (progress_.NonBlockingCall(held, [](Napi::Env env, Napi::Function callback, std::shared_ptr<ProgressQueue>* data) {
+            std::unique_ptr<std::shared_ptr<ProgressQueue>> owned(data);
+            std::vector<ProgressEvent> events = (*owned)->Drain();
             if (env == nullptr || callback.IsEmpty()) return;
-            Napi::Object object = Napi::Object::New(env);
-            object.Set("kind", owned->kind);
-            object.Set("phase", owned->phase);
-            if (!owned->parent.empty()) object.Set("parent", owned->parent);
-            object.Set("step", owned->step);
-            object.Set("steps", owned->steps);
-            object.Set("depth", owned->depth);
-            callback.Call({object});
+            for (const ProgressEvent& event : events) {
+              Napi::Object object = Napi::Object::New(env);
+              object.Set("kind", event.kind);
+              object.Set("phase", event.phase);
+              if (!event.parent.empty()) object.Set("parent", event.parent);
+              object.Set("step", event.step);
+              object.Set("steps", event.steps);
+              object.Set("depth", event.depth);
+              try {
+                callback.Call({object});
+              } catch (const Napi::Error& error) {
+                // The caller's onProgress threw: that surfaces as an uncaught exception, as from any callback; the
+                // rest of this batch is not delivered.
+                error.ThrowAsJavaScriptException();
+                return;
+              }
+            }
           }) != napi_ok) {
-        delete copy;
+        delete held;
+        queue->Unschedule();
       }
     };
     ProgressMonitor monitor(cancelled_.get(), report);

@@ -2,6 +2,39 @@
 
 namespace trtn {
 
+bool ProgressQueue::Push(const ProgressEvent& event) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  bool merged = false;
+  if (event.kind == "step") {
+    for (auto waiting = pending_.rbegin(); waiting != pending_.rend(); ++waiting) {
+      if (waiting->phase != event.phase) continue;
+      if (waiting->kind == "step") {
+        waiting->step = event.step;
+        merged = true;
+      }
+      break;
+    }
+    if (!merged && pending_.size() >= kMaxPending) return false;
+  }
+  if (!merged) pending_.push_back(event);
+  if (scheduled_) return false;
+  scheduled_ = true;
+  return true;
+}
+
+std::vector<ProgressEvent> ProgressQueue::Drain() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<ProgressEvent> events;
+  events.swap(pending_);
+  scheduled_ = false;
+  return events;
+}
+
+void ProgressQueue::Unschedule() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  scheduled_ = false;
+}
+
 #if TRTN_HAS_PROGRESS_MONITOR
 void ProgressMonitor::phaseStart(char const* phaseName, char const* parentPhase, int32_t nbSteps) noexcept {
   try {

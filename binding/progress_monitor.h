@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "compat.h"
 
@@ -19,6 +20,29 @@ struct ProgressEvent {
   int step = 0;
   int steps = 0;
   int depth = 0;
+};
+
+/**
+ * Progress events on their way to the main thread. A builder completes up to thousands of steps in a millisecond;
+ * as one JS call each they held the event loop for that long. A step waits as the newest step of its phase: a later
+ * step of the same phase, with no start or finish of that phase between them, replaces it. Starts and finishes are
+ * all kept, in order.
+ */
+class ProgressQueue {
+ public:
+  /** Adds an event; true when the caller must schedule a drain (none is scheduled). */
+  bool Push(const ProgressEvent& event);
+  /** Takes every waiting event; the next Push schedules a drain again. */
+  std::vector<ProgressEvent> Drain();
+  /** The drain the last Push asked for could not be scheduled: the next Push asks again. */
+  void Unschedule();
+
+ private:
+  // Waiting steps beyond this are dropped (only while the main thread does not drain); starts and finishes never.
+  static constexpr size_t kMaxPending = 4096;
+  std::mutex mutex_;
+  std::vector<ProgressEvent> pending_;
+  bool scheduled_ = false;
 };
 
 #if TRTN_HAS_PROGRESS_MONITOR

@@ -13,7 +13,7 @@ import { sparsify, toFp16, writeOnnx } from './onnx/index.js';
 import { resolveBuildOptions } from './options.js';
 import { looksLikeTensorRTPlan } from './native/plan.js';
 import type { BackendKind, BuildOptions, BuildReport, ResolvedBuildOptions } from './types/index.js';
-import { yieldToEventLoop } from './event-loop.js';
+import { publishBuildStep, yieldToEventLoop } from './event-loop.js';
 
 /** Result of {@link buildEngine}. */
 export interface BuildResult {
@@ -58,6 +58,7 @@ export async function buildEngine(onnx: string | Uint8Array, options?: BuildOpti
     // Parse here for every backend: a malformed file gets the same ERR_ONNX_PARSE whichever backend runs.
     // Large models decode on a worker thread, so the event loop keeps running.
     let model = await readOnnxAsync(bytes);
+    publishBuildStep('model read');
     const backend = getBackend(resolved.backend);
     let changed = false;
     const notes: string[] = [];
@@ -84,6 +85,7 @@ export async function buildEngine(onnx: string | Uint8Array, options?: BuildOpti
     }
     if (options?.signal?.aborted) throw new TensorRTError('ERR_ABORTED', 'The build was cancelled before it started.');
 
+    publishBuildStep('backend build starts');
     const output = await backend.build(bytes, resolved, {
       signal: options?.signal,
       onProgress: options?.onProgress,
@@ -98,10 +100,13 @@ export async function buildEngine(onnx: string | Uint8Array, options?: BuildOpti
         throw new TensorRTError('ERR_IO', `The engine was built but the timing cache could not be written to ${resolved.timingCachePath}: ${(error as Error).message}.`, {}, { cause: error });
       }
     }
+    publishBuildStep('timing cache written');
     await yieldToEventLoop();
     const handle = await backend.deserialize(output.plan, resolved.device);
+    publishBuildStep('engine deserialized');
     let report = notes.length ? { ...output.report, warnings: [...notes, ...output.report.warnings] } : output.report;
     const engine = new Engine(handle);
+    publishBuildStep('engine ready');
     await yieldToEventLoop();
     if (resolved.profileLayers && handle.backend === 'tensorrt') {
       // trtexec --separateProfileRun: a short IProfiler run, so that the report carries measured layer times.
@@ -112,6 +117,7 @@ export async function buildEngine(onnx: string | Uint8Array, options?: BuildOpti
       } catch (error) {
         report = { ...report, warnings: [...report.warnings, `Layer times were not measured after the build (${(error as Error).message}); profile the engine with engine.profile() or trtn bench --exportProfile.`] };
       }
+      publishBuildStep('layers profiled');
     }
     return { engine, report };
   });

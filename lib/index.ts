@@ -16,6 +16,7 @@ export { deviceProfiles, findDeviceProfile, matchDeviceProfile, ridgePoint } fro
 export type { DeviceProfile } from './devices/profiles.js';
 export { resolveBuildOptions, resolveBenchmarkOptions, parseIOFormats, parseTacticSources } from './options.js';
 export { packageVersion } from './version.js';
+export { BUILD_STEPS_CHANNEL, type BuildStepMessage } from './event-loop.js';
 export * as onnx from './onnx/index.js';
 export * as analysis from './analysis/index.js';
 export type * from './types/index.js';

@@ -36,7 +36,7 @@ import { packageVersion } from '../version.js';
 import type { Backend, BackendBuildOutput, BuildHooks, ContextHandle, EngineHandle, InferInputs, InferOutputs, OverheadSubject } from '../backend/types.js';
 import { dataTypeFacts, type TensorDataConstructor } from '../tensors/facts.js';
 import { fromPhysicalLayout, needsRelayout, toPhysicalLayout } from '../tensors/layout.js';
-import { yieldToEventLoop } from '../event-loop.js';
+import { publishBuildStep, yieldToEventLoop } from '../event-loop.js';
 
 /** What the loader hands to {@link createNativeBackend}. */
 export interface LoadedNativeAddon {
@@ -590,6 +590,7 @@ export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
     } finally {
       hooks.signal?.removeEventListener('abort', onAbort);
     }
+    publishBuildStep('native build done');
     // The result's conversion was one task on the event loop already; the report is built in steps with turns of
     // the event loop between them (the first, cold run of this code took milliseconds).
     await yieldToEventLoop();
@@ -602,12 +603,14 @@ export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
     // A default (non-verbose) build of a dense model prints nothing the reader looks for; that is not news.
     if (options.recordTactics || options.sparsity !== 'disable') warnings.push(...reading.warnings);
     const tactics = result.tacticRecording === 'algorithm-selector' ? tacticsFromAlgorithms(result.algorithms) : parsedLog.tactics;
+    publishBuildStep('log read');
     await yieldToEventLoop();
     const inspected = result.inspectorJson ? normalizeInspectorJson(JSON.parse(result.inspectorJson)) : [];
     // 10.x's inspector gives types but no layouts; the verbose log of the same build pins most of them down.
     const layers = parsedLog.tactics.length > 0 ? inferLayerFormats(inspected, parsedLog).layers : inspected;
     if (result.logTruncated) warnings.push('The verbose build log exceeded 256 MB; later verbose lines were dropped, so tactic tables may be incomplete.');
     if (!result.inspectorJson) warnings.push('The engine inspector returned nothing; the layer table is empty.');
+    publishBuildStep('layers read');
     await yieldToEventLoop();
     // Gathered on the build's worker where the addon does (NVML clock reads take ms: not on the event loop).
     const nativeEnvironment = result.environment ?? addon.environment(options.device);
@@ -634,6 +637,7 @@ export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
       log: result.log,
       warnings,
     };
+    publishBuildStep('report assembled');
     return { plan: new Uint8Array(result.plan), report, timingCache: new Uint8Array(result.timingCache) };
   };
 

@@ -128,6 +128,31 @@ describe.skipIf(!ready)('native runtime on the GPU', () => {
     }
   });
 
+  it('progress (10+): per phase, no step beyond its count, and the last event of each phase at its count (steps arrive coalesced)', async () => {
+    const byPhase = new Map<string, { step: number; steps: number }[]>();
+    let calls = 0;
+    const { engine } = await buildEngine(smallOnnx, {
+      backend: 'tensorrt',
+      onProgress: (progress) => {
+        calls++;
+        const events = byPhase.get(progress.phase) ?? [];
+        events.push({ step: progress.step, steps: progress.steps });
+        byPhase.set(progress.phase, events);
+      },
+    });
+    engine.dispose();
+    figure('runtime.progress_calls', calls, 'calls');
+    if (runtimeMajor() < 10) {
+      expect(calls).toBe(0);
+      return;
+    }
+    expect(byPhase.size).toBeGreaterThan(0);
+    for (const [phase, events] of byPhase) {
+      for (const event of events) expect(event.step, phase).toBeLessThanOrEqual(event.steps);
+      expect(events.at(-1)!.step, phase).toBe(events.at(-1)!.steps);
+    }
+  });
+
   it('cancel: an aborted build rejects with ERR_ABORTED within 2 s (10+: through the progress monitor)', async () => {
     const controller = new AbortController();
     if (runtimeMajor() < 10) {

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error — a plain .mjs module without type declarations
-import { buildSeconds, fastestCpu, medians, parseCpuList, pickCpus, trtexecFigures } from '../../bench/lib.mjs';
+import { buildSeconds, fastestCpu, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow } from '../../bench/lib.mjs';
 
 const real = resolve(import.meta.dirname, '..', 'fixtures', 'real', 'trt10.6-h200');
 
@@ -66,5 +66,38 @@ describe('bench/lib.mjs', () => {
     expect(buildSeconds(log8)).toBeGreaterThan(0);
     expect(buildSeconds('backend: tensorrt\ngpu: NVIDIA H200\nbuild time: 12345 ms   layers: 5   reformats: 0\n')).toBeCloseTo(12.345, 9);
     expect(buildSeconds('no build here')).toBeUndefined();
+  });
+});
+
+describe('profileWindow', () => {
+  // A hand-made profile: root -> main -> (parse, (garbage collector)); samples every 1000 µs from t = 1000.
+  const profile = {
+    startTime: 0,
+    endTime: 7000,
+    nodes: [
+      { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1 }, children: [2, 5] },
+      { id: 2, callFrame: { functionName: 'main', url: 'file:///a/b/main.js', lineNumber: 9 }, children: [3, 4] },
+      { id: 3, callFrame: { functionName: 'parse', url: 'file:///a/b/parse.js', lineNumber: 0 } },
+      { id: 4, callFrame: { functionName: '', url: 'file:///a/b/main.js', lineNumber: 20 } },
+      { id: 5, callFrame: { functionName: '(garbage collector)', url: '', lineNumber: -1 } },
+    ],
+    samples: [2, 3, 3, 5, 4, 3],
+    timeDeltas: [1000, 1000, 1000, 1000, 1000, 1000],
+  };
+
+  it('charges each sample until the next one, clipped to the window, by leaf frame', () => {
+    const window = profileWindow(profile, 2500, 6500);
+    expect(window.windowMs).toBe(4);
+    expect(window.sampledMs).toBeCloseTo(4);
+    expect(window.leaves.map((leaf: { frame: string; ms: number }) => [leaf.frame, leaf.ms])).toEqual([
+      ['parse (parse.js:1)', 1.5 + 0.5],
+      ['(garbage collector)', 1],
+      ['(anonymous) (main.js:21)', 1],
+    ]);
+    expect(window.leaves[0].stack).toEqual(['main (main.js:10)', 'parse (parse.js:1)']);
+  });
+
+  it('finds nothing outside the samples', () => {
+    expect(profileWindow(profile, 8000, 9000).leaves).toEqual([]);
   });
 });
