@@ -135,3 +135,53 @@ export function profileWindow(profile, fromUs, toUs, top = 12) {
   const ranked = [...leaves.values()].sort((a, b) => b.ms - a.ms).slice(0, top);
   return { windowMs: (toUs - fromUs) / 1000, sampledMs, leaves: ranked.map((entry) => ({ frame: entry.frame, ms: entry.ms, stack: stackOf(entry.heaviest.id) })) };
 }
+
+/**
+ * Where a run's host time went between inferences, from its per-iteration records (trtexec --exportTimes or
+ * `trtn bench --exportTimes`, in order): the enqueue itself (endEnqMs - startEnqMs), the host time between one
+ * enqueue's end and the next one's start (copies queued, events, the wait), and the enqueue-to-enqueue period; each
+ * as median, mean and 90th percentile in µs. Two tools with the same enqueue and different periods differ between
+ * enqueues. trtexec prints host times to the µs, so medians step by 1 µs.
+ */
+export function hostTimeline(times) {
+  const enqueue = [];
+  const between = [];
+  const period = [];
+  for (let index = 0; index < times.length; index++) {
+    enqueue.push(times[index].endEnqMs - times[index].startEnqMs);
+    if (index > 0) {
+      between.push(times[index].startEnqMs - times[index - 1].endEnqMs);
+      period.push(times[index].startEnqMs - times[index - 1].startEnqMs);
+    }
+  }
+  const summary = (valuesMs) => {
+    if (valuesMs.length === 0) return null;
+    const sorted = valuesMs.map((ms) => ms * 1000).sort((a, b) => a - b);
+    const at = (fraction) => sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
+    const middle = sorted.length >> 1;
+    return {
+      medianUs: sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2,
+      meanUs: sorted.reduce((sum, value) => sum + value, 0) / sorted.length,
+      p90Us: at(0.9),
+    };
+  };
+  return { iterations: times.length, enqueueUs: summary(enqueue), betweenEnqueuesUs: summary(between), periodUs: summary(period) };
+}
+
+/**
+ * The median over adjacent pairs of runs (trtexec's i-th run and trtn's i-th run, timed one after the other) of
+ * ours/theirs for one figure: host state that drifts over seconds (a busy neighbour on a sibling hyperthread) moves
+ * both runs of a pair alike, so this ratio carries less of it than the ratio of the two medians. Null without a pair.
+ */
+export function pairedMedianRatio(theirRuns, ourRuns, key) {
+  const ratios = [];
+  for (let index = 0; index < Math.min(theirRuns.length, ourRuns.length); index++) {
+    const theirs = theirRuns[index]?.[key];
+    const ours = ourRuns[index]?.[key];
+    if (typeof theirs === 'number' && typeof ours === 'number' && theirs > 0 && ours > 0) ratios.push(ours / theirs);
+  }
+  if (ratios.length === 0) return null;
+  ratios.sort((a, b) => a - b);
+  const middle = ratios.length >> 1;
+  return ratios.length % 2 ? ratios[middle] : (ratios[middle - 1] + ratios[middle]) / 2;
+}

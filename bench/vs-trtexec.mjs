@@ -5,7 +5,7 @@
  * in-process build, and a rebuild with the timing cache. A benchmark, never a test: it prints figures and ratios
  * and writes them to bench/results/vs-trtexec-<date>-<gpu>-trt<version>.json.
  *
- *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--models a,b] [--duration 1] [--repeats 3] [--build-pairs 1] [--build-pairs-under 20] [--out <file>] [--cpus 15] [--diagnose [host,elapsed,lag]]
+ *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--models a,b] [--duration 1] [--repeats 3] [--build-pairs 1] [--build-pairs-under 20] [--out <file>] [--models-only | --resume] [--cpus 15] [--diagnose [host,elapsed,lag,times]]
  *
  * Timing runs (both tools, as processes, alternating) and the infer() overhead run pinned to one CPU, the fastest in
  * a probe of every CPU before each model (or --cpus): unpinned, or given two CPUs of which one is slow, a host-bound
@@ -15,7 +15,8 @@
  * after the other modes, with --useSpinWait, the trtn CLI in its own process, and both tools pinned (taskset) to a
  * GPU-local and to a remote CPU (host); the transfers mode with event reads through cuEventElapsedTime and its _v2
  * (elapsed); and the first build of a fresh process under V8's sampling profiler, naming what the main thread ran in
- * its worst event-loop gap (lag). A list picks some (--diagnose elapsed,lag); they go under "diagnostics" and never
+ * its worst event-loop gap (lag); both tools' per-iteration host timelines from --exportTimes, in adjacent pairs
+ * (times). A list picks some (--diagnose elapsed,lag); they go under "diagnostics" and never
  * into the ratios.
  *
  * Needs dist/ (npm run build:ts), the native addon, TRTN_TENSORRT_LIB_DIR (and LD_LIBRARY_PATH for trtexec, which
@@ -29,7 +30,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { buildSeconds, fastestCpu, medians, parseCpuList, pickCpus, profileWindow, trtexecFigures } from './lib.mjs';
+import { buildSeconds, fastestCpu, hostTimeline, medians, pairedMedianRatio, parseCpuList, pickCpus, profileWindow, trtexecFigures } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -239,13 +240,33 @@ let overhead;
 let overheadCopy;
 let overheadWorker;
 const diagnostics = [];
+// A bench longer than one device call runs in parts: --models-only stops after the models (their figures in the
+// partial file beside --out), and a later run with --resume (the same --out) keeps those models, measures the rest
+// and then the in-process figures.
+const modelsOnly = args.includes('--models-only');
+let resumedFrom = null;
+if (args.includes('--resume')) {
+  if (existsSync(partialOut)) {
+    const earlier = JSON.parse(readFileSync(partialOut, 'utf8'));
+    results.push(...(earlier.models ?? []));
+    ({ overhead, overheadCopy, overheadWorker } = earlier.inferOverheadRuns ?? {});
+    diagnostics.push(...(earlier.diagnostics ?? []));
+    for (const probe of earlier.system?.cpuProbes ?? []) (system.cpuProbes ??= []).push(probe);
+    resumedFrom = { partial: partialOut, createdAt: earlier.createdAt, models: results.map((model) => model.name) };
+    line(`resuming ${partialOut} (${earlier.createdAt}): ${resumedFrom.models.join(', ') || 'no models'} measured already`);
+  } else {
+    line(`--resume: no ${partialOut}; measuring every model`);
+  }
+}
 const diagnose = args.includes('--diagnose');
-// --diagnose [host,elapsed,lag]: which diagnostic runs (all without a list): host (resnet-like's host-side runs),
-// elapsed (event reads through cuEventElapsedTime and _v2), lag (a profiled first build in a fresh process).
+// --diagnose [host,elapsed,lag,times]: which diagnostic runs (all without a list): host (resnet-like's host-side
+// runs), elapsed (event reads through cuEventElapsedTime and _v2), lag (a profiled first build in a fresh process),
+// times (both tools' per-iteration host timelines on resnet-like).
 const diagnoseList = args[args.indexOf('--diagnose') + 1];
-const diagnoseParts = new Set(diagnose && diagnoseList && !diagnoseList.startsWith('--') ? diagnoseList.split(',') : ['host', 'elapsed', 'lag']);
+const diagnoseParts = new Set(diagnose && diagnoseList && !diagnoseList.startsWith('--') ? diagnoseList.split(',') : ['host', 'elapsed', 'lag', 'times']);
 const diagnosing = (part) => diagnose && diagnoseParts.has(part);
 for (const [modelIndex, model] of models.entries()) {
+  if (results.some((done) => done.name === model.name)) continue;
   const plan = join(scratch, `${model.name}.trtexec.plan`);
   // Build and serialize only, as trtexec --skipInference: no layer-profiling run after the build (--noLayerProfile).
   const cliArgs = [join(root, 'dist', 'cli', 'bin.js'), 'build', model.path, '--backend', 'tensorrt', '--no-progress', '--noLayerProfile', '--saveEngine', join(scratch, `${model.name}.trtn.plan`)];
@@ -316,8 +337,10 @@ for (const [modelIndex, model] of models.entries()) {
       }
     }
     const theirs = { ...medians(trtexecRuns), runs: trtexecRuns };
-    const ours = { ...medians(trtnRuns), hostSteps: trtnRuns.at(-1)?.hostSteps, mode: trtnRuns.at(-1)?.mode, runs: trtnRuns.map(({ hostSteps: _steps, mode: _mode, ...figures }) => figures) };
-    modes.push({ mode: mode.mode, trtexec: theirs, trtn: ours });
+    const ours = { ...medians(trtnRuns), hostSteps: trtnRuns.at(-1)?.hostSteps, mode: trtnRuns.at(-1)?.mode, runs: trtnRuns.map(({ mode: _mode, ...figures }) => figures) };
+    // Beside the ratio of the medians (the ratios below): the median of the per-pair ratios (see pairedMedianRatio).
+    const pairedRatios = { gpuComputeMedianMs: pairedMedianRatio(trtexecRuns, trtnRuns, 'gpuComputeMedianMs'), throughputQps: pairedMedianRatio(trtexecRuns, trtnRuns, 'throughputQps') };
+    modes.push({ mode: mode.mode, trtexec: theirs, trtn: ours, pairedRatios });
     if (ours.hostSteps) line(`${model.name} ${mode.mode}: trtn host us/iteration ${describeSteps(ours.hostSteps)}`);
     line(`${model.name} ${mode.mode}: GPU compute median trtexec ${theirs.gpuComputeMedianMs} ms, trtn ${ours.gpuComputeMedianMs?.toFixed(4)} ms; throughput ${theirs.throughputQps} vs ${ours.throughputQps?.toFixed(1)} qps${ours.errors ? ` (trtn failed: ${ours.errors.join('; ')})` : ''} (medians of ${trtnRuns.length})`);
   }
@@ -406,7 +429,40 @@ for (const [modelIndex, model] of models.entries()) {
         }
       }
     }
-    if (diagnosing('host') || diagnosing('elapsed')) diagnostics.push({ model: model.name, entries, interrupts, pinnedRuns, elapsedRuns });
+    // Per-iteration host timelines of both tools (--exportTimes), in adjacent pairs: whether a gap is in the
+    // enqueue itself or in the host work between enqueues.
+    const timelines = [];
+    if (diagnosing('times')) {
+      for (const [label, extra] of [['transfers', []], ['no-transfers', ['--noDataTransfers']]]) {
+        for (let repeat = 0; repeat < 3; repeat++) {
+          const theirsPath = join(scratch, `times-trtexec-${label}-${repeat}.json`);
+          const oursPath = join(scratch, `times-trtn-${label}-${repeat}.json`);
+          const timeTheirs = () => trtexecFigures(run('taskset', ['-c', cpus, trtexec, `--loadEngine=${plan}`, `--duration=${duration}`, '--warmUp=200', '--iterations=10', ...extra, `--exportTimes=${theirsPath}`], 300_000).text);
+          const timeOurs = () => trtnCli(plan, ['--duration', String(duration), '--warmUp', '200', '--iterations', '10', ...extra, '--exportTimes', oursPath], cpus);
+          let theirs;
+          let ours;
+          if (repeat % 2 === 0) {
+            theirs = timeTheirs();
+            ours = timeOurs();
+          } else {
+            ours = timeOurs();
+            theirs = timeTheirs();
+          }
+          const timelineOf = (path) => {
+            try {
+              return hostTimeline(JSON.parse(readFileSync(path, 'utf8')));
+            } catch {
+              return null;
+            }
+          };
+          const entry = { mode: label, repeat: repeat + 1, trtexec: { throughputQps: theirs.throughputQps, timeline: timelineOf(theirsPath) }, trtn: { throughputQps: ours.throughputQps, hostSteps: ours.hostSteps, timeline: timelineOf(oursPath) } };
+          timelines.push(entry);
+          const describe = (timeline) => (timeline ? `enqueue ${timeline.enqueueUs.medianUs.toFixed(1)}/${timeline.enqueueUs.meanUs.toFixed(1)}, between ${timeline.betweenEnqueuesUs.medianUs.toFixed(1)}/${timeline.betweenEnqueuesUs.meanUs.toFixed(1)}, period ${timeline.periodUs.medianUs.toFixed(1)}/${timeline.periodUs.meanUs.toFixed(1)} us (median/mean)` : 'no times');
+          line(`diagnose times ${label} (pair ${repeat + 1}): trtexec ${theirs.throughputQps} qps, ${describe(entry.trtexec.timeline)} | trtn ${ours.throughputQps?.toFixed(0)} qps, ${describe(entry.trtn.timeline)}`);
+        }
+      }
+    }
+    if (diagnosing('host') || diagnosing('elapsed') || diagnosing('times')) diagnostics.push({ model: model.name, entries, interrupts, pinnedRuns, elapsedRuns, timelines });
   }
   engine.dispose();
   const buildWallS = { trtexec: meanOf(builds.trtexec), trtn: meanOf(builds.trtn), runs: builds };
@@ -415,7 +471,12 @@ for (const [modelIndex, model] of models.entries()) {
   line(`${model.name}: build wall trtexec ${seconds(builds.trtexec)} s, trtn ${seconds(builds.trtn)} s; TensorRT build alone trtexec ${seconds(builds.innerTrtexec)} s, trtn ${seconds(builds.innerTrtn)} s (${((performance.now() - benchStarted) / 1000).toFixed(0)} s into the bench)`);
   // What is done so far, in case the run is cut off (a device call has a time limit): replaced by the full file.
   mkdirSync(dirname(partialOut), { recursive: true });
-  writeFileSync(partialOut, `${JSON.stringify({ partial: true, createdAt: new Date().toISOString(), durationS: duration, repeats, system, models: results }, null, 2)}\n`);
+  writeFileSync(partialOut, `${JSON.stringify({ partial: true, createdAt: new Date().toISOString(), durationS: duration, repeats, system, models: results, inferOverheadRuns: { overhead, overheadCopy, overheadWorker }, diagnostics }, null, 2)}\n`);
+}
+if (modelsOnly) {
+  line(`--models-only: ${results.map((model) => model.name).join(', ')} in ${partialOut}; the in-process figures and the full file come from a run with --resume (${((performance.now() - benchStarted) / 1000).toFixed(0)} s)`);
+  rmSync(scratch, { recursive: true, force: true });
+  process.exit(0);
 }
 
 // Event-loop lag during an in-process build, and a rebuild with the timing cache.
@@ -586,6 +647,11 @@ const ratio = (pick, better) => {
   }
   return worst ?? null;
 };
+const worstPaired = (key, better) => {
+  const values = results.flatMap((model) => (model.modes ?? []).map((mode) => mode.pairedRatios?.[key])).filter((value) => typeof value === 'number');
+  if (values.length === 0) return null;
+  return better === 'low' ? Math.max(...values) : Math.min(...values);
+};
 const buildRatios = results.filter((model) => model.buildWallS?.trtn && model.buildWallS?.trtexec).map((model) => model.buildWallS.trtn / model.buildWallS.trtexec);
 const gpu = first.report.environment.gpu?.name;
 const output = {
@@ -596,13 +662,19 @@ const output = {
   repeats,
   buildPairs,
   buildPairsUnderS,
+  ...(resumedFrom ? { resumedFrom } : {}),
   note:
-    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned with taskset to the same single CPU, the fastest in a probe of all CPUs before each model (system.cpuProbes), each mode 2 to `repeats` times per tool in alternating order (a third pair only when a tool\'s two runs differ by more than 1%), figures the medians (every run under runs); builds (trtexec --skipInference, trtn build --noLayerProfile: neither runs inference) unpinned, buildPairs times per tool in alternating orders for a model whose first build took under buildPairsUnderS seconds (buildWallS the means, runs each build). inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync, in 10 interleaved block pairs: the median pair difference, overheadMeanUs the mean over all calls; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process.',
+    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned with taskset to the same single CPU, the fastest in a probe of all CPUs before each model (system.cpuProbes), each mode 2 to `repeats` times per tool in alternating order (pairs after the second only while a tool\'s runs differ by more than 1%), figures the medians (every run under runs; pairedRatios per mode: the median over adjacent pairs of trtn/trtexec, beside the ratio of the medians that the ratios use); builds (trtexec --skipInference, trtn build --noLayerProfile: neither runs inference) unpinned, buildPairs times per tool in alternating orders for a model whose first build took under buildPairsUnderS seconds (buildWallS the means, runs each build). inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync, in 10 interleaved block pairs: the median pair difference, overheadMeanUs the mean over all calls; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process.',
   models: results,
   ratios: {
     gpuComputeMedianMax: ratio((figures) => figures.gpuComputeMedianMs, 'low'),
     throughputMin: ratio((figures) => figures.throughputQps, 'high'),
     buildWallMax: buildRatios.length ? Math.max(...buildRatios) : null,
+  },
+  // The same worst cases from each mode's pairedRatios (for comparison; the ratios above are the definition).
+  ratiosPaired: {
+    gpuComputeMedianMax: worstPaired('gpuComputeMedianMs', 'low'),
+    throughputMin: worstPaired('throughputQps', 'high'),
   },
   inferOverheadUs: overhead ? overhead.overheadUs : null,
   inferOverhead: overhead ?? null,

@@ -6,7 +6,8 @@
 #                       the GPU suite (or those files of it) against /opt/trtn/tensorrt/<version>/lib; results to $OUT
 #   corpus <version>    trtexec + trtn real-output corpus (scripts/device/corpus.sh) as $OUT/corpus-<version>.tar.xz
 #   bench <version> [bench flags, e.g. --diagnose]
-#                       bench/vs-trtexec.mjs (exports the torchvision model first if no corpus step left it); JSON to $OUT
+#                       bench/vs-trtexec.mjs (exports the torchvision model first if no corpus step left it); JSON to $OUT;
+#                       a bench longer than one call: first call with --models a,b --models-only, next with --resume
 #   advice <version>    trtn calibrate (this GPU's measured peaks), then explain --try on seed-003 and on the 2:4
 #                       resnet-like model, and explain of a seed-003 build report against the measured peaks
 # 10.6 runs first and leaves its plan in /opt/trtn/plans for the other versions' foreign-plan tests.
@@ -60,7 +61,13 @@ case $step in
       timeout 180 python3 scripts/device/export_torchvision.py /tmp/resnet18.onnx resnet18 1 224 && node dist/cli/bin.js sparsify /tmp/resnet18.onnx -o "$models/resnet18-2of4.onnx" >/dev/null
     fi
     shift 2
-    LD_LIBRARY_PATH="$lib:$extra" TRTN_TENSORRT_LIB_DIR=$lib node bench/vs-trtexec.mjs --trtexec "$trtexec" --models-dir "$models" --out "$OUT/vs-trtexec.json" "$@" ;;
+    # The figures live on the box between calls (a bench in parts: --models-only, then --resume); $OUT gets copies.
+    state=/opt/trtn/bench-$version
+    mkdir -p "$state"
+    LD_LIBRARY_PATH="$lib:$extra" TRTN_TENSORRT_LIB_DIR=$lib node bench/vs-trtexec.mjs --trtexec "$trtexec" --models-dir "$models" --out "$state/vs-trtexec.json" "$@"
+    code=$?
+    cp "$state"/*.json "$OUT"/ 2>/dev/null
+    exit $code ;;
   advice)
     export LD_LIBRARY_PATH="$lib:$extra" TRTN_TENSORRT_LIB_DIR=$lib
     node dist/cli/bin.js calibrate --json >"$OUT/calibrate.json" 2>"$OUT/calibrate.stderr"; echo "calibrate exit $?"

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error — a plain .mjs module without type declarations
-import { buildSeconds, fastestCpu, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow } from '../../bench/lib.mjs';
+import { buildSeconds, fastestCpu, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow, hostTimeline, pairedMedianRatio } from '../../bench/lib.mjs';
 
 const real = resolve(import.meta.dirname, '..', 'fixtures', 'real', 'trt10.6-h200');
 
@@ -99,5 +99,45 @@ describe('profileWindow', () => {
 
   it('finds nothing outside the samples', () => {
     expect(profileWindow(profile, 8000, 9000).leaves).toEqual([]);
+  });
+});
+
+describe('hostTimeline', () => {
+  it('splits each period into the enqueue and the time between enqueues', () => {
+    const times = [
+      { startEnqMs: 1.0, endEnqMs: 1.02 },
+      { startEnqMs: 1.05, endEnqMs: 1.08 },
+      { startEnqMs: 1.1, endEnqMs: 1.11 },
+    ];
+    const timeline = hostTimeline(times);
+    expect(timeline.iterations).toBe(3);
+    expect(timeline.enqueueUs!.medianUs).toBeCloseTo(20);
+    expect(timeline.enqueueUs!.meanUs).toBeCloseTo(20);
+    expect(timeline.betweenEnqueuesUs!.meanUs).toBeCloseTo(25);
+    expect(timeline.periodUs!.medianUs).toBeCloseTo(50);
+    expect(timeline.periodUs!.p90Us).toBeCloseTo(50);
+  });
+
+  it('reads trtexec --exportTimes from the H200: the periods add up to the span of the enqueues', () => {
+    const times = JSON.parse(readFileSync(join(real, 'resnet-like-2of4', 'trtexec-times-first200.json'), 'utf8'));
+    const timeline = hostTimeline(times);
+    expect(timeline.iterations).toBe(200);
+    expect(timeline.periodUs!.meanUs).toBeCloseTo(((times[199].startEnqMs - times[0].startEnqMs) * 1000) / 199, 6);
+    expect(timeline.enqueueUs!.medianUs).toBeGreaterThan(0);
+    expect(timeline.betweenEnqueuesUs!.medianUs + timeline.enqueueUs!.medianUs).toBeGreaterThan(timeline.periodUs!.medianUs * 0.5);
+  });
+
+  it('has no periods for a single iteration', () => {
+    expect(hostTimeline([{ startEnqMs: 1, endEnqMs: 1.5 }]).periodUs).toBeNull();
+  });
+});
+
+describe('pairedMedianRatio', () => {
+  it('takes the median of ours/theirs over runs paired by index, skipping failed runs', () => {
+    const theirs = [{ throughputQps: 100 }, { throughputQps: 200 }, { throughputQps: 100 }, { error: 'x' }];
+    const ours = [{ throughputQps: 90 }, { throughputQps: 210 }, { throughputQps: 100 }, { throughputQps: 50 }];
+    expect(pairedMedianRatio(theirs, ours, 'throughputQps')).toBeCloseTo(1.0);
+    expect(pairedMedianRatio(theirs.slice(0, 2), ours.slice(0, 2), 'throughputQps')).toBeCloseTo((0.9 + 1.05) / 2);
+    expect(pairedMedianRatio([], ours, 'throughputQps')).toBeNull();
   });
 });
