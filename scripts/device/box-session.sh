@@ -8,13 +8,16 @@
 #   bench <version> [bench flags, e.g. --diagnose]
 #                       bench/vs-trtexec.mjs (exports the torchvision model first if no corpus step left it); JSON to $OUT;
 #                       a bench longer than one call: first call with --models a,b --models-only, next with --resume
+#   calls <version> [iterations]
+#                       what the timing loop's CUDA calls cost through the runtime and through the driver entries
+#                       (scripts/device/driver-call-costs.cc), by stream and event flags; to $OUT/driver-call-costs.txt
 #   advice <version>    trtn calibrate (this GPU's measured peaks), then explain --try on seed-003 and on the 2:4
 #                       resnet-like model, and explain of a seed-003 build report against the measured peaks
 # 10.6 runs first and leaves its plan in /opt/trtn/plans for the other versions' foreign-plan tests.
 # 8.6's plugin library NEEDs cuBLAS 12 / cuDNN 8; the box has CUDA 13, so the test-harness stand-ins from
 # scripts/trtexec/make-cuda12-stubs.py (carried as deps/stubs-cuda12) satisfy the loader (they abort if called).
 set -u
-step=${1:?usage: box-session.sh suite|corpus|bench|advice <version>}
+step=${1:?usage: box-session.sh suite|corpus|bench|calls|advice <version>}
 version=${2:?usage: box-session.sh suite|corpus|bench <version>}
 bundle=${TRTN_BUNDLE_DIR:-/opt/trtn-bundle}/current
 [ -x "$bundle/node/bin/node" ] || { echo "box-session: no node bundle in $bundle (carry .bundle/node and run its unpack.sh first)" >&2; exit 2; }
@@ -23,7 +26,7 @@ for entry in dist build; do [ -e "$entry" ] || cp -a "$bundle/repo/$entry" "$ent
 [ -e node_modules ] || ln -s "$bundle/repo/node_modules" node_modules
 lib=${TRTN_TENSORRT_ROOT:-/opt/trtn/tensorrt}/$version/lib
 [ -d "$lib" ] || { echo "box-session: no $lib (carry the TensorRT $version parts first)" >&2; exit 2; }
-case $step in suite|corpus|bench|advice) ;; *) echo "box-session: unknown step $step (suite, corpus, bench or advice)" >&2; exit 2 ;; esac
+case $step in suite|corpus|bench|calls|advice) ;; *) echo "box-session: unknown step $step (suite, corpus, bench, calls or advice)" >&2; exit 2 ;; esac
 stubs=$(pwd)/deps/stubs-cuda12
 extra=/usr/local/cuda/lib64
 case $version in 8.*) extra="$stubs:$extra"; export TRTN_TEST_CHILD_LD_LIBRARY_PATH=$stubs ;; esac
@@ -68,6 +71,11 @@ case $step in
     code=$?
     cp "$state"/*.json "$OUT"/ 2>/dev/null
     exit $code ;;
+  calls)
+    # The timing loop's own CUDA calls through the runtime and through the driver entries, by stream and event
+    # flags (scripts/device/driver-call-costs.cc); pinned to one CPU (TRTN_CALLS_CPU, default 5) like the bench.
+    g++ -O2 -std=c++17 -I/usr/local/cuda/include scripts/device/driver-call-costs.cc -L/usr/local/cuda/lib64 -lcudart -ldl -o /tmp/driver-call-costs || exit 2
+    LD_LIBRARY_PATH=/usr/local/cuda/lib64 taskset -c "${TRTN_CALLS_CPU:-5}" /tmp/driver-call-costs "${3:-20000}" | tee "$OUT/driver-call-costs.txt" ;;
   advice)
     export LD_LIBRARY_PATH="$lib:$extra" TRTN_TENSORRT_LIB_DIR=$lib
     node dist/cli/bin.js calibrate --json >"$OUT/calibrate.json" 2>"$OUT/calibrate.stderr"; echo "calibrate exit $?"
