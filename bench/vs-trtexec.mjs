@@ -132,6 +132,16 @@ const system = {
   gpuTopology: shell('nvidia-smi topo -m'),
   gpuLocalCpus: shell('cat /sys/bus/pci/devices/$(nvidia-smi --query-gpu=pci.bus_id --format=csv,noheader -i 0 | tr A-Z a-z | sed "s/^0000//")/local_cpulist'),
   persistenceMode: shell('nvidia-smi --query-gpu=persistence_mode --format=csv,noheader -i 0'),
+  // The speculation mitigations the kernel applies to this node process (a forced store-bypass mitigation slows
+  // every memory-heavy host path, the driver's included); scripts/device/driver-call-costs.cc prints a C++ process's.
+  nodeSpeculation: (() => {
+    try {
+      return readFileSync('/proc/self/status', 'utf8').split('\n').filter((text) => text.startsWith('Speculation')).join('; ') || null;
+    } catch {
+      return null;
+    }
+  })(),
+  kernelMitigations: shell('grep -r . /sys/devices/system/cpu/vulnerabilities/ 2>/dev/null | sed "s|.*/||" | tr "\\n" ";"'),
 };
 // Timing runs of both tools, and the infer() overhead, run as processes pinned to the same CPU: on the H200
 // box an unpinned host-bound run varied by up to 3x with where the scheduler put its thread (trtexec alone gave

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <type_traits>
 #include <vector>
 
@@ -232,6 +233,15 @@ int main(int argc, char** argv) {
       {"driver dlsym, non-blocking streams, default events", false, false, false},
       {"driver via the runtime's entry points, non-blocking streams, blocking-sync events", false, false, true, true},
   };
+  {
+    // The speculation mitigations the kernel applies to this process, to set beside node's (bench system info).
+    FILE* status = std::fopen("/proc/self/status", "r");
+    char text[512];
+    while (status != nullptr && std::fgets(text, sizeof(text), status) != nullptr) {
+      if (std::strncmp(text, "Speculation", 11) == 0) std::printf("calls: %s", text);
+    }
+    if (status != nullptr) std::fclose(status);
+  }
   std::printf("calls: %d iterations per round, 5 rounds per variant, interleaved; us per iteration (median round) and per call\n", iterations);
   std::vector<std::vector<double>> rounds(sizeof(variants) / sizeof(variants[0]));
   std::vector<Costs> costs(rounds.size());
