@@ -32,6 +32,28 @@ import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:pe
 import { fileURLToPath } from 'node:url';
 import { buildSeconds, fastestCpu, hostTimeline, medians, pairedMedianRatio, parseCpuList, pickCpus, profileWindow, trtexecFigures } from './lib.mjs';
 
+/**
+ * The longest gap between ticks of a 1 ms interval (`worst.ms`, ending at `worst.endMs`, performance.now()): where
+ * the event loop stalled. reset() starts the window again, stop() ends it.
+ */
+function watchGaps() {
+  const worst = { ms: 0, endMs: 0 };
+  let tick = performance.now();
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    if (now - tick > worst.ms) Object.assign(worst, { ms: now - tick, endMs: now });
+    tick = now;
+  }, 1);
+  return {
+    worst,
+    reset() {
+      tick = performance.now();
+      Object.assign(worst, { ms: 0, endMs: 0 });
+    },
+    stop: () => clearInterval(ticker),
+  };
+}
+
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -66,22 +88,17 @@ if (lagChild) {
   const post = (method, params) => new Promise((resolvePost, rejectPost) => session.post(method, params, (error, result) => (error ? rejectPost(error) : resolvePost(result))));
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 100 });
-  let tick = performance.now();
-  const worst = { ms: 0, endMs: 0 };
-  const ticker = setInterval(() => {
-    const now = performance.now();
-    if (now - tick > worst.ms) Object.assign(worst, { ms: now - tick, endMs: now });
-    tick = now;
-  }, 1);
+  const gaps = watchGaps();
+  const worst = gaps.worst;
   await post('Profiler.start');
   // performance.now() and the profile's clock (monotonic µs) read together, to map one onto the other.
   const startedMs = performance.now();
   const startedMonotonicUs = Number(process.hrtime.bigint() / 1000n);
-  tick = performance.now();
+  gaps.reset();
   let progressCalls = 0;
   const built = await build(readFileSync(lagChild), { backend: 'tensorrt', fp16: true, timingCache: option('--lag-cache'), onProgress: () => progressCalls++ });
   const buildMs = performance.now() - startedMs;
-  clearInterval(ticker);
+  gaps.stop();
   const { profile } = await post('Profiler.stop');
   built.engine.dispose();
   // Both clocks are CLOCK_MONOTONIC on Linux; where the profile's start is far from ours, map by its start instead.
@@ -243,6 +260,16 @@ const MODES = [
   { mode: 'no-transfers+graph', noDataTransfers: true, useCudaGraph: true },
 ];
 
+/** One adjacent pair of runs, trtexec first when `trtexecFirst` (alternate it, so that neither tool always goes first). */
+function pairOfRuns(trtexecFirst, timeTheirs, timeOurs) {
+  if (trtexecFirst) {
+    const theirs = timeTheirs();
+    return { theirs, ours: timeOurs() };
+  }
+  const ours = timeOurs();
+  return { theirs: timeTheirs(), ours };
+}
+
 const results = [];
 const benchStarted = performance.now();
 const partialOut = option('--out') ? `${option('--out')}.partial.json` : join(root, 'bench', 'results', 'vs-trtexec-partial.json');
@@ -338,13 +365,9 @@ for (const [modelIndex, model] of models.entries()) {
     };
     const settled = () => [trtexecRuns, trtnRuns].every((runs) => spread(runs, 'gpuComputeMedianMs') <= 0.01 && spread(runs, 'throughputQps') <= 0.01);
     for (let repeat = 0; repeat < repeats && (repeat < 2 || !settled()); repeat++) {
-      if ((index + repeat) % 2 === 0) {
-        trtexecRuns.push(timeTrtexec());
-        trtnRuns.push(timeTrtn());
-      } else {
-        trtnRuns.push(timeTrtn());
-        trtexecRuns.push(timeTrtexec());
-      }
+      const { theirs, ours } = pairOfRuns((index + repeat) % 2 === 0, timeTrtexec, timeTrtn);
+      trtexecRuns.push(theirs);
+      trtnRuns.push(ours);
     }
     const theirs = { ...medians(trtexecRuns), runs: trtexecRuns };
     const ours = { ...medians(trtnRuns), hostSteps: trtnRuns.at(-1)?.hostSteps, mode: trtnRuns.at(-1)?.mode, runs: trtnRuns.map(({ mode: _mode, ...figures }) => figures) };
@@ -413,15 +436,7 @@ for (const [modelIndex, model] of models.entries()) {
           const timeTheirs = () => trtexecFigures(run('taskset', ['-c', set, trtexec, ...trtexecFlags], 120_000).text);
           const timeOurs = () => trtnCli(plan, trtnFlags, set);
           for (let repeat = 0; repeat < 2; repeat++) {
-            let theirs;
-            let ours;
-            if (repeat % 2 === 0) {
-              theirs = timeTheirs();
-              ours = timeOurs();
-            } else {
-              ours = timeOurs();
-              theirs = timeTheirs();
-            }
+            const { theirs, ours } = pairOfRuns(repeat % 2 === 0, timeTheirs, timeOurs);
             add(`no-transfers${graph ? '+graph' : ''} on CPUs ${set} (repeat ${repeat + 1})`, theirs, ours);
             pinnedRuns.push({ cpus: set, graph, trtexec: theirs, trtn: ours });
           }
@@ -449,15 +464,7 @@ for (const [modelIndex, model] of models.entries()) {
           const oursPath = join(scratch, `times-trtn-${label}-${repeat}.json`);
           const timeTheirs = () => trtexecFigures(run('taskset', ['-c', cpus, trtexec, `--loadEngine=${plan}`, `--duration=${duration}`, '--warmUp=200', '--iterations=10', ...extra, `--exportTimes=${theirsPath}`], 300_000).text);
           const timeOurs = () => trtnCli(plan, ['--duration', String(duration), '--warmUp', '200', '--iterations', '10', ...extra, '--exportTimes', oursPath], cpus);
-          let theirs;
-          let ours;
-          if (repeat % 2 === 0) {
-            theirs = timeTheirs();
-            ours = timeOurs();
-          } else {
-            ours = timeOurs();
-            theirs = timeTheirs();
-          }
+          const { theirs, ours } = pairOfRuns(repeat % 2 === 0, timeTheirs, timeOurs);
           const timelineOf = (path) => {
             try {
               return hostTimeline(JSON.parse(readFileSync(path, 'utf8')));
@@ -499,13 +506,8 @@ const gcObserver = new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) gcPauses.push({ atMs: entry.startTime, ms: entry.duration });
 });
 gcObserver.observe({ entryTypes: ['gc'] });
-let tick = performance.now();
-const worstGap = { ms: 0, endMs: 0 };
-const ticker = setInterval(() => {
-  const now = performance.now();
-  if (now - tick > worstGap.ms) Object.assign(worstGap, { ms: now - tick, endMs: now });
-  tick = now;
-}, 1);
+const gaps = watchGaps();
+const worstGap = gaps.worst;
 const buildPhases = [];
 // buildEngine()'s own steps (its diagnostics channel): which of them the worst gap fell in.
 const buildSteps = [];
@@ -563,8 +565,7 @@ process.once('exit', () => watchdog.kill());
 await new Promise((resolveSettled) => setTimeout(resolveSettled, 200));
 lag.enable();
 // The worst gap is that of the build alone (spawning the watchdog, a fork of this large process, stalls too).
-tick = performance.now();
-Object.assign(worstGap, { ms: 0, endMs: 0 });
+gaps.reset();
 let started = performance.now();
 const first = await buildEngine(seedBytes, {
   backend: 'tensorrt', fp16: true, timingCache: cachePath,
@@ -574,7 +575,7 @@ const firstMs = performance.now() - started;
 const buildEndMs = performance.now();
 unsubscribeChannel(trtn.BUILD_STEPS_CHANNEL, onBuildStep);
 lag.disable();
-clearInterval(ticker);
+gaps.stop();
 gcObserver.disconnect();
 const watchdogSamples = await new Promise((resolveSamples) => {
   let text = '';
