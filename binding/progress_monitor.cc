@@ -14,9 +14,10 @@ bool ProgressQueue::Push(const ProgressEvent& event) {
       }
       break;
     }
-    if (!merged && pending_.size() >= kMaxPending) return false;
   }
-  if (!merged) pending_.push_back(event);
+  // A step is dropped only while kMaxPending events wait undrained; a drain is asked for either way.
+  const bool dropped = !merged && event.kind == "step" && pending_.size() >= kMaxPending;
+  if (!merged && !dropped) pending_.push_back(event);
   if (scheduled_) return false;
   scheduled_ = true;
   return true;

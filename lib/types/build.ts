@@ -116,7 +116,11 @@ export interface BuildOptions {
   mockDevice?: string;
   /** Cancels the build. */
   signal?: AbortSignal;
-  /** Called with build progress; never blocks the build. */
+  /**
+   * Called with build progress; never blocks the build. Every phase's start and end arrive; the steps of a phase
+   * that TensorRT completes faster than the event loop takes them arrive as the newest step only. A callback that
+   * throws surfaces as an uncaught exception, as from an event listener.
+   */
   onProgress?: (progress: BuildProgress) => void;
 }
 
