@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import { normalizeInspectorJson } from '../analysis/index.js';
-import { readBuildLog } from '../analysis/parse/build-log.js';
+import { readBuildLog, warmBuildLogReader } from '../analysis/parse/build-log.js';
 import { inferLayerFormats } from '../analysis/parse/layer-formats.js';
 import { TensorRTError } from '../errors.js';
 import type { BackendAddon, NativeAlgorithmRecord, NativeBenchmarkOptions, NativeBuildOptions, AddonEngine, NativeEnvironment, NativeInputs, NativeIOTensor, NativeOutputs, NativeTimingInputs } from './addon.js';
@@ -582,6 +582,9 @@ export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
     const job = addon.startBuild(onnx, nativeOptions, hooks.onProgress && ((event) => {
       hooks.onProgress?.({ phase: event.phase, parent: event.parent, step: event.step, steps: event.steps, depth: event.depth });
     }));
+    // While TensorRT builds on its worker, the idle main thread compiles the log reader's patterns, so that the
+    // report's first read of a log costs the event loop a fraction of a millisecond, not milliseconds.
+    warmBuildLogReader().catch(() => undefined);
     const onAbort = () => job.cancel();
     hooks.signal?.addEventListener('abort', onAbort, { once: true });
     let result;
