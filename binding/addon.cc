@@ -1,4 +1,4 @@
-// Module entry of trtn_trt<major>.node: init(ErrorClass), load(dir), startBuild, deserializeEngine, environment.
+// Module entry of trtn_trt<major>.node: init(ErrorClass), load(dir), loadAsync(dir), startBuild, deserializeEngine, environment.
 #include <napi.h>
 
 #include "addon_state.h"
@@ -10,6 +10,7 @@
 #include "errors.h"
 #include "execution_context.h"
 #include "tensorrt_library.h"
+#include "worker.h"
 
 namespace trtn {
 
@@ -24,28 +25,63 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+/** What load() and loadAsync() report: the libraries opened and how. */
+Napi::Object LoadInfo(Napi::Env env) {
+  TensorRtLibrary& library = Library();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("tensorrtVersion", VersionText(library.libraryVersion));
+  out.Set("parserVersion", library.parserVersion);
+  out.Set("nvinferPath", library.nvinferPath);
+  out.Set("parserPath", library.parserPath);
+  out.Set("libraryDir", library.directory);
+  Napi::Array preloaded = Napi::Array::New(env, library.preloaded.size());
+  for (size_t i = 0; i < library.preloaded.size(); ++i) preloaded.Set(static_cast<uint32_t>(i), library.preloaded[i]);
+  out.Set("preloaded", preloaded);
+  Napi::Array redirected = Napi::Array::New(env, library.redirectedLoads.size());
+  for (size_t i = 0; i < library.redirectedLoads.size(); ++i) redirected.Set(static_cast<uint32_t>(i), library.redirectedLoads[i]);
+  out.Set("redirectedLoads", redirected);
+  Napi::Array warnings = Napi::Array::New(env, library.preloadWarnings.size());
+  for (size_t i = 0; i < library.preloadWarnings.size(); ++i) warnings.Set(static_cast<uint32_t>(i), library.preloadWarnings[i]);
+  out.Set("preloadWarnings", warnings);
+  return out;
+}
+
+std::string DirectoryArgument(const Napi::CallbackInfo& info) {
+  return info.Length() > 0 && info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
+}
+
 Napi::Value Load(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return Guard(env, [&]() -> Napi::Value {
-    const std::string directory = info.Length() > 0 && info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
-    LoadLibraries(directory);
-    TensorRtLibrary& library = Library();
-    Napi::Object out = Napi::Object::New(env);
-    out.Set("tensorrtVersion", VersionText(library.libraryVersion));
-    out.Set("parserVersion", library.parserVersion);
-    out.Set("nvinferPath", library.nvinferPath);
-    out.Set("parserPath", library.parserPath);
-    out.Set("libraryDir", library.directory);
-    Napi::Array preloaded = Napi::Array::New(env, library.preloaded.size());
-    for (size_t i = 0; i < library.preloaded.size(); ++i) preloaded.Set(static_cast<uint32_t>(i), library.preloaded[i]);
-    out.Set("preloaded", preloaded);
-    Napi::Array redirected = Napi::Array::New(env, library.redirectedLoads.size());
-    for (size_t i = 0; i < library.redirectedLoads.size(); ++i) redirected.Set(static_cast<uint32_t>(i), library.redirectedLoads[i]);
-    out.Set("redirectedLoads", redirected);
-    Napi::Array warnings = Napi::Array::New(env, library.preloadWarnings.size());
-    for (size_t i = 0; i < library.preloadWarnings.size(); ++i) warnings.Set(static_cast<uint32_t>(i), library.preloadWarnings[i]);
-    out.Set("preloadWarnings", warnings);
-    return out;
+    LoadLibraries(DirectoryArgument(info));
+    return LoadInfo(env);
+  });
+}
+
+/**
+ * load() on a worker thread: opening TensorRT, cuInit and a first runtime take 150-190 ms (H200, 2026-12-03), which
+ * on the main thread held a service's event loop at its first build. LoadLibraries holds a lock, so a load() that
+ * comes meanwhile waits for this one and then finds the libraries open.
+ */
+class LoadWorker : public PromiseWorker {
+ public:
+  LoadWorker(Napi::Env env, std::string directory) : PromiseWorker(env, "trtn:load", "ERR_BACKEND_UNAVAILABLE"), directory_(std::move(directory)) {}
+
+  void OnOK() override { deferred_.Resolve(LoadInfo(Env())); }
+
+ private:
+  void Run() override { LoadLibraries(directory_); }
+
+  std::string directory_;
+};
+
+Napi::Value LoadAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Guard(env, [&]() -> Napi::Value {
+    auto* worker = new LoadWorker(env, DirectoryArgument(info));
+    Napi::Promise promise = worker->Promise();
+    worker->Queue();
+    return promise;
   });
 }
 
@@ -103,6 +139,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   state->contextConstructor = Napi::Persistent(ContextObject::Define(env));
   exports.Set("init", Napi::Function::New(env, Init, "init"));
   exports.Set("load", Napi::Function::New(env, Load, "load"));
+  exports.Set("loadAsync", Napi::Function::New(env, LoadAsync, "loadAsync"));
   exports.Set("startBuild", Napi::Function::New(env, StartBuild, "startBuild"));
   exports.Set("releaseBuilders", Napi::Function::New(env, ReleaseBuilders, "releaseBuilders"));
   exports.Set("deserializeEngine", Napi::Function::New(env, DeserializeEngine, "deserializeEngine"));

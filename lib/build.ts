@@ -4,7 +4,7 @@
  * backend does the rest.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { getBackend } from './select.js';
+import { getBackend, loadBackendsAsync } from './select.js';
 import type { Backend } from './backend/types.js';
 import { Engine } from './engine.js';
 import { TensorRTError, withCallerStack } from './errors.js';
@@ -54,11 +54,17 @@ function tensorrtMajor(backend: Backend): number | undefined {
 export async function buildEngine(onnx: string | Uint8Array, options?: BuildOptions): Promise<BuildResult> {
   const resolved = resolveBuildOptions(options);
   return withCallerStack(async () => {
+    // The backend loads (the first time: TensorRT opened on a worker thread) while the model is read.
+    const loading = loadBackendsAsync();
+    // A bad input is reported as such even while the load is under way (its outcome is awaited below).
+    loading.catch(() => undefined);
     let bytes = await readInput('ONNX model', onnx);
     // Parse here for every backend: a malformed file gets the same ERR_ONNX_PARSE whichever backend runs.
     // Large models decode on a worker thread, so the event loop keeps running.
     let model = await readOnnxAsync(bytes);
     publishBuildStep('model read');
+    await loading;
+    publishBuildStep('backend loaded');
     const backend = getBackend(resolved.backend);
     let changed = false;
     const notes: string[] = [];
@@ -145,6 +151,7 @@ export async function loadEngine(plan: string | Uint8Array, options: LoadEngineO
   return withCallerStack(async () => {
     const bytes = await readInput('engine', plan);
     const device = options.device ?? 0;
+    await loadBackendsAsync();
     const mock = getBackend('mock');
     if (options.backend !== 'tensorrt' && mock.recognizes(bytes)) return new Engine(await mock.deserialize(bytes, device));
     if (options.backend === 'mock') {

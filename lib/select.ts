@@ -4,7 +4,7 @@
  * `backendInfo()` can say why.
  */
 import { TensorRTError } from './errors.js';
-import { loadNativeBackend, resetNativeBackendCache, type NativeLoadResult } from './native/loader.js';
+import { loadNativeBackend, loadNativeBackendAsync, resetNativeBackendCache, type NativeLoadResult } from './native/loader.js';
 import { createMockBackend } from './mock/index.js';
 import type { BackendInfo, BackendKind } from './types/index.js';
 import type { Backend } from './backend/types.js';
@@ -27,6 +27,14 @@ function getMock(): Backend {
     mock = { madeFor: loaded.result, backend: createMockBackend({ reason: loaded.info.reasons.map((reason) => reason.message).join('; ') || undefined }) };
   }
   return mock.backend;
+}
+
+/**
+ * Loads the native backend (once, cached as {@link getBackend}'s) with TensorRT opened on a worker thread, so that
+ * the async entry points never hold the event loop while it loads; getBackend() after it finds it loaded.
+ */
+export async function loadBackendsAsync(): Promise<void> {
+  await loadNativeBackendAsync();
 }
 
 /**

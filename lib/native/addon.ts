@@ -301,6 +301,8 @@ export interface BackendAddon {
   init(errorClass: new (code: string, message: string, details?: Record<string, unknown>) => Error): void;
   /** Opens libnvinfer/libnvonnxparser from `directory` ('' = loader path) and libcuda. Once per process. */
   load(directory: string): NativeLoadInfo;
+  /** load() on a worker thread, so that the event loop runs meanwhile (absent from addons built before it existed). */
+  loadAsync?(directory: string): Promise<NativeLoadInfo>;
   startBuild(onnx: Uint8Array, options: NativeBuildOptions, onProgress?: (event: NativeProgressEvent) => void): NativeBuildJob;
   deserializeEngine(plan: Uint8Array, device?: number): Promise<AddonEngine>;
   /** Frees the builders kept by keepBuilder builds; returns how many (absent from addons built before it existed). */

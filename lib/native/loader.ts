@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { createNativeBackend } from './backend.js';
 import type { Backend } from '../backend/types.js';
 import { TensorRTError } from '../errors.js';
-import type { BackendAddon, ProbeAddon, ProbeAttempt, ProbeResult } from './addon.js';
+import type { BackendAddon, NativeLoadInfo, ProbeAddon, ProbeAttempt, ProbeResult } from './addon.js';
 import type { BackendInfo, BackendUnavailableReason } from '../types/index.js';
 
 const requireNative = createRequire(import.meta.url);
@@ -208,11 +208,15 @@ function unavailable(reasons: BackendUnavailableReason[], extra: Partial<Backend
   };
 }
 
-function loadUncached(options: LoaderOptions): NativeLoadResult {
+/** A backend addon found and initialised, its TensorRT not opened yet. */
+type PreparedLoad = { addon: BackendAddon; addonPath: string; directory: string };
+
+/** Everything before opening TensorRT: the probe, its classification, the addon for the major found. */
+function prepareLoad(options: LoaderOptions): PreparedLoad | { result: NativeLoadResult } {
   const env = options.env ?? process.env;
   const selected = (env.TRTN_BACKEND ?? '').toLowerCase();
   if (selected === 'mock') {
-    return unavailable([{ code: 'DISABLED', message: 'TRTN_BACKEND=mock disables the TensorRT backend.' }]);
+    return { result: unavailable([{ code: 'DISABLED', message: 'TRTN_BACKEND=mock disables the TensorRT backend.' }]) };
   }
   // TRTN_ADDON_DIR pins the search to given folders (`:`-separated), e.g. to test a fresh build/Release while
   // prebuilds/ exists.
@@ -223,48 +227,81 @@ function loadUncached(options: LoaderOptions): NativeLoadResult {
   if (!probe) {
     probePath = addonDirs.map((dir) => join(dir, 'trtn_probe.node')).find((file) => existsSync(file));
     if (!probePath) {
-      return unavailable([{ code: 'NO_NATIVE_BUILD', message: `No native build was found (looked for trtn_probe.node in ${addonDirs.join(', ')}).` }]);
+      return { result: unavailable([{ code: 'NO_NATIVE_BUILD', message: `No native build was found (looked for trtn_probe.node in ${addonDirs.join(', ')}).` }]) };
     }
     try {
       probe = requireNative(probePath) as ProbeAddon;
     } catch (error) {
-      return unavailable([{ code: 'LOAD_FAILED', message: `${probePath} could not be loaded: ${(error as Error).message}`, candidate: probePath }]);
+      return { result: unavailable([{ code: 'LOAD_FAILED', message: `${probePath} could not be loaded: ${(error as Error).message}`, candidate: probePath }]) };
     }
   }
   const addons = findBackendAddons(addonDirs);
   if (addons.size === 0) {
-    return unavailable(
-      [{ code: 'NO_NATIVE_BUILD', message: 'Only the probe was built: no TensorRT headers were found at install time, so no trtn_trt<major>.node exists.' }],
-      { nativeAddonPath: probePath },
-    );
+    return {
+      result: unavailable(
+        [{ code: 'NO_NATIVE_BUILD', message: 'Only the probe was built: no TensorRT headers were found at install time, so no trtn_trt<major>.node exists.' }],
+        { nativeAddonPath: probePath },
+      ),
+    };
   }
   const libraryDirs = candidateLibraryDirs({ env, libraryDir: options.libraryDir });
   const result = probe.probe({ libraryDirs, majors: [...addons.keys()] });
   const classification = classifyProbe(result, [...addons.keys()]);
   if (!classification.found) {
-    return { ok: false, info: { active: 'mock', tensorrtAvailable: false, reasons: classification.reasons, possibleSolutions: classification.possibleSolutions, nativeAddonPath: probePath } };
+    return { result: { ok: false, info: { active: 'mock', tensorrtAvailable: false, reasons: classification.reasons, possibleSolutions: classification.possibleSolutions, nativeAddonPath: probePath } } };
   }
   const found = classification.found;
   const addonPath = addons.get(found.major)!;
   try {
     const addon = requireNative(addonPath) as BackendAddon;
     addon.init(TensorRTError as unknown as Parameters<BackendAddon['init']>[0]);
-    const directory = found.resolvedPath ? dirname(found.resolvedPath) : found.directory;
-    const loaded = addon.load(directory);
-    const backend = createNativeBackend({ addon, addonPath, libraryPath: loaded.nvinferPath, tensorrtVersion: loaded.tensorrtVersion,
-      libraryLoading: { preloaded: loaded.preloaded ?? [], redirectedLoads: loaded.redirectedLoads ?? [], warnings: loaded.preloadWarnings ?? [] },
-    });
-    return { ok: true, backend };
+    return { addon, addonPath, directory: found.resolvedPath ? dirname(found.resolvedPath) : found.directory };
   } catch (error) {
-    // Headers newer than the library (checked in native code) are a version mismatch with its own remedy.
-    const code = (error as { code?: string }).code === 'ERR_VERSION_MISMATCH' ? 'VERSION_MISMATCH' : 'LOAD_FAILED';
-    return unavailable([{ code, message: `${addonPath} failed to load TensorRT: ${(error as Error).message}`, candidate: addonPath }], {
-      nativeAddonPath: addonPath,
-    });
+    return { result: failedLoad(error, addonPath) };
+  }
+}
+
+/** A backend addon that failed to open TensorRT, classified. */
+function failedLoad(error: unknown, addonPath: string): NativeLoadResult {
+  // Headers newer than the library (checked in native code) are a version mismatch with its own remedy.
+  const code = (error as { code?: string }).code === 'ERR_VERSION_MISMATCH' ? 'VERSION_MISMATCH' : 'LOAD_FAILED';
+  return unavailable([{ code, message: `${addonPath} failed to load TensorRT: ${(error as Error).message}`, candidate: addonPath }], {
+    nativeAddonPath: addonPath,
+  });
+}
+
+function loadedBackend(prepared: PreparedLoad, loaded: NativeLoadInfo): NativeLoadResult {
+  const backend = createNativeBackend({ addon: prepared.addon, addonPath: prepared.addonPath, libraryPath: loaded.nvinferPath, tensorrtVersion: loaded.tensorrtVersion,
+    libraryLoading: { preloaded: loaded.preloaded ?? [], redirectedLoads: loaded.redirectedLoads ?? [], warnings: loaded.preloadWarnings ?? [] },
+  });
+  return { ok: true, backend };
+}
+
+function loadUncached(options: LoaderOptions): NativeLoadResult {
+  const prepared = prepareLoad(options);
+  if ('result' in prepared) return prepared.result;
+  try {
+    return loadedBackend(prepared, prepared.addon.load(prepared.directory));
+  } catch (error) {
+    return failedLoad(error, prepared.addonPath);
+  }
+}
+
+async function loadUncachedAsync(options: LoaderOptions): Promise<NativeLoadResult> {
+  const prepared = prepareLoad(options);
+  if ('result' in prepared) return prepared.result;
+  try {
+    const loaded = prepared.addon.loadAsync ? await prepared.addon.loadAsync(prepared.directory) : prepared.addon.load(prepared.directory);
+    return loadedBackend(prepared, loaded);
+  } catch (error) {
+    return failedLoad(error, prepared.addonPath);
   }
 }
 
 let cached: NativeLoadResult | undefined;
+let pending: Promise<NativeLoadResult> | undefined;
+// Which cache a pending load belongs to: one started before resetNativeBackendCache() never fills the new one.
+let generation = 0;
 
 /**
  * Loads the native TensorRT backend, once. With no options the result is cached for the process (call
@@ -277,7 +314,29 @@ export function loadNativeBackend(options?: LoaderOptions): NativeLoadResult {
   return cached;
 }
 
+/**
+ * {@link loadNativeBackend} with TensorRT opened on a worker thread (the addon's loadAsync): the event loop runs
+ * while the libraries, cuInit and a first runtime load (150-190 ms on the H200, 2026-12-03). The same cache: a
+ * result that either call made is the result of both.
+ */
+export function loadNativeBackendAsync(options?: LoaderOptions): Promise<NativeLoadResult> {
+  if (options) return loadUncachedAsync(options);
+  if (cached) return Promise.resolve(cached);
+  if (!pending) {
+    const mine = generation;
+    pending = loadUncachedAsync({}).then((result) => {
+      if (mine !== generation) return result;
+      cached ??= result;
+      pending = undefined;
+      return cached;
+    });
+  }
+  return pending;
+}
+
 /** Forgets the cached load result. Libraries already opened stay open (they cannot be safely unloaded). */
 export function resetNativeBackendCache(): void {
   cached = undefined;
+  pending = undefined;
+  generation++;
 }

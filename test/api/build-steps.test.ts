@@ -19,7 +19,7 @@ describe('build steps on the diagnostics channel', () => {
     } finally {
       unsubscribe(BUILD_STEPS_CHANNEL, listener);
     }
-    expect(messages.map((message) => message.step)).toEqual(['model read', 'backend build starts', 'timing cache written', 'engine deserialized', 'engine ready']);
+    expect(messages.map((message) => message.step)).toEqual(['model read', 'backend loaded', 'backend build starts', 'timing cache written', 'engine deserialized', 'engine ready']);
     for (let index = 0; index < messages.length; index++) {
       expect(messages[index].atMs).toBeGreaterThanOrEqual(index === 0 ? started : messages[index - 1].atMs);
     }

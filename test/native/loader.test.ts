@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { candidateLibraryDirs, defaultAddonDirs, loadNativeBackend } from '../../lib/native/loader.js';
+import { candidateLibraryDirs, defaultAddonDirs, loadNativeBackend, loadNativeBackendAsync, resetNativeBackendCache } from '../../lib/native/loader.js';
 import type { ProbeAddon } from '../../lib/native/addon.js';
 
 const release = resolve(__dirname, '../../build/Release');
@@ -57,6 +57,34 @@ describe('loadNativeBackend without TensorRT', () => {
 
   it('caches the default load and keeps returning the same answer', () => {
     expect(loadNativeBackend()).toBe(loadNativeBackend());
+  });
+});
+
+describe('loadNativeBackendAsync', () => {
+  it('answers as the synchronous load does, before anything is loaded and without a native build', async () => {
+    const probe: ProbeAddon = { abiVersion: 1, probe: () => { throw new Error('must not be called'); } };
+    const disabled = await loadNativeBackendAsync({ env: { TRTN_BACKEND: 'mock' }, probe });
+    expect(disabled).toEqual(loadNativeBackend({ env: { TRTN_BACKEND: 'mock' }, probe }));
+    const empty = mkdtempSync(join(tmpdir(), 'trtn-empty-'));
+    expect(await loadNativeBackendAsync({ env: {}, addonDirs: [empty] })).toEqual(loadNativeBackend({ env: {}, addonDirs: [empty] }));
+  });
+
+  it.skipIf(!probeBuilt || !backendBuilt || !noDriver)('classifies a machine without TensorRT as the synchronous load does', async () => {
+    const options = { env: { TRTN_TENSORRT_LIB_DIR: '/nonexistent/trt/lib' }, addonDirs: [release] };
+    expect(await loadNativeBackendAsync(options)).toEqual(loadNativeBackend(options));
+  });
+
+  it('shares one cache with the synchronous load, whichever runs first, and forgets it on reset', async () => {
+    resetNativeBackendCache();
+    const first = loadNativeBackendAsync();
+    expect(loadNativeBackendAsync()).toBe(first);
+    const asynchronous = await first;
+    expect(loadNativeBackend()).toBe(asynchronous);
+    expect(await loadNativeBackendAsync()).toBe(asynchronous);
+    resetNativeBackendCache();
+    const synchronous = loadNativeBackend();
+    expect(synchronous).not.toBe(asynchronous);
+    expect(await loadNativeBackendAsync()).toBe(synchronous);
   });
 });
 
