@@ -291,7 +291,14 @@ async function loadUncachedAsync(options: LoaderOptions): Promise<NativeLoadResu
   const prepared = prepareLoad(options);
   if ('result' in prepared) return prepared.result;
   try {
-    const loaded = prepared.addon.loadAsync ? await prepared.addon.loadAsync(prepared.directory) : prepared.addon.load(prepared.directory);
+    let loaded: NativeLoadInfo;
+    try {
+      loaded = prepared.addon.loadAsync ? await prepared.addon.loadAsync(prepared.directory) : prepared.addon.load(prepared.directory);
+    } catch {
+      // The synchronous load decides: a failure of TensorRT itself fails it alike (with the same reason), and one
+      // that only the worker thread met does not cost the backend.
+      loaded = prepared.addon.load(prepared.directory);
+    }
     return loadedBackend(prepared, loaded);
   } catch (error) {
     return failedLoad(error, prepared.addonPath);
