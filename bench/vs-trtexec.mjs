@@ -5,7 +5,7 @@
  * in-process build, and a rebuild with the timing cache. A benchmark, never a test: it prints figures and ratios
  * and writes them to bench/results/vs-trtexec-<date>-<gpu>-trt<version>.json.
  *
- *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--models a,b] [--duration 1] [--repeats 3] [--build-pairs 1] [--build-pairs-under 20] [--out <file>] [--models-only | --resume] [--cpus 15] [--diagnose [host,elapsed,lag,times]]
+ *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--models a,b] [--duration 1] [--repeats 3] [--build-pairs 1] [--build-pairs-under 20] [--out <file>] [--models-only | --resume] [--cpus 15] [--diagnose [host,elapsed,lag,times,aslr]]
  *
  * Timing runs (both tools, as processes, alternating) and the infer() overhead run pinned to one CPU, the fastest in
  * a probe of every CPU before each model (or --cpus): unpinned, or given two CPUs of which one is slow, a host-bound
@@ -16,7 +16,7 @@
  * GPU-local and to a remote CPU (host); the transfers mode with event reads through cuEventElapsedTime and its _v2
  * (elapsed); and the first build of a fresh process under V8's sampling profiler, naming what the main thread ran in
  * its worst event-loop gap (lag); both tools' per-iteration host timelines from --exportTimes, in adjacent pairs
- * (times). A list picks some (--diagnose elapsed,lag); they go under "diagnostics" and never
+ * (times); its no-transfers runs with ASLR off and on (aslr). A list picks some (--diagnose elapsed,lag); they go under "diagnostics" and never
  * into the ratios.
  *
  * Needs dist/ (npm run build:ts), the native addon, TRTN_TENSORRT_LIB_DIR (and LD_LIBRARY_PATH for trtexec, which
@@ -296,11 +296,12 @@ if (args.includes('--resume')) {
   }
 }
 const diagnose = args.includes('--diagnose');
-// --diagnose [host,elapsed,lag,times]: which diagnostic runs (all without a list): host (resnet-like's host-side
-// runs), elapsed (event reads through cuEventElapsedTime and _v2), lag (a profiled first build in a fresh process),
-// times (both tools' per-iteration host timelines on resnet-like).
+// --diagnose [host,elapsed,lag,times,aslr]: which diagnostic runs (all without a list): host (resnet-like's
+// host-side runs), elapsed (event reads through cuEventElapsedTime and _v2), lag (a profiled first build in a fresh
+// process), times (both tools' per-iteration host timelines on resnet-like), aslr (its no-transfers runs with the
+// address-space layout fixed and randomized).
 const diagnoseList = args[args.indexOf('--diagnose') + 1];
-const diagnoseParts = new Set(diagnose && diagnoseList && !diagnoseList.startsWith('--') ? diagnoseList.split(',') : ['host', 'elapsed', 'lag', 'times']);
+const diagnoseParts = new Set(diagnose && diagnoseList && !diagnoseList.startsWith('--') ? diagnoseList.split(',') : ['host', 'elapsed', 'lag', 'times', 'aslr']);
 const diagnosing = (part) => diagnose && diagnoseParts.has(part);
 for (const [modelIndex, model] of models.entries()) {
   if (results.some((done) => done.name === model.name)) continue;
@@ -479,7 +480,36 @@ for (const [modelIndex, model] of models.entries()) {
         }
       }
     }
-    if (diagnosing('host') || diagnosing('elapsed') || diagnosing('times')) diagnostics.push({ model: model.name, entries, interrupts, pinnedRuns, elapsedRuns, timelines });
+    // Whether the two levels a host-bound enqueue sits at (about 17 and 29 us on the H200) follow the process's
+    // address-space layout: the same no-transfers runs with ASLR off (setarch -R) and on, both tools alternating.
+    const layoutRuns = [];
+    if (diagnosing('aslr')) {
+      const arch = shell('uname -m');
+      const setarch = shell('command -v setarch');
+      if (!setarch || !arch) {
+        line('diagnose aslr: no setarch here; skipped');
+      } else {
+        for (const randomized of [false, true]) {
+          for (let repeat = 0; repeat < 3; repeat++) {
+            const prefix = randomized ? ['taskset', '-c', cpus] : [setarch, arch, '-R', 'taskset', '-c', cpus];
+            const timeTheirs = () => trtexecFigures(run(prefix[0], [...prefix.slice(1), trtexec, `--loadEngine=${plan}`, `--duration=${duration}`, '--warmUp=200', '--iterations=10', '--noDataTransfers'], 300_000).text);
+            const timeOurs = () => {
+              const result = run(prefix[0], [...prefix.slice(1), process.execPath, join(root, 'dist', 'cli', 'bin.js'), 'bench', plan, '--json', '--duration', String(duration), '--warmUp', '200', '--iterations', '10', '--noDataTransfers'], 300_000);
+              try {
+                const bench = JSON.parse(result.stdout);
+                return { throughputQps: bench.throughput, enqueueMedianMs: bench.enqueue?.median };
+              } catch {
+                return { error: result.text.split('\n').slice(-3).join(' | ') };
+              }
+            };
+            const { theirs, ours } = pairOfRuns(repeat % 2 === 0, timeTheirs, timeOurs);
+            layoutRuns.push({ aslr: randomized, repeat: repeat + 1, trtexec: { throughputQps: theirs.throughputQps, enqueueMedianMs: theirs.enqueueMedianMs }, trtn: ours });
+            line(`diagnose aslr ${randomized ? 'on' : 'off'} (pair ${repeat + 1}): trtexec ${theirs.throughputQps} qps, enqueue ${theirs.enqueueMedianMs} ms | trtn ${ours.throughputQps?.toFixed(0)} qps, enqueue ${ours.enqueueMedianMs?.toFixed(4)} ms`);
+          }
+        }
+      }
+    }
+    if (diagnosing('host') || diagnosing('elapsed') || diagnosing('times') || diagnosing('aslr')) diagnostics.push({ model: model.name, entries, interrupts, pinnedRuns, elapsedRuns, timelines, layoutRuns });
   }
   engine.dispose();
   const buildWallS = { trtexec: meanOf(builds.trtexec), trtn: meanOf(builds.trtn), runs: builds };
