@@ -5,7 +5,7 @@
  * in-process build, and a rebuild with the timing cache. A benchmark, never a test: it prints figures and ratios
  * and writes them to bench/results/vs-trtexec-<date>-<gpu>-trt<version>.json.
  *
- *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--models a,b] [--duration 1] [--repeats 3] [--build-pairs 1] [--build-pairs-under 20] [--out <file>] [--models-only | --resume] [--cpus 15] [--diagnose [host,elapsed,lag,times,aslr]]
+ *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--models a,b] [--duration 1] [--repeats 3] [--build-pairs 1] [--build-pairs-under 20] [--out <file>] [--models-only | --resume] [--cpus 15] [--diagnose [host,elapsed,lag,times,aslr,malloc]]
  *
  * Timing runs (both tools, as processes, alternating) and the infer() overhead run pinned to one CPU, the fastest in
  * a probe of every CPU before each model (or --cpus): unpinned, or given two CPUs of which one is slow, a host-bound
@@ -16,7 +16,7 @@
  * GPU-local and to a remote CPU (host); the transfers mode with event reads through cuEventElapsedTime and its _v2
  * (elapsed); and the first build of a fresh process under V8's sampling profiler, naming what the main thread ran in
  * its worst event-loop gap (lag); both tools' per-iteration host timelines from --exportTimes, in adjacent pairs
- * (times); its no-transfers runs with ASLR off and on (aslr). A list picks some (--diagnose elapsed,lag); they go under "diagnostics" and never
+ * (times); its no-transfers runs with ASLR off and on (aslr); trtn with MALLOC_ARENA_MAX=1 and without (malloc). A list picks some (--diagnose elapsed,lag); they go under "diagnostics" and never
  * into the ratios.
  *
  * Needs dist/ (npm run build:ts), the native addon, TRTN_TENSORRT_LIB_DIR (and LD_LIBRARY_PATH for trtexec, which
@@ -299,9 +299,9 @@ const diagnose = args.includes('--diagnose');
 // --diagnose [host,elapsed,lag,times,aslr]: which diagnostic runs (all without a list): host (resnet-like's
 // host-side runs), elapsed (event reads through cuEventElapsedTime and _v2), lag (a profiled first build in a fresh
 // process), times (both tools' per-iteration host timelines on resnet-like), aslr (its no-transfers runs with the
-// address-space layout fixed and randomized).
+// address-space layout fixed and randomized), malloc (trtn with one malloc arena and with glibc's default).
 const diagnoseList = args[args.indexOf('--diagnose') + 1];
-const diagnoseParts = new Set(diagnose && diagnoseList && !diagnoseList.startsWith('--') ? diagnoseList.split(',') : ['host', 'elapsed', 'lag', 'times', 'aslr']);
+const diagnoseParts = new Set(diagnose && diagnoseList && !diagnoseList.startsWith('--') ? diagnoseList.split(',') : ['host', 'elapsed', 'lag', 'times', 'aslr', 'malloc']);
 const diagnosing = (part) => diagnose && diagnoseParts.has(part);
 for (const [modelIndex, model] of models.entries()) {
   if (results.some((done) => done.name === model.name)) continue;
@@ -509,7 +509,21 @@ for (const [modelIndex, model] of models.entries()) {
         }
       }
     }
-    if (diagnosing('host') || diagnosing('elapsed') || diagnosing('times') || diagnosing('aslr')) diagnostics.push({ model: model.name, entries, interrupts, pinnedRuns, elapsedRuns, timelines, layoutRuns });
+    // Whether glibc's per-thread malloc arenas cost the enqueue (trtexec enqueues on its main thread, on the main
+    // arena; trtn on a libuv worker, on an arena of its own): trtn with MALLOC_ARENA_MAX=1 and without, alternating.
+    const arenaRuns = [];
+    if (diagnosing('malloc')) {
+      for (const [label, extra] of [['transfers', []], ['no-transfers', ['--noDataTransfers']]]) {
+        for (let repeat = 0; repeat < 2; repeat++) {
+          for (const oneArena of repeat % 2 === 0 ? [true, false] : [false, true]) {
+            const figures = trtnCli(plan, ['--duration', String(duration), '--warmUp', '200', '--iterations', '10', ...extra], cpus, oneArena ? { MALLOC_ARENA_MAX: '1' } : undefined);
+            arenaRuns.push({ mode: label, mallocArenaMax1: oneArena, throughputQps: figures.throughputQps, enqueueMedianMs: figures.enqueueMedianMs, hostSteps: figures.hostSteps });
+            line(`diagnose malloc ${label}${oneArena ? ', MALLOC_ARENA_MAX=1' : ''}: ${figures.throughputQps?.toFixed(0)} qps, enqueue ${figures.enqueueMedianMs?.toFixed(4)} ms${figures.hostSteps ? `; host ${describeSteps(figures.hostSteps)}` : ''}`);
+          }
+        }
+      }
+    }
+    if (['host', 'elapsed', 'times', 'aslr', 'malloc'].some(diagnosing)) diagnostics.push({ model: model.name, entries, interrupts, pinnedRuns, elapsedRuns, timelines, layoutRuns, arenaRuns });
   }
   engine.dispose();
   const buildWallS = { trtexec: meanOf(builds.trtexec), trtn: meanOf(builds.trtn), runs: builds };
