@@ -54,6 +54,8 @@ export interface ProbeResult {
 /** `trtn_probe.node`. */
 export interface ProbeAddon {
   probe(options?: { libraryDirs?: string[]; majors?: number[] }): ProbeResult;
+  /** probe() on a worker thread (cuInit and opening libnvinfer are slow); absent from probes built before it. */
+  probeAsync?(options?: { libraryDirs?: string[]; majors?: number[] }): Promise<ProbeResult>;
   abiVersion: number;
 }
 

@@ -211,8 +211,11 @@ function unavailable(reasons: BackendUnavailableReason[], extra: Partial<Backend
 /** A backend addon found and initialised, its TensorRT not opened yet. */
 type PreparedLoad = { addon: BackendAddon; addonPath: string; directory: string };
 
-/** Everything before opening TensorRT: the probe, its classification, the addon for the major found. */
-function prepareLoad(options: LoaderOptions): PreparedLoad | { result: NativeLoadResult } {
+/** The probe and the backend addons found, and what to ask the probe. */
+type LocatedAddons = { probe: ProbeAddon; probePath: string | undefined; addons: Map<number, string>; request: { libraryDirs: string[]; majors: number[] } };
+
+/** Everything before the probe runs: the probe addon and the backend addons on disk. */
+function locateAddons(options: LoaderOptions): LocatedAddons | { result: NativeLoadResult } {
   const env = options.env ?? process.env;
   const selected = (env.TRTN_BACKEND ?? '').toLowerCase();
   if (selected === 'mock') {
@@ -244,8 +247,12 @@ function prepareLoad(options: LoaderOptions): PreparedLoad | { result: NativeLoa
       ),
     };
   }
-  const libraryDirs = candidateLibraryDirs({ env, libraryDir: options.libraryDir });
-  const result = probe.probe({ libraryDirs, majors: [...addons.keys()] });
+  return { probe, probePath, addons, request: { libraryDirs: candidateLibraryDirs({ env, libraryDir: options.libraryDir }), majors: [...addons.keys()] } };
+}
+
+/** From the probe's answer: the backend addon for the TensorRT found, required and initialised. */
+function chooseAddon(located: LocatedAddons, result: ProbeResult): PreparedLoad | { result: NativeLoadResult } {
+  const { addons, probePath } = located;
   const classification = classifyProbe(result, [...addons.keys()]);
   if (!classification.found) {
     return { result: { ok: false, info: { active: 'mock', tensorrtAvailable: false, reasons: classification.reasons, possibleSolutions: classification.possibleSolutions, nativeAddonPath: probePath } } };
@@ -278,7 +285,9 @@ function loadedBackend(prepared: PreparedLoad, loaded: NativeLoadInfo): NativeLo
 }
 
 function loadUncached(options: LoaderOptions): NativeLoadResult {
-  const prepared = prepareLoad(options);
+  const located = locateAddons(options);
+  if ('result' in located) return located.result;
+  const prepared = chooseAddon(located, located.probe.probe(located.request));
   if ('result' in prepared) return prepared.result;
   try {
     return loadedBackend(prepared, prepared.addon.load(prepared.directory));
@@ -288,7 +297,17 @@ function loadUncached(options: LoaderOptions): NativeLoadResult {
 }
 
 async function loadUncachedAsync(options: LoaderOptions): Promise<NativeLoadResult> {
-  const prepared = prepareLoad(options);
+  const located = locateAddons(options);
+  if ('result' in located) return located.result;
+  const { probe, request } = located;
+  let answer: ProbeResult;
+  try {
+    answer = probe.probeAsync ? await probe.probeAsync(request) : probe.probe(request);
+  } catch {
+    // As for the load below: the synchronous probe decides.
+    answer = probe.probe(request);
+  }
+  const prepared = chooseAddon(located, answer);
   if ('result' in prepared) return prepared.result;
   try {
     let loaded: NativeLoadInfo;

@@ -74,6 +74,37 @@ describe('loadNativeBackendAsync', () => {
     expect(await loadNativeBackendAsync(options)).toEqual(loadNativeBackend(options));
   });
 
+  it.skipIf(!backendBuilt)('asks the probe on its worker (probeAsync) and classifies its answer', async () => {
+    const probe: ProbeAddon = {
+      abiVersion: 1,
+      probe: () => {
+        throw new Error('the synchronous probe must not be called');
+      },
+      probeAsync: async ({ libraryDirs = [] } = {}) => ({
+        cuda: { loaded: true, driverVersion: 13000, initResult: 0, deviceCount: 1, devices: [{ index: 0, name: 'NVIDIA H200', computeCapability: '9.0' }] },
+        tensorrt: libraryDirs.map((directory) => ({ candidate: `${directory}/libnvinfer.so.10`, directory, major: 10, ok: false, error: `${directory}/libnvinfer.so.10: cannot open shared object file: No such file or directory` })),
+      }),
+    };
+    const result = await loadNativeBackendAsync({ env: { TRTN_TENSORRT_LIB_DIR: '/nowhere' }, addonDirs: [release], probe });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.info.reasons.map((reason) => reason.code)).toEqual(['NO_LIBNVINFER']);
+  });
+
+  it('falls back to the synchronous probe when the one on the worker fails', async () => {
+    let synchronous = 0;
+    const probe: ProbeAddon = {
+      abiVersion: 1,
+      probe: () => {
+        synchronous++;
+        return { cuda: { loaded: false, error: 'libcuda.so.1: cannot open shared object file' }, tensorrt: [] };
+      },
+      probeAsync: () => Promise.reject(new Error('worker failed')),
+    };
+    const result = await loadNativeBackendAsync({ env: {}, addonDirs: [backendBuilt ? release : mkdtempSync(join(tmpdir(), 'trtn-none-'))], probe });
+    expect(result.ok).toBe(false);
+    expect(synchronous).toBe(backendBuilt ? 1 : 0);
+  });
+
   it('shares one cache with the synchronous load, whichever runs first, and forgets it on reset', async () => {
     resetNativeBackendCache();
     const first = loadNativeBackendAsync();
