@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include <napi.h>
 
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -165,6 +166,9 @@ CudaFacts ProbeCuda() {
 }
 
 ProbeFacts RunProbe(const ProbeRequest& request) {
+  // One probe at a time: a probe() on the main thread while a probeAsync() runs would share the driver table.
+  static std::mutex probing;
+  std::lock_guard<std::mutex> lock(probing);
   ProbeFacts facts;
   facts.cuda = ProbeCuda();
   for (const std::string& directory : request.directories) {
