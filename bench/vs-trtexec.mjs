@@ -86,11 +86,15 @@ if (lagChild) {
   const session = new Session();
   session.connect();
   const post = (method, params) => new Promise((resolvePost, rejectPost) => session.post(method, params, (error, result) => (error ? rejectPost(error) : resolvePost(result))));
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 100 });
+  // --lag-profile 0: the same first build unprofiled (the bench's fresh-process lag figure).
+  const profiling = option('--lag-profile', '1') !== '0';
+  if (profiling) {
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: 100 });
+  }
   const gaps = watchGaps();
   const worst = gaps.worst;
-  await post('Profiler.start');
+  if (profiling) await post('Profiler.start');
   // performance.now() and the profile's clock (monotonic µs) read together, to map one onto the other.
   const startedMs = performance.now();
   const startedMonotonicUs = Number(process.hrtime.bigint() / 1000n);
@@ -99,13 +103,13 @@ if (lagChild) {
   const built = await build(readFileSync(lagChild), { backend: 'tensorrt', fp16: true, timingCache: option('--lag-cache'), onProgress: () => progressCalls++ });
   const buildMs = performance.now() - startedMs;
   gaps.stop();
-  const { profile } = await post('Profiler.stop');
+  const profile = profiling ? (await post('Profiler.stop')).profile : null;
   built.engine.dispose();
   // Both clocks are CLOCK_MONOTONIC on Linux; where the profile's start is far from ours, map by its start instead.
-  const aligned = Math.abs(profile.startTime - startedMonotonicUs) < 5_000_000;
+  const aligned = profile ? Math.abs(profile.startTime - startedMonotonicUs) < 5_000_000 : null;
   const toProfileUs = (ms) => (aligned ? startedMonotonicUs : profile.startTime) + (ms - startedMs) * 1000;
   const gapFromMs = worst.endMs - worst.ms;
-  const window = profileWindow(profile, toProfileUs(gapFromMs), toProfileUs(worst.endMs));
+  const window = profile ? profileWindow(profile, toProfileUs(gapFromMs), toProfileUs(worst.endMs)) : null;
   const stepsAfterStart = steps.map((step) => ({ step: step.step, atMs: step.atMs - startedMs }));
   process.stdout.write(`${JSON.stringify({ worstGapMs: worst.ms, gapFromMs: gapFromMs - startedMs, gapToMs: worst.endMs - startedMs, buildMs, progressCalls, clocksAligned: aligned, steps: stepsAfterStart, profile: window })}\n`);
   process.exit(0);
@@ -661,6 +665,19 @@ for (const sample of stall.mainThreadWhileStalled) {
 }
 line(`worst event-loop gap ${stall.worstGapMs.toFixed(2)} ms, ending ${stall.endedMsAfterBuildStart.toFixed(0)} ms into a ${stall.buildMs.toFixed(0)} ms build (last progress phase before it: ${stall.lastProgressPhaseBefore}, ${stall.progressCallsInGap} of ${stall.progressCalls} onProgress calls inside it; between build steps '${stall.stepBefore}' and '${stall.stepAfter}'); GC pauses in the build: ${stall.gcPausesInBuild.map((pause) => pause.ms.toFixed(1)).join(', ') || 'none'} ms`);
 line(`build steps (ms after start): ${stall.steps.map((step) => `${step.step} ${step.atMsAfterBuildStart.toFixed(1)}`).join(', ')}`);
+// The same first build in a fresh process, unprofiled: what a service meets at its first build, the backend's
+// load included (the in-process figure above comes after backendInfo() loaded it). Reported beside, never instead.
+let freshProcessLag = null;
+{
+  const fresh = run(process.execPath, [fileURLToPath(import.meta.url), '--lag-child', seed003, '--lag-cache', join(scratch, 'lag-fresh-cache.bin'), '--lag-profile', '0'], 300_000);
+  try {
+    const found = JSON.parse(fresh.stdout.trim().split('\n').at(-1));
+    freshProcessLag = { worstGapMs: found.worstGapMs, gapFromMs: found.gapFromMs, gapToMs: found.gapToMs, buildMs: found.buildMs, steps: found.steps };
+    line(`event-loop lag in a fresh process's first build (backend load included): worst gap ${found.worstGapMs.toFixed(2)} ms at ${found.gapFromMs.toFixed(1)}-${found.gapToMs.toFixed(1)} ms of ${found.buildMs.toFixed(0)} ms; steps ${found.steps.map((step) => `${step.step} ${step.atMs.toFixed(1)}`).join(', ')}`);
+  } catch {
+    line(`fresh-process lag: the build failed: ${fresh.text.split('\n').slice(-4).join(' | ')}`);
+  }
+}
 if (diagnosing('lag')) {
   // The same first build in a fresh process under V8's sampling profiler (100 us): what the main thread ran in its
   // worst gap. A diagnostic: the profiler's own cost makes its gap no figure for eventLoopLagMaxMs.
@@ -719,7 +736,7 @@ const output = {
   buildPairsUnderS,
   ...(resumedFrom ? { resumedFrom } : {}),
   note:
-    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned with taskset to the same single CPU, the fastest in a probe of all CPUs before each model (system.cpuProbes), each mode 2 to `repeats` times per tool in alternating order (pairs after the second only while a tool\'s runs differ by more than 1%), figures the medians (every run under runs; pairedRatios per mode: the median over adjacent pairs of trtn/trtexec, beside the ratio of the medians that the ratios use); builds (trtexec --skipInference, trtn build --noLayerProfile: neither runs inference) unpinned, buildPairs times per tool in alternating orders for a model whose first build took under buildPairsUnderS seconds (buildWallS the means, runs each build). inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync, in 10 interleaved block pairs: the median pair difference, overheadMeanUs the mean over all calls; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process.',
+    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned with taskset to the same single CPU, the fastest in a probe of all CPUs before each model (system.cpuProbes), each mode 2 to `repeats` times per tool in alternating order (pairs after the second only while a tool\'s runs differ by more than 1%), figures the medians (every run under runs; pairedRatios per mode: the median over adjacent pairs of trtn/trtexec, beside the ratio of the medians that the ratios use); builds (trtexec --skipInference, trtn build --noLayerProfile: neither runs inference) unpinned, buildPairs times per tool in alternating orders for a model whose first build took under buildPairsUnderS seconds (buildWallS the means, runs each build). inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync, in 10 interleaved block pairs: the median pair difference, overheadMeanUs the mean over all calls; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process (after backendInfo() loaded the backend); eventLoopLagFreshProcess: the worst gap between 1 ms ticks in a fresh process\'s first build, the backend\'s load included.',
   models: results,
   ratios: {
     gpuComputeMedianMax: ratio((figures) => figures.gpuComputeMedianMs, 'low'),
@@ -737,6 +754,7 @@ const output = {
   inferOverheadWorkerOnly: overheadWorker ?? null,
   eventLoopLagMaxMs,
   eventLoopStall: stall,
+  eventLoopLagFreshProcess: freshProcessLag,
   // First build (fresh builder, empty cache) over a rebuild in the same process with the cache and a kept builder.
   timingCacheSpeedup: firstMs / keptMs,
   timingCacheSpeedupFreshBuilder: firstMs / secondMs,
