@@ -185,3 +185,23 @@ export function pairedMedianRatio(theirRuns, ourRuns, key) {
   const middle = ratios.length >> 1;
   return ratios.length % 2 ? ratios[middle] : (ratios[middle - 1] + ratios[middle]) / 2;
 }
+
+/**
+ * The partial file a bench writes after each model (so that a run cut off, or stopped by --models-only, can be
+ * resumed), and what --resume takes back from it: the models measured, the infer() overhead runs, the diagnostics
+ * and the CPU probes.
+ */
+export function partialState({ createdAt, durationS, repeats, system, models, inferOverheadRuns, diagnostics }) {
+  return { partial: true, createdAt, durationS, repeats, system, models, inferOverheadRuns, diagnostics };
+}
+
+/** What --resume keeps from a partial file (see {@link partialState}); missing parts come back empty. */
+export function resumeState(partial) {
+  return {
+    createdAt: partial?.createdAt ?? null,
+    models: partial?.models ?? [],
+    inferOverheadRuns: partial?.inferOverheadRuns ?? {},
+    diagnostics: partial?.diagnostics ?? [],
+    cpuProbes: partial?.system?.cpuProbes ?? [],
+  };
+}

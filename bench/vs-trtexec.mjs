@@ -30,7 +30,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { buildSeconds, fastestCpu, hostTimeline, medians, pairedMedianRatio, parseCpuList, pickCpus, profileWindow, trtexecFigures } from './lib.mjs';
+import { buildSeconds, fastestCpu, hostTimeline, medians, pairedMedianRatio, parseCpuList, partialState, pickCpus, profileWindow, resumeState, trtexecFigures } from './lib.mjs';
 
 /**
  * The longest gap between ticks of a 1 ms interval (`worst.ms`, ending at `worst.endMs`, performance.now()): where
@@ -288,11 +288,11 @@ const modelsOnly = args.includes('--models-only');
 let resumedFrom = null;
 if (args.includes('--resume')) {
   if (existsSync(partialOut)) {
-    const earlier = JSON.parse(readFileSync(partialOut, 'utf8'));
-    results.push(...(earlier.models ?? []));
-    ({ overhead, overheadCopy, overheadWorker } = earlier.inferOverheadRuns ?? {});
-    diagnostics.push(...(earlier.diagnostics ?? []));
-    for (const probe of earlier.system?.cpuProbes ?? []) (system.cpuProbes ??= []).push(probe);
+    const earlier = resumeState(JSON.parse(readFileSync(partialOut, 'utf8')));
+    results.push(...earlier.models);
+    ({ overhead, overheadCopy, overheadWorker } = earlier.inferOverheadRuns);
+    diagnostics.push(...earlier.diagnostics);
+    for (const probe of earlier.cpuProbes) (system.cpuProbes ??= []).push(probe);
     resumedFrom = { partial: partialOut, createdAt: earlier.createdAt, models: results.map((model) => model.name) };
     line(`resuming ${partialOut} (${earlier.createdAt}): ${resumedFrom.models.join(', ') || 'no models'} measured already`);
   } else {
@@ -300,7 +300,7 @@ if (args.includes('--resume')) {
   }
 }
 const diagnose = args.includes('--diagnose');
-// --diagnose [host,elapsed,lag,times,aslr]: which diagnostic runs (all without a list): host (resnet-like's
+// --diagnose [host,elapsed,lag,times,aslr,malloc]: which diagnostic runs (all without a list): host (resnet-like's
 // host-side runs), elapsed (event reads through cuEventElapsedTime and _v2), lag (a profiled first build in a fresh
 // process), times (both tools' per-iteration host timelines on resnet-like), aslr (its no-transfers runs with the
 // address-space layout fixed and randomized), malloc (trtn with one malloc arena and with glibc's default).
@@ -536,7 +536,8 @@ for (const [modelIndex, model] of models.entries()) {
   line(`${model.name}: build wall trtexec ${seconds(builds.trtexec)} s, trtn ${seconds(builds.trtn)} s; TensorRT build alone trtexec ${seconds(builds.innerTrtexec)} s, trtn ${seconds(builds.innerTrtn)} s (${((performance.now() - benchStarted) / 1000).toFixed(0)} s into the bench)`);
   // What is done so far, in case the run is cut off (a device call has a time limit): replaced by the full file.
   mkdirSync(dirname(partialOut), { recursive: true });
-  writeFileSync(partialOut, `${JSON.stringify({ partial: true, createdAt: new Date().toISOString(), durationS: duration, repeats, system, models: results, inferOverheadRuns: { overhead, overheadCopy, overheadWorker }, diagnostics }, null, 2)}\n`);
+  const state = partialState({ createdAt: new Date().toISOString(), durationS: duration, repeats, system, models: results, inferOverheadRuns: { overhead, overheadCopy, overheadWorker }, diagnostics });
+  writeFileSync(partialOut, `${JSON.stringify(state, null, 2)}\n`);
 }
 if (modelsOnly) {
   line(`--models-only: ${results.map((model) => model.name).join(', ')} in ${partialOut}; the in-process figures and the full file come from a run with --resume (${((performance.now() - benchStarted) / 1000).toFixed(0)} s)`);

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error — a plain .mjs module without type declarations
-import { buildSeconds, fastestCpu, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow, hostTimeline, pairedMedianRatio } from '../../bench/lib.mjs';
+import { buildSeconds, fastestCpu, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow, hostTimeline, pairedMedianRatio, partialState, resumeState } from '../../bench/lib.mjs';
 
 const real = resolve(import.meta.dirname, '..', 'fixtures', 'real', 'trt10.6-h200');
 
@@ -139,5 +139,31 @@ describe('pairedMedianRatio', () => {
     expect(pairedMedianRatio(theirs, ours, 'throughputQps')).toBeCloseTo(1.0);
     expect(pairedMedianRatio(theirs.slice(0, 2), ours.slice(0, 2), 'throughputQps')).toBeCloseTo((0.9 + 1.05) / 2);
     expect(pairedMedianRatio([], ours, 'throughputQps')).toBeNull();
+  });
+});
+
+describe('partialState and resumeState', () => {
+  it('give back, through JSON, what a bench measured before it stopped', () => {
+    const state = partialState({
+      createdAt: '2026-12-03T17:00:00.000Z',
+      durationS: 1,
+      repeats: 6,
+      system: { cpuProbes: [{ before: 'seed003-default', chosen: 13 }] },
+      models: [{ name: 'seed003-default', modes: [] }],
+      inferOverheadRuns: { overhead: { overheadUs: 12 }, overheadCopy: undefined, overheadWorker: { overheadUs: 30 } },
+      diagnostics: [{ model: 'resnet-like-2of4' }],
+    });
+    const resumed = resumeState(JSON.parse(JSON.stringify(state)));
+    expect(resumed.createdAt).toBe('2026-12-03T17:00:00.000Z');
+    expect(resumed.models.map((model: { name: string }) => model.name)).toEqual(['seed003-default']);
+    expect(resumed.inferOverheadRuns.overhead.overheadUs).toBe(12);
+    expect(resumed.inferOverheadRuns.overheadWorker.overheadUs).toBe(30);
+    expect(resumed.diagnostics).toEqual([{ model: 'resnet-like-2of4' }]);
+    expect(resumed.cpuProbes).toEqual([{ before: 'seed003-default', chosen: 13 }]);
+  });
+
+  it('resumes nothing from an empty or older partial file', () => {
+    expect(resumeState({ partial: true, models: [{ name: 'a' }] })).toEqual({ createdAt: null, models: [{ name: 'a' }], inferOverheadRuns: {}, diagnostics: [], cpuProbes: [] });
+    expect(resumeState(undefined).models).toEqual([]);
   });
 });
