@@ -236,10 +236,11 @@ const describeSteps = (steps) =>
   `before ${steps.beforeEnqueueUs.toFixed(1)}, enqueue ${steps.enqueueUs.toFixed(1)}, after ${steps.afterEnqueueUs.toFixed(1)}, wait ${steps.waitUs.toFixed(1)}, reads ${steps.timingReadsUs.toFixed(1)} (elapsed-time calls ${steps.elapsedTimeUs?.toFixed(1)} via ${steps.elapsedTimeEntry ?? "cuEventElapsedTime"}), total ${steps.perIterationUs.toFixed(1)}` +
   (steps.clockReadNs !== undefined ? `; clock read ${steps.clockReadNs.toFixed(0)} ns, CPU ${steps.cpuFirst}->${steps.cpuLast} (${steps.cpuChanges} moves), ${steps.logCalls} TensorRT log calls` : '');
 
-/** `trtn bench` in a child process (optionally under taskset): the CLI's JSON figures. */
-function trtnCli(plan, flags, cpus, env) {
-  const command = [join(root, 'dist', 'cli', 'bin.js'), 'bench', plan, '--json', ...flags];
-  const result = cpus ? run('taskset', ['-c', cpus, process.execPath, ...command], 300_000, env) : run(process.execPath, command, 300_000, env);
+/** `trtn bench` in a child process, under taskset on `cpus` (or under `launcher`, e.g. setarch + taskset): the CLI's JSON figures. */
+function trtnCli(plan, flags, cpus, env, launcher = cpus ? ['taskset', '-c', cpus] : []) {
+  const command = [process.execPath, join(root, 'dist', 'cli', 'bin.js'), 'bench', plan, '--json', ...flags];
+  const [program, ...programArgs] = [...launcher, ...command];
+  const result = run(program, programArgs, 300_000, env);
   try {
     const parsed = JSON.parse(result.stdout);
     const bench = parsed.benchmark ?? parsed;
@@ -497,17 +498,9 @@ for (const [modelIndex, model] of models.entries()) {
           for (let repeat = 0; repeat < 3; repeat++) {
             const prefix = randomized ? ['taskset', '-c', cpus] : [setarch, arch, '-R', 'taskset', '-c', cpus];
             const timeTheirs = () => trtexecFigures(run(prefix[0], [...prefix.slice(1), trtexec, `--loadEngine=${plan}`, `--duration=${duration}`, '--warmUp=200', '--iterations=10', '--noDataTransfers'], 300_000).text);
-            const timeOurs = () => {
-              const result = run(prefix[0], [...prefix.slice(1), process.execPath, join(root, 'dist', 'cli', 'bin.js'), 'bench', plan, '--json', '--duration', String(duration), '--warmUp', '200', '--iterations', '10', '--noDataTransfers'], 300_000);
-              try {
-                const bench = JSON.parse(result.stdout);
-                return { throughputQps: bench.throughput, enqueueMedianMs: bench.enqueue?.median };
-              } catch {
-                return { error: result.text.split('\n').slice(-3).join(' | ') };
-              }
-            };
+            const timeOurs = () => trtnCli(plan, ['--duration', String(duration), '--warmUp', '200', '--iterations', '10', '--noDataTransfers'], cpus, undefined, prefix);
             const { theirs, ours } = pairOfRuns(repeat % 2 === 0, timeTheirs, timeOurs);
-            layoutRuns.push({ aslr: randomized, repeat: repeat + 1, trtexec: { throughputQps: theirs.throughputQps, enqueueMedianMs: theirs.enqueueMedianMs }, trtn: ours });
+            layoutRuns.push({ aslr: randomized, repeat: repeat + 1, trtexec: { throughputQps: theirs.throughputQps, enqueueMedianMs: theirs.enqueueMedianMs }, trtn: { throughputQps: ours.throughputQps, enqueueMedianMs: ours.enqueueMedianMs, error: ours.error } });
             line(`diagnose aslr ${randomized ? 'on' : 'off'} (pair ${repeat + 1}): trtexec ${theirs.throughputQps} qps, enqueue ${theirs.enqueueMedianMs} ms | trtn ${ours.throughputQps?.toFixed(0)} qps, enqueue ${ours.enqueueMedianMs?.toFixed(4)} ms`);
           }
         }

@@ -79,7 +79,8 @@ export interface ContextOptions {
    * How long `infer()` may poll the GPU on the calling (main) thread before handing the wait to a worker thread,
    * µs. A run that finishes within it costs no thread hand-off (tens of µs saved on a small engine); a context whose
    * last two runs took longer launches on the main thread and waits on a worker at once (one slow run, a busy host,
-   * does not), so the event loop is blocked at most this long per call. 0: every run (launch and wait) on a worker thread, the main thread never blocks.
+   * does not), so the event loop is blocked at most this long per call. 0: every run (launch and wait) on a worker
+   * thread, the main thread never blocks.
    * Prefer 0 when several contexts run concurrently from one thread: polling serialises their launches.
    * Default 200. TensorRT backend only; the mock ignores it.
    */

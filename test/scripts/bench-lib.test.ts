@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { parseTrtexecTimesJson, toTrtexecTimesJson } from '../../lib/timing/index.js';
 // @ts-expect-error — a plain .mjs module without type declarations
 import { buildSeconds, fastestCpu, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow, hostTimeline, pairedMedianRatio, partialState, resumeState } from '../../bench/lib.mjs';
 
@@ -125,6 +126,12 @@ describe('hostTimeline', () => {
     expect(timeline.periodUs!.meanUs).toBeCloseTo(((times[199].startEnqMs - times[0].startEnqMs) * 1000) / 199, 6);
     expect(timeline.enqueueUs!.medianUs).toBeGreaterThan(0);
     expect(timeline.betweenEnqueuesUs!.medianUs + timeline.enqueueUs!.medianUs).toBeGreaterThan(timeline.periodUs!.medianUs * 0.5);
+  });
+
+  it('reads what `trtn bench --exportTimes` writes (trtexec\'s keys) as it reads trtexec\'s own file', () => {
+    const times = JSON.parse(readFileSync(join(real, 'resnet-like-2of4', 'trtexec-times-first200.json'), 'utf8'));
+    const ours = toTrtexecTimesJson(parseTrtexecTimesJson(times));
+    expect(hostTimeline(JSON.parse(JSON.stringify(ours)))).toEqual(hostTimeline(times));
   });
 
   it('has no periods for a single iteration', () => {
