@@ -11,6 +11,7 @@
 #include <memory>
 
 #include <sched.h>
+#include <sys/resource.h>
 
 #include "environment.h"
 #include "errors.h"
@@ -179,6 +180,11 @@ class BenchmarkWorker : public ContextWorker {
       steps.Set("cpuChanges", cpuChanges_);
       // TensorRT log() calls during the loop (0 expected: a per-enqueue warning costs every iteration).
       steps.Set("logCalls", static_cast<double>(logCalls_));
+      if (involuntarySwitches_ >= 0) {
+        steps.Set("involuntarySwitches", involuntarySwitches_);
+        steps.Set("voluntarySwitches", voluntarySwitches_);
+        steps.Set("threadCpuUs", threadCpuUs_ / count);
+      }
       result.Set("hostSteps", steps);
     }
     Napi::Array warnings = Napi::Array::New(env, warnings_.size());
@@ -224,10 +230,21 @@ class BenchmarkWorker : public ContextWorker {
     usedGraph_ = true;
   }
 
-  /** One in-flight inference: its events and host enqueue times (trtexec's Iteration at one depth). */
+  /**
+   * One in-flight inference: its events and host enqueue times (trtexec's Iteration at one depth). With `blocking`
+   * (no spin-wait), only the event the loop waits on (the output copies' end with transfers, the compute's end
+   * without) is a blocking-sync event. trtexec makes all six so; the timestamps are the same either way, but on the
+   * H200 a blocking-sync record costs 1.36 us against 0.94 (bench/results/driver-call-costs-*), which a host-bound
+   * engine pays five times an iteration for events nobody waits on.
+   */
   struct Slot {
-    explicit Slot(bool blocking)
-        : inputStart(blocking), inputEnd(blocking), computeStart(blocking), computeEnd(blocking), outputStart(blocking), outputEnd(blocking) {}
+    Slot(bool blocking, bool transfers)
+        : inputStart(false),
+          inputEnd(false),
+          computeStart(false),
+          computeEnd(blocking && !transfers),
+          outputStart(false),
+          outputEnd(blocking && transfers) {}
     Event inputStart, inputEnd, computeStart, computeEnd, outputStart, outputEnd;
     std::chrono::steady_clock::time_point enqueueStart, enqueueEnd;
     bool active = false;
@@ -248,7 +265,7 @@ class BenchmarkWorker : public ContextWorker {
     const bool blocking = !settings_.useSpinWait;
     Stream inputStream, outputStream;
     const std::vector<Download> downloads = transfers ? OutputDownloads(core) : std::vector<Download>{};
-    Slot slots[2] = {Slot(blocking), Slot(blocking)};
+    Slot slots[2] = {Slot(blocking, transfers), Slot(blocking, transfers)};
 
     using Clock = std::chrono::steady_clock;
     {
@@ -260,8 +277,13 @@ class BenchmarkWorker : public ContextWorker {
     }
     int cpu = sched_getcpu();
     cpuFirst_ = cpu;
+    // The loop thread's context switches and CPU time over the loop: involuntary switches are other threads taking
+    // its CPU (in a process pinned to one CPU, any thread of the process), voluntary ones its sleeps in blocking sync.
+    rusage usageBefore{};
+    const bool haveUsage = getrusage(RUSAGE_THREAD, &usageBefore) == 0;
     const size_t logCallsBefore = core.engine->logger->Calls();
-    Event origin(blocking);
+    // The origin is only read, never waited on: no blocking sync (see Slot).
+    Event origin(false);
     origin.Record(compute);
     // Nothing on the copy streams may start before the origin, or its times would come out negative.
     CheckCuda(api.cuStreamWaitEvent(inputStream.get(), origin.get(), 0), "cuStreamWaitEvent");
@@ -358,6 +380,15 @@ class BenchmarkWorker : public ContextWorker {
       next = 1 - next;
     }
     steps_.loop = us(hostOrigin, Clock::now());
+    rusage usageAfter{};
+    if (haveUsage && getrusage(RUSAGE_THREAD, &usageAfter) == 0) {
+      const auto cpuUs = [](const rusage& u) {
+        return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e6 + static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+      };
+      involuntarySwitches_ = static_cast<double>(usageAfter.ru_nivcsw - usageBefore.ru_nivcsw);
+      voluntarySwitches_ = static_cast<double>(usageAfter.ru_nvcsw - usageBefore.ru_nvcsw);
+      threadCpuUs_ = cpuUs(usageAfter) - cpuUs(usageBefore);
+    }
     cpuLast_ = sched_getcpu();
     if (cpuLast_ != cpu) ++cpuChanges_;
     logCalls_ = core.engine->logger->Calls() - logCallsBefore;
@@ -385,6 +416,8 @@ class BenchmarkWorker : public ContextWorker {
   double clockReadNs_ = 0;
   int cpuFirst_ = -1, cpuLast_ = -1, cpuChanges_ = 0;
   size_t logCalls_ = 0;
+  // From getrusage(RUSAGE_THREAD) around the loop; -1 where it failed.
+  double involuntarySwitches_ = -1, voluntarySwitches_ = -1, threadCpuUs_ = 0;
   std::unique_ptr<EnvironmentFacts> environment_;
 };
 

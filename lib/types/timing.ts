@@ -244,6 +244,15 @@ export interface BenchmarkHostSteps {
   cpuChanges?: number;
   /** TensorRT log() calls during the loop (verbose ones included); anything but 0 costs every iteration. */
   logCalls?: number;
+  /**
+   * Times another thread took the loop thread's CPU during the loop (getrusage RUSAGE_THREAD, Linux): in a process
+   * pinned to one CPU, any thread of the process counts, so a busy JS thread shows here.
+   */
+  involuntarySwitches?: number;
+  /** Times the loop thread slept during the loop: its blocking-sync waits for the GPU. */
+  voluntarySwitches?: number;
+  /** The loop thread's CPU time per iteration (user + system); below `perIterationUs` by its time asleep or preempted. */
+  threadCpuUs?: number;
 }
 
 /** One layer of a per-layer profile (trtexec `--exportProfile` fields). */

@@ -360,6 +360,14 @@ describe.skipIf(!ready)('native benchmark loop on the GPU (trtexec semantics)', 
       expect(bench.hostSteps?.enqueueUs).toBeGreaterThan(0);
       figure('bench.host_steps_per_iteration_us', bench.hostSteps?.perIterationUs ?? NaN, 'us');
       figure('bench.host_clock_read_ns', bench.hostSteps?.clockReadNs ?? NaN, 'ns');
+      // The loop thread's own CPU time (getrusage RUSAGE_THREAD): one thread cannot run longer than the loop did.
+      const steps = bench.hostSteps!;
+      expect(Number.isInteger(steps.involuntarySwitches)).toBe(true);
+      expect(steps.voluntarySwitches).toBeGreaterThanOrEqual(0);
+      expect(steps.threadCpuUs).toBeGreaterThan(0);
+      expect(steps.threadCpuUs!).toBeLessThanOrEqual(steps.perIterationUs * 1.05 + 10);
+      figure('bench.loop_thread_cpu_us', steps.threadCpuUs ?? NaN, 'us');
+      figure('bench.loop_preemptions', steps.involuntarySwitches ?? NaN, '');
     } finally {
       copying.dispose();
       pinned.dispose();
