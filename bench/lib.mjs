@@ -205,3 +205,46 @@ export function resumeState(partial) {
     cpuProbes: partial?.system?.cpuProbes ?? [],
   };
 }
+
+/**
+ * One thread of a process, from Linux's /proc/<pid>/task/<tid>/ files: `stat` (its name, state and the CPU it last
+ * ran on), `status` (voluntary and involuntary context switches) and `schedstat` (ns on a CPU, ns runnable but
+ * waiting for one, timeslices). A file that could not be read is passed as undefined and its fields are left out.
+ */
+export function parseTask(stat, status, schedstat) {
+  const out = {};
+  if (stat) {
+    // The name is in parentheses and may itself hold spaces and parentheses: the fields start after the last ')'.
+    const close = stat.lastIndexOf(')');
+    out.name = stat.slice(stat.indexOf('(') + 1, close);
+    const fields = stat.slice(close + 2).trim().split(/\s+/);
+    out.state = fields[0];
+    // Fields 3.. of proc(5) from index 0: processor is field 39.
+    const lastCpu = Number(fields[36]);
+    if (Number.isFinite(lastCpu)) out.lastCpu = lastCpu;
+  }
+  if (status) {
+    const voluntary = /^voluntary_ctxt_switches:\s+(\d+)/m.exec(status);
+    const involuntary = /^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status);
+    if (voluntary) out.voluntarySwitches = Number(voluntary[1]);
+    if (involuntary) out.involuntarySwitches = Number(involuntary[1]);
+  }
+  if (schedstat) {
+    const [runNs, waitNs, slices] = schedstat.trim().split(/\s+/).map(Number);
+    if ([runNs, waitNs, slices].every(Number.isFinite)) Object.assign(out, { runMs: runNs / 1e6, waitMs: waitNs / 1e6, timeslices: slices });
+  }
+  return out;
+}
+
+/**
+ * A process's threads in a compact form for a log line: the `top` threads by context switches (voluntary plus
+ * involuntary), each `name#tid run/wait ms, v/i switches`.
+ */
+export function describeThreads(threads, top = 4) {
+  const switches = (thread) => (thread.voluntarySwitches ?? 0) + (thread.involuntarySwitches ?? 0);
+  return [...threads]
+    .sort((a, b) => switches(b) - switches(a))
+    .slice(0, top)
+    .map((thread) => `${thread.name}#${thread.tid} ${thread.runMs?.toFixed(0) ?? '?'}/${thread.waitMs?.toFixed(0) ?? '?'} ms, ${thread.voluntarySwitches ?? '?'}v/${thread.involuntarySwitches ?? '?'}i`)
+    .join('; ');
+}

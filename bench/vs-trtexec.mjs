@@ -5,7 +5,7 @@
  * in-process build, and a rebuild with the timing cache. A benchmark, never a test: it prints figures and ratios
  * and writes them to bench/results/vs-trtexec-<date>-<gpu>-trt<version>.json.
  *
- *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--models a,b] [--duration 1] [--repeats 3] [--build-pairs 1] [--build-pairs-under 20] [--out <file>] [--models-only | --resume] [--cpus 15] [--diagnose [host,elapsed,lag,times,aslr,malloc]]
+ *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--models a,b] [--duration 1] [--repeats 3] [--build-pairs 1] [--build-pairs-under 20] [--out <file>] [--models-only | --resume] [--cpus 15] [--diagnose [host,elapsed,lag,times,aslr,malloc,events]]
  *
  * Timing runs (both tools, as processes, alternating) and the infer() overhead run pinned to one CPU, the fastest in
  * a probe of every CPU before each model (or --cpus): unpinned, or given two CPUs of which one is slow, a host-bound
@@ -16,7 +16,9 @@
  * GPU-local and to a remote CPU (host); the transfers mode with event reads through cuEventElapsedTime and its _v2
  * (elapsed); and the first build of a fresh process under V8's sampling profiler, naming what the main thread ran in
  * its worst event-loop gap (lag); both tools' per-iteration host timelines from --exportTimes, in adjacent pairs
- * (times); its no-transfers runs with ASLR off and on (aslr); trtn with MALLOC_ARENA_MAX=1 and without (malloc). A list picks some (--diagnose elapsed,lag); they go under "diagnostics" and never
+ * (times); its no-transfers runs with ASLR off and on (aslr); trtn with MALLOC_ARENA_MAX=1 and without (malloc);
+ * trtexec, trtn and trtn with trtexec's six blocking-sync events per inference, each process's threads read from /proc
+ * (events). A list picks some (--diagnose elapsed,lag); they go under "diagnostics" and never
  * into the ratios.
  *
  * Needs dist/ (npm run build:ts), the native addon, TRTN_TENSORRT_LIB_DIR (and LD_LIBRARY_PATH for trtexec, which
@@ -30,7 +32,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { buildSeconds, fastestCpu, hostTimeline, medians, pairedMedianRatio, parseCpuList, partialState, pickCpus, profileWindow, resumeState, trtexecFigures } from './lib.mjs';
+import { buildSeconds, describeThreads, fastestCpu, hostTimeline, medians, pairedMedianRatio, parseCpuList, parseTask, partialState, pickCpus, profileWindow, resumeState, trtexecFigures } from './lib.mjs';
 
 /**
  * The longest gap between ticks of a 1 ms interval (`worst.ms`, ending at `worst.endMs`, performance.now()): where
@@ -241,7 +243,57 @@ const describeSteps = (steps) =>
 function trtnCli(plan, flags, cpus, env, launcher = cpus ? ['taskset', '-c', cpus] : []) {
   const command = [process.execPath, join(root, 'dist', 'cli', 'bin.js'), 'bench', plan, '--json', ...flags];
   const [program, ...programArgs] = [...launcher, ...command];
-  const result = run(program, programArgs, 300_000, env);
+  return trtnFigures(run(program, programArgs, 300_000, env));
+}
+
+/**
+ * `command` in a child process, its threads read from /proc every 20 ms while it runs (Linux): resolves to run()'s
+ * shape plus `threads`, each thread's last reading (parseTask) with its tid. What a thread did after the last reading
+ * (at most 20 ms before the exit) is not in it.
+ */
+function runSampled(command, commandArgs, timeoutMs, env) {
+  return new Promise((resolvePromise) => {
+    const started = performance.now();
+    const child = spawn(command, commandArgs, { ...(env ? { env: { ...process.env, ...env } } : {}) });
+    const stdout = [];
+    const stderr = [];
+    child.stdout.on('data', (chunk) => stdout.push(chunk));
+    child.stderr.on('data', (chunk) => stderr.push(chunk));
+    const threads = new Map();
+    const readOrUndefined = (path) => {
+      try {
+        return readFileSync(path, 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
+    const sample = () => {
+      let tids = [];
+      try {
+        tids = readdirSync(`/proc/${child.pid}/task`);
+      } catch {
+        return;
+      }
+      for (const tid of tids) {
+        const base = `/proc/${child.pid}/task/${tid}`;
+        const reading = parseTask(readOrUndefined(`${base}/stat`), readOrUndefined(`${base}/status`), readOrUndefined(`${base}/schedstat`));
+        if (reading.name !== undefined) threads.set(tid, { tid: Number(tid), ...reading });
+      }
+    };
+    const sampler = setInterval(sample, 20);
+    const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (status) => {
+      clearInterval(sampler);
+      clearTimeout(killer);
+      const out = Buffer.concat(stdout).toString('utf8');
+      const err = Buffer.concat(stderr).toString('utf8');
+      resolvePromise({ status, stdout: out, stderr: err, text: `${out}${err}`, wallS: (performance.now() - started) / 1000, threads: [...threads.values()] });
+    });
+  });
+}
+
+/** The figures of a `trtn bench --json` run (its stdout), or its error. */
+function trtnFigures(result) {
   try {
     const parsed = JSON.parse(result.stdout);
     const bench = parsed.benchmark ?? parsed;
@@ -305,9 +357,10 @@ const diagnose = args.includes('--diagnose');
 // --diagnose [host,elapsed,lag,times,aslr,malloc]: which diagnostic runs (all without a list): host (resnet-like's
 // host-side runs), elapsed (event reads through cuEventElapsedTime and _v2), lag (a profiled first build in a fresh
 // process), times (both tools' per-iteration host timelines on resnet-like), aslr (its no-transfers runs with the
-// address-space layout fixed and randomized), malloc (trtn with one malloc arena and with glibc's default).
+// address-space layout fixed and randomized), malloc (trtn with one malloc arena and with glibc's default), events
+// (trtn's one blocking-sync event per inference against trtexec's six, with each process's threads from /proc).
 const diagnoseList = args[args.indexOf('--diagnose') + 1];
-const diagnoseParts = new Set(diagnose && diagnoseList && !diagnoseList.startsWith('--') ? diagnoseList.split(',') : ['host', 'elapsed', 'lag', 'times', 'aslr', 'malloc']);
+const diagnoseParts = new Set(diagnose && diagnoseList && !diagnoseList.startsWith('--') ? diagnoseList.split(',') : ['host', 'elapsed', 'lag', 'times', 'aslr', 'malloc', 'events']);
 const diagnosing = (part) => diagnose && diagnoseParts.has(part);
 for (const [modelIndex, model] of models.entries()) {
   if (results.some((done) => done.name === model.name)) continue;
@@ -521,7 +574,32 @@ for (const [modelIndex, model] of models.entries()) {
         }
       }
     }
-    if (['host', 'elapsed', 'times', 'aslr', 'malloc'].some(diagnosing)) diagnostics.push({ model: model.name, entries, interrupts, pinnedRuns, elapsedRuns, timelines, layoutRuns, arenaRuns });
+    // Whether recording only the waited-on event with blocking sync (trtn) or all six (trtexec) moves a host-bound
+    // engine's throughput, and which threads of each process switch and wait for the CPU meanwhile: trtexec, trtn and
+    // trtn with TRTN_BENCH_BLOCKING_EVENTS=all, in rotating order, each process's threads read from /proc.
+    const eventRuns = [];
+    if (diagnosing('events')) {
+      const cli = join(root, 'dist', 'cli', 'bin.js');
+      for (const [label, extra] of [['transfers', []], ['transfers+graph', ['--useCudaGraph']], ['no-transfers+graph', ['--noDataTransfers', '--useCudaGraph']]]) {
+        const common = ['--duration', String(duration), '--warmUp', '200', '--iterations', '10', ...extra];
+        const variants = [
+          ['trtexec', () => runSampled('taskset', ['-c', cpus, trtexec, `--loadEngine=${plan}`, `--duration=${duration}`, '--warmUp=200', '--iterations=10', ...extra], 120_000), (result) => trtexecFigures(result.text)],
+          ['trtn', () => runSampled('taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common], 120_000), trtnFigures],
+          ['trtn all-blocking', () => runSampled('taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common], 120_000, { TRTN_BENCH_BLOCKING_EVENTS: 'all' }), trtnFigures],
+        ];
+        for (let repeat = 0; repeat < 3; repeat++) {
+          for (let turn = 0; turn < variants.length; turn++) {
+            const [variant, start, figuresOf] = variants[(turn + repeat) % variants.length];
+            const result = await start();
+            const figures = figuresOf(result);
+            eventRuns.push({ mode: label, repeat: repeat + 1, variant, throughputQps: figures.throughputQps, gpuComputeMedianMs: figures.gpuComputeMedianMs, hostSteps: figures.hostSteps, threads: result.threads, error: figures.error });
+            const steps = figures.hostSteps;
+            line(`diagnose events ${label} (round ${repeat + 1}) ${variant}: ${figures.throughputQps?.toFixed?.(0) ?? figures.throughputQps} qps${steps ? `, ${steps.blockingEventsPerInference} blocking events, host ${describeSteps(steps)}` : ''}${figures.error ? ` (failed: ${figures.error})` : ''}; threads ${describeThreads(result.threads)}`);
+          }
+        }
+      }
+    }
+    if (['host', 'elapsed', 'times', 'aslr', 'malloc', 'events'].some(diagnosing)) diagnostics.push({ model: model.name, entries, interrupts, pinnedRuns, elapsedRuns, timelines, layoutRuns, arenaRuns, eventRuns });
   }
   engine.dispose();
   const buildWallS = { trtexec: meanOf(builds.trtexec), trtn: meanOf(builds.trtn), runs: builds };

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -180,6 +181,7 @@ class BenchmarkWorker : public ContextWorker {
       steps.Set("cpuChanges", cpuChanges_);
       // TensorRT log() calls during the loop (0 expected: a per-enqueue warning costs every iteration).
       steps.Set("logCalls", static_cast<double>(logCalls_));
+      steps.Set("blockingEventsPerInference", blockingEvents_);
       if (involuntarySwitches_ >= 0) {
         steps.Set("involuntarySwitches", involuntarySwitches_);
         steps.Set("voluntarySwitches", voluntarySwitches_);
@@ -238,13 +240,15 @@ class BenchmarkWorker : public ContextWorker {
    * engine pays five times an iteration for events nobody waits on.
    */
   struct Slot {
-    Slot(bool blocking, bool transfers)
-        : inputStart(false),
-          inputEnd(false),
-          computeStart(false),
-          computeEnd(blocking && !transfers),
-          outputStart(false),
-          outputEnd(blocking && transfers) {}
+    // allBlocking: every event blocking-sync when `blocking`, as trtexec's (TRTN_BENCH_BLOCKING_EVENTS=all, an A/B switch
+    // for bench/vs-trtexec.mjs --diagnose events).
+    Slot(bool blocking, bool transfers, bool allBlocking)
+        : inputStart(blocking && allBlocking),
+          inputEnd(blocking && allBlocking),
+          computeStart(blocking && allBlocking),
+          computeEnd(blocking && (allBlocking || !transfers)),
+          outputStart(blocking && allBlocking),
+          outputEnd(blocking && (allBlocking || transfers)) {}
     Event inputStart, inputEnd, computeStart, computeEnd, outputStart, outputEnd;
     std::chrono::steady_clock::time_point enqueueStart, enqueueEnd;
     bool active = false;
@@ -265,7 +269,11 @@ class BenchmarkWorker : public ContextWorker {
     const bool blocking = !settings_.useSpinWait;
     Stream inputStream, outputStream;
     const std::vector<Download> downloads = transfers ? OutputDownloads(core) : std::vector<Download>{};
-    Slot slots[2] = {Slot(blocking, transfers), Slot(blocking, transfers)};
+    const char* eventsSwitch = std::getenv("TRTN_BENCH_BLOCKING_EVENTS");
+    const bool allBlocking = eventsSwitch != nullptr && std::string(eventsSwitch) == "all";
+    Slot slots[2] = {Slot(blocking, transfers, allBlocking), Slot(blocking, transfers, allBlocking)};
+    // Blocking-sync events recorded per inference: 1, or trtexec's 6 (2 without transfers) with the switch; 0 spinning.
+    blockingEvents_ = !blocking ? 0 : !allBlocking ? 1 : transfers ? 6 : 2;
 
     using Clock = std::chrono::steady_clock;
     {
@@ -283,7 +291,7 @@ class BenchmarkWorker : public ContextWorker {
     const bool haveUsage = getrusage(RUSAGE_THREAD, &usageBefore) == 0;
     const size_t logCallsBefore = core.engine->logger->Calls();
     // The origin is only read, never waited on: no blocking sync (see Slot).
-    Event origin(false);
+    Event origin(blocking && allBlocking);
     origin.Record(compute);
     // Nothing on the copy streams may start before the origin, or its times would come out negative.
     CheckCuda(api.cuStreamWaitEvent(inputStream.get(), origin.get(), 0), "cuStreamWaitEvent");
@@ -418,6 +426,7 @@ class BenchmarkWorker : public ContextWorker {
   size_t logCalls_ = 0;
   // From getrusage(RUSAGE_THREAD) around the loop; -1 where it failed.
   double involuntarySwitches_ = -1, voluntarySwitches_ = -1, threadCpuUs_ = 0;
+  int blockingEvents_ = 0;
   std::unique_ptr<EnvironmentFacts> environment_;
 };
 

@@ -253,6 +253,11 @@ export interface BenchmarkHostSteps {
   voluntarySwitches?: number;
   /** The loop thread's CPU time per iteration (user + system); below `perIterationUs` by its time asleep or preempted. */
   threadCpuUs?: number;
+  /**
+   * Blocking-sync events recorded per inference: 1 (the one the loop waits on), 0 with `useSpinWait`; trtexec records
+   * 6 (2 without transfers), which `TRTN_BENCH_BLOCKING_EVENTS=all` reproduces for an A/B.
+   */
+  blockingEventsPerInference?: number;
 }
 
 /** One layer of a per-layer profile (trtexec `--exportProfile` fields). */

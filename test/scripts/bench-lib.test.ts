@@ -1,12 +1,12 @@
 // bench/lib.mjs, the benchmark's parsing and protocol helpers, against real trtexec output from the H200
 // (test/fixtures/real): the figures the ratios are made of must be trtexec's own.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseTrtexecTimesJson, toTrtexecTimesJson } from '../../lib/timing/index.js';
 // @ts-expect-error — a plain .mjs module without type declarations
-import { buildSeconds, fastestCpu, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow, hostTimeline, pairedMedianRatio, partialState, resumeState } from '../../bench/lib.mjs';
+import { buildSeconds, fastestCpu, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow, hostTimeline, pairedMedianRatio, partialState, resumeState, parseTask, describeThreads } from '../../bench/lib.mjs';
 
 const real = resolve(import.meta.dirname, '..', 'fixtures', 'real', 'trt10.6-h200');
 
@@ -172,5 +172,48 @@ describe('partialState and resumeState', () => {
   it('resumes nothing from an empty or older partial file', () => {
     expect(resumeState({ partial: true, models: [{ name: 'a' }] })).toEqual({ createdAt: null, models: [{ name: 'a' }], inferOverheadRuns: {}, diagnostics: [], cpuProbes: [] });
     expect(resumeState(undefined).models).toEqual([]);
+  });
+});
+
+describe('parseTask and describeThreads', () => {
+  const proc = '/proc/self/task';
+  const linux = (() => {
+    try {
+      return readdirSync(proc).length > 0;
+    } catch {
+      return false;
+    }
+  })();
+  it.skipIf(!linux)("read this process's own threads from Linux's /proc: name, state, CPU, switches, run and wait time", () => {
+    const read = (path: string) => {
+      try {
+        return readFileSync(path, 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
+    const tids = readdirSync(proc);
+    const threads = tids.map((tid) => ({ tid: Number(tid), ...parseTask(read(`${proc}/${tid}/stat`), read(`${proc}/${tid}/status`), read(`${proc}/${tid}/schedstat`)) }));
+    const main = threads.find((thread) => thread.tid === process.pid)!;
+    expect(main).toBeDefined();
+    expect(main.name).toBe(readFileSync(`/proc/self/comm`, 'utf8').trim());
+    expect(main.state).toBe('R');
+    expect(main.lastCpu).toBeGreaterThanOrEqual(0);
+    expect(main.voluntarySwitches).toBeGreaterThanOrEqual(0);
+    expect(Number.isInteger(main.involuntarySwitches)).toBe(true);
+    // This thread has run this test's code: some CPU time, as schedstat counts it (where the kernel has schedstats).
+    if (main.runMs !== undefined) expect(main.runMs).toBeGreaterThan(0);
+    const line = describeThreads(threads, 2);
+    expect(line.split('; ').length).toBe(Math.min(2, threads.length));
+    expect(line).toMatch(/#\d+ [0-9?]+\/[0-9?]+ ms, \d+v\/\d+i/);
+  });
+
+  it('takes the name from between the first ( and the last ), which may hold spaces and parentheses', () => {
+    const fields = Array.from({ length: 50 }, (_, i) => String(i + 3));
+    fields[0] = 'S';
+    const task = parseTask(`4242 (cuda (evt) x) ${fields.join(' ')}`, 'voluntary_ctxt_switches:\t7\nnonvoluntary_ctxt_switches:\t3\n', '2000000 500000 9\n');
+    expect(task).toEqual({ name: 'cuda (evt) x', state: 'S', lastCpu: 39, voluntarySwitches: 7, involuntarySwitches: 3, runMs: 2, waitMs: 0.5, timeslices: 9 });
+    expect(parseTask(undefined, undefined, undefined)).toEqual({});
+    expect(describeThreads([{ tid: 1, name: 'a', voluntarySwitches: 1, involuntarySwitches: 0 }, { tid: 2, name: 'b', voluntarySwitches: 5, involuntarySwitches: 5, runMs: 3, waitMs: 1 }])).toBe('b#2 3/1 ms, 5v/5i; a#1 ?/? ms, 1v/0i');
   });
 });
