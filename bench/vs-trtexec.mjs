@@ -576,7 +576,7 @@ for (const [modelIndex, model] of models.entries()) {
     }
     // Whether recording only the waited-on event with blocking sync (trtn) or all six (trtexec) moves a host-bound
     // engine's throughput, and which threads of each process switch and wait for the CPU meanwhile: trtexec, trtn and
-    // trtn with TRTN_BENCH_BLOCKING_EVENTS=all, in rotating order, each process's threads read from /proc.
+    // trtn --blockingEvents all, in rotating order, each process's threads read from /proc.
     const eventRuns = [];
     if (diagnosing('events')) {
       const cli = join(root, 'dist', 'cli', 'bin.js');
@@ -585,7 +585,7 @@ for (const [modelIndex, model] of models.entries()) {
         const variants = [
           ['trtexec', () => runSampled('taskset', ['-c', cpus, trtexec, `--loadEngine=${plan}`, `--duration=${duration}`, '--warmUp=200', '--iterations=10', ...extra], 120_000), (result) => trtexecFigures(result.text)],
           ['trtn', () => runSampled('taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common], 120_000), trtnFigures],
-          ['trtn all-blocking', () => runSampled('taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common], 120_000, { TRTN_BENCH_BLOCKING_EVENTS: 'all' }), trtnFigures],
+          ['trtn all-blocking', () => runSampled('taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common, '--blockingEvents', 'all'], 120_000), trtnFigures],
         ];
         for (let repeat = 0; repeat < 3; repeat++) {
           for (let turn = 0; turn < variants.length; turn++) {

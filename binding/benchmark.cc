@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -30,6 +29,8 @@ struct BenchmarkSettings {
   bool useCudaGraph = false;
   bool useSpinWait = false;
   bool noDataTransfers = false;
+  // Every event blocking-sync when not spinning, as trtexec's (blockingEvents: 'all'); otherwise only the waited one.
+  bool allBlockingEvents = false;
   // Safety stops so that a bad option can never run forever.
   int maxIterations = 1000000;
   double maxWallMs = 600000;
@@ -72,6 +73,12 @@ BenchmarkSettings ReadBenchmarkSettings(Napi::Object options) {
   settings.noDataTransfers = flag("noDataTransfers");
   settings.maxIterations = static_cast<int>(optionalNumber("maxIterations", 1000000));
   settings.maxWallMs = optionalNumber("maxWallMs", 600000);
+  Napi::Value events = options.Get("blockingEvents");
+  if (events.IsString()) {
+    const std::string which = events.As<Napi::String>().Utf8Value();
+    if (which != "waited" && which != "all") wrong("blockingEvents", "'waited' or 'all'");
+    settings.allBlockingEvents = which == "all";
+  }
   Napi::Value release = options.Get("releaseAfter");
   settings.releaseAfter = release.IsBoolean() && release.As<Napi::Boolean>().Value();
   return settings;
@@ -240,8 +247,7 @@ class BenchmarkWorker : public ContextWorker {
    * engine pays five times an iteration for events nobody waits on.
    */
   struct Slot {
-    // allBlocking: every event blocking-sync when `blocking`, as trtexec's (TRTN_BENCH_BLOCKING_EVENTS=all, an A/B switch
-    // for bench/vs-trtexec.mjs --diagnose events).
+    // allBlocking: every event blocking-sync when `blocking`, as trtexec's (blockingEvents: 'all').
     Slot(bool blocking, bool transfers, bool allBlocking)
         : inputStart(blocking && allBlocking),
           inputEnd(blocking && allBlocking),
@@ -269,10 +275,9 @@ class BenchmarkWorker : public ContextWorker {
     const bool blocking = !settings_.useSpinWait;
     Stream inputStream, outputStream;
     const std::vector<Download> downloads = transfers ? OutputDownloads(core) : std::vector<Download>{};
-    const char* eventsSwitch = std::getenv("TRTN_BENCH_BLOCKING_EVENTS");
-    const bool allBlocking = eventsSwitch != nullptr && std::string(eventsSwitch) == "all";
+    const bool allBlocking = settings_.allBlockingEvents;
     Slot slots[2] = {Slot(blocking, transfers, allBlocking), Slot(blocking, transfers, allBlocking)};
-    // Blocking-sync events recorded per inference: 1, or trtexec's 6 (2 without transfers) with the switch; 0 spinning.
+    // Blocking-sync events recorded per inference: 1, or trtexec's 6 (2 without transfers) with 'all'; 0 spinning.
     blockingEvents_ = !blocking ? 0 : !allBlocking ? 1 : transfers ? 6 : 2;
 
     using Clock = std::chrono::steady_clock;

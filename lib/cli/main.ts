@@ -18,7 +18,7 @@ import {
   summarizeModel,
   toFp16,
 } from '../onnx/index.js';
-import type { BuildOptions, BuildReport, LayerInfo, ShapeRange } from '../types/index.js';
+import type { BenchmarkOptions, BuildOptions, BuildReport, LayerInfo, ShapeRange } from '../types/index.js';
 import { toTrtexecProfileJson, toTrtexecTimesJson } from '../timing/index.js';
 import { packageVersion } from '../version.js';
 import { tryVariants, type VariantName } from '../measure/experiments.js';
@@ -290,6 +290,7 @@ async function commandBench(file: string, flags: Record<string, unknown>): Promi
   for (const name of ['iterations', 'duration', 'warmUp', 'useCudaGraph', 'useSpinWait', 'noDataTransfers', 'backend']) addFlag(flagMap, name, `--${name}`, flags[name]);
   addFlag(flagMap, 'mockDevice', '--mock-device', flags.mockDevice);
   addFlag(flagMap, 'exportTimes', '--exportTimes', flags.exportTimes);
+  addFlag(flagMap, 'blockingEvents', '--blockingEvents', flags.blockingEvents);
   // Parse every flag before the (possibly long) build from ONNX, so that a typo fails at once.
   const iterations = numberFlag('--iterations', flags.iterations, { integer: true });
   const duration = numberFlag('--duration', flags.duration);
@@ -307,6 +308,7 @@ async function commandBench(file: string, flags: Record<string, unknown>): Promi
       useCudaGraph: flags.useCudaGraph === true ? true : undefined,
       useSpinWait: flags.useSpinWait === true ? true : undefined,
       noDataTransfers: flags.noDataTransfers === true ? true : undefined,
+      blockingEvents: flags.blockingEvents as BenchmarkOptions['blockingEvents'],
       exportTimes: flags.exportTimes ? true : undefined,
     };
     for (const key of Object.keys(options) as (keyof typeof options)[]) if (options[key] === undefined) delete options[key];
@@ -472,6 +474,7 @@ export function createProgram(): Command {
     .option('--useCudaGraph', 'capture the enqueue in a CUDA graph')
     .option('--useSpinWait', 'spin instead of blocking sync')
     .option('--noDataTransfers', 'no host-device copies')
+    .addOption(new Option('--blockingEvents <which>', "blocking-sync events: 'waited' (the one waited on, default) or 'all' (as trtexec: its GPU figures exactly)").choices(['waited', 'all']))
     .option('--exportTimes <path>', 'write per-iteration times (trtexec format)')
     .option('--exportProfile <path>', 'write the per-layer profile (trtexec format)')
     .option('--fp16', 'when building from ONNX: allow FP16')

@@ -204,6 +204,8 @@ export interface NativeBenchmarkOptions {
   useCudaGraph: boolean;
   useSpinWait: boolean;
   noDataTransfers: boolean;
+  /** 'all': every event blocking-sync, as trtexec (see BenchmarkOptions.blockingEvents); hostSteps.blockingEventsPerInference says what ran. */
+  blockingEvents: 'waited' | 'all';
   /** Safety stops. Defaults to 1e6 iterations and 600 000 ms. */
   maxIterations?: number;
   maxWallMs?: number;

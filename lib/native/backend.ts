@@ -430,6 +430,7 @@ class NativeEngineHandle implements EngineHandle {
       useCudaGraph: options.useCudaGraph ?? false,
       useSpinWait: options.useSpinWait ?? false,
       noDataTransfers: options.noDataTransfers ?? false,
+      blockingEvents: options.blockingEvents ?? 'waited',
     };
   }
 

@@ -191,11 +191,14 @@ export function aggregateLayerProfile(perIteration: readonly (readonly { name: s
  * The timing mode in words for {@link BenchmarkResult.mode}: copies, CUDA graph and sync style, and which
  * trtexec's defaults applied (11.x: graph, spin-wait and no copies unless asked; older: the opposite).
  */
-export function describeTimingMode(options: Pick<Required<BenchmarkOptions>, 'noDataTransfers' | 'useCudaGraph' | 'useSpinWait'>, tensorrtMajor?: number): string {
+export function describeTimingMode(
+  options: Pick<Required<BenchmarkOptions>, 'noDataTransfers' | 'useCudaGraph' | 'useSpinWait'> & Pick<BenchmarkOptions, 'blockingEvents'>,
+  tensorrtMajor?: number,
+): string {
   const parts = [
     options.noDataTransfers ? 'no transfers' : 'transfers',
     options.useCudaGraph ? 'CUDA graph' : 'no CUDA graph',
-    options.useSpinWait ? 'spin-wait' : 'blocking sync',
+    options.useSpinWait ? 'spin-wait' : options.blockingEvents === 'all' ? 'blocking sync on every event (as trtexec)' : 'blocking sync',
   ];
   const defaults = tensorrtMajor === undefined ? '' : ` (unset options follow trtexec ${tensorrtMajor >= 11 ? '11' : '10 and older'})`;
   return `${parts.join(', ')}${defaults}`;

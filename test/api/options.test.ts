@@ -123,6 +123,14 @@ describe('resolveBenchmarkOptions', () => {
   it("uses trtexec's defaults", () => {
     expect(resolveBenchmarkOptions({})).toMatchObject({ iterations: 10, duration: 3, warmUp: 200, useCudaGraph: false, useSpinWait: false, noDataTransfers: false, covThresholdPercent: 2.5 });
   });
+  it("blockingEvents: 'waited' by default, 'all' as trtexec; anything else is ERR_INVALID_OPTION naming the choices", () => {
+    expect(resolveBenchmarkOptions({}).blockingEvents).toBe('waited');
+    expect(resolveBenchmarkOptions({ blockingEvents: 'all' }).blockingEvents).toBe('all');
+    const error = errorOf(() => resolveBenchmarkOptions({ blockingEvents: 'some' } as never));
+    expect(error.code).toBe('ERR_INVALID_OPTION');
+    expect(error.message).toContain('blockingEvents');
+    expect(error.message).toMatch(/waited/);
+  });
   it('rejects unknown benchmark options', () => {
     expect(errorOf(() => resolveBenchmarkOptions({ iteration: 5 } as never)).message).toContain('Did you mean `iterations`?');
   });

@@ -52,6 +52,18 @@ describe('bench flags', () => {
     expect(await failure(['bench', engine, '--warmUp', '-5'])).toBe("trtn: ERR_INVALID_OPTION: Expected a value >= 0 for --warmUp, got '-5'.");
   });
 
+  it("--blockingEvents takes 'waited' or 'all', and the run's mode says which ran", async () => {
+    const wrong = await runCli(['bench', engine, '--blockingEvents', 'some']);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/--blockingEvents.*'some'.*Allowed choices are waited, all/);
+    const { code, stdout } = await runCli(['bench', engine, '--blockingEvents', 'all', '--duration', '0.1', '--json']);
+    expect(code).toBe(0);
+    const parsed = JSON.parse(stdout);
+    const result = parsed.benchmark ?? parsed;
+    expect(result.options.blockingEvents).toBe('all');
+    expect(result.mode).toContain('blocking sync on every event (as trtexec)');
+  });
+
   it('words its warnings in flags, not API options', async () => {
     const { code, stdout } = await runCli(['bench', engine]);
     expect(code).toBe(0);

@@ -368,6 +368,15 @@ describe.skipIf(!ready)('native benchmark loop on the GPU (trtexec semantics)', 
       expect(steps.threadCpuUs!).toBeLessThanOrEqual(steps.perIterationUs * 1.05 + 10);
       figure('bench.loop_thread_cpu_us', steps.threadCpuUs ?? NaN, 'us');
       figure('bench.loop_preemptions', steps.involuntarySwitches ?? NaN, '');
+      // One blocking-sync event per inference by default; trtexec's six (two without transfers) with 'all'.
+      expect(steps.blockingEventsPerInference).toBe(1);
+      const asTrtexec = await engine.benchmark({ iterations: 20, duration: 0.2, warmUp: 20, blockingEvents: 'all' });
+      expect(asTrtexec.hostSteps?.blockingEventsPerInference).toBe(6);
+      expect(asTrtexec.mode).toContain('blocking sync on every event');
+      const asTrtexecNoCopies = await engine.benchmark({ iterations: 20, duration: 0.2, warmUp: 20, noDataTransfers: true, blockingEvents: 'all' });
+      expect(asTrtexecNoCopies.hostSteps?.blockingEventsPerInference).toBe(2);
+      const spinning = await engine.benchmark({ iterations: 20, duration: 0.2, warmUp: 20, useSpinWait: true, blockingEvents: 'all' });
+      expect(spinning.hostSteps?.blockingEventsPerInference).toBe(0);
     } finally {
       copying.dispose();
       pinned.dispose();

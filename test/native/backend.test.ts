@@ -207,7 +207,9 @@ describe('native adapter: timing over real trtexec records', () => {
     const engine = new Engine(await backend.deserialize(new Uint8Array(64), 0));
     await engine.benchmark({ warmUp: 200 });
     await engine.profile({});
-    expect(calls.timings).toHaveLength(2);
+    await engine.benchmark({ warmUp: 200, blockingEvents: 'all' });
+    expect(calls.timings).toHaveLength(3);
+    expect((calls.timings as unknown as Record<string, unknown>[]).map((sent) => sent.blockingEvents)).toEqual(['waited', 'waited', 'all']);
     for (const sent of calls.timings as unknown as Record<string, unknown>[]) {
       for (const key of ['iterations', 'duration', 'warmUp']) expect(typeof sent[key], key).toBe('number');
       for (const key of ['useCudaGraph', 'useSpinWait', 'noDataTransfers']) expect(typeof sent[key], key).toBe('boolean');

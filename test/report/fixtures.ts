@@ -104,7 +104,7 @@ export function benchmark(estimated = false): BenchmarkResult {
     backend: estimated ? 'mock' : 'tensorrt',
     estimated,
     environment,
-    options: { iterations: 10, duration: 3, warmUp: 200, useCudaGraph: true, useSpinWait: true, noDataTransfers: true, exportTimes: false, covThresholdPercent: 2.5, shapes: {} },
+    options: { iterations: 10, duration: 3, warmUp: 200, useCudaGraph: true, useSpinWait: true, noDataTransfers: true, blockingEvents: 'waited', exportTimes: false, covThresholdPercent: 2.5, shapes: {} },
     mode: 'no transfers, CUDA graph, spin-wait',
     iterations: 3061,
     totalHostWalltimeMs: 3003,
