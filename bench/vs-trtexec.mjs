@@ -5,7 +5,7 @@
  * in-process build, and a rebuild with the timing cache. A benchmark, never a test: it prints figures and ratios
  * and writes them to bench/results/vs-trtexec-<date>-<gpu>-trt<version>.json.
  *
- *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--models a,b] [--duration 1] [--repeats 3] [--build-pairs 1] [--build-pairs-under 20] [--out <file>] [--models-only | --resume] [--cpus 15] [--diagnose [host,elapsed,lag,times,aslr,malloc,events]]
+ *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--models a,b] [--duration 1] [--repeats 3] [--build-pairs 1] [--build-pairs-under 20] [--out <file>] [--models-only | --resume] [--cpus 15] [--cpus-per-run 1] [--diagnose [host,elapsed,lag,times,aslr,malloc,events,cpus]]
  *
  * Timing runs (both tools, as processes, alternating) and the infer() overhead run pinned to one CPU, the fastest in
  * a probe of every CPU before each model (or --cpus): unpinned, or given two CPUs of which one is slow, a host-bound
@@ -18,8 +18,8 @@
  * its worst event-loop gap (lag); both tools' per-iteration host timelines from --exportTimes, in adjacent pairs
  * (times); its no-transfers runs with ASLR off and on (aslr); trtn with MALLOC_ARENA_MAX=1 and without (malloc);
  * trtexec, trtn and trtn with trtexec's six blocking-sync events per inference, each process's threads read from /proc
- * (events). A list picks some (--diagnose elapsed,lag); they go under "diagnostics" and never
- * into the ratios.
+ * (events); both tools on the two fastest CPUs of a fresh probe (cpus). A list picks some (--diagnose elapsed,lag);
+ * they go under "diagnostics" and never into the ratios. --cpus-per-run 2 times every model on the two fastest.
  *
  * Needs dist/ (npm run build:ts), the native addon, TRTN_TENSORRT_LIB_DIR (and LD_LIBRARY_PATH for trtexec, which
  * finds libnvinfer by soname). trtexec is built from the NVIDIA/TensorRT samples of the same version with
@@ -32,7 +32,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { buildSeconds, describeThreads, fastestCpu, hostTimeline, medians, pairedMedianRatio, parseCpuList, parseTask, partialState, pickCpus, profileWindow, resumeState, trtexecFigures } from './lib.mjs';
+import { buildSeconds, describeThreads, fastestCpus, hostTimeline, medians, pairedMedianRatio, parseCpuList, parseTask, partialState, pickCpus, profileWindow, resumeState, trtexecFigures } from './lib.mjs';
 
 /**
  * The longest gap between ticks of a 1 ms interval (`worst.ms`, ending at `worst.endMs`, performance.now()): where
@@ -186,17 +186,24 @@ const probeCpus = () => {
   return msByCpu;
 };
 const fixedCpus = option('--cpus');
+// --cpus-per-run N: the N fastest of the probe (1 by default; see fastestCpus for why 2).
+const cpusPerRun = Number(option('--cpus-per-run', '1'));
+if (!Number.isInteger(cpusPerRun) || cpusPerRun < 1) {
+  console.error(`vs-trtexec: --cpus-per-run takes a whole number of CPUs (1 or more), got '${option('--cpus-per-run')}'`);
+  process.exit(2);
+}
 let cpus = fixedCpus ?? pickCpus(allowedCpus, siblingsOf);
-const chooseCpus = (label) => {
+/** The CPUs of a model's timing runs (a taskset list): from a fresh probe, `count` of them. */
+const chooseCpus = (label, count = cpusPerRun) => {
   if (fixedCpus) return fixedCpus;
   const msByCpu = probeCpus();
-  const best = fastestCpu(msByCpu);
-  if (best === undefined) return cpus;
-  (system.cpuProbes ??= []).push({ before: label, msByCpu, chosen: best });
-  line(`CPU probe before ${label}: ${Object.entries(msByCpu).map(([cpu, ms]) => `${cpu}:${ms.toFixed(1)}`).join(' ')} ms -> CPU ${best}`);
-  return String(best);
+  const best = fastestCpus(msByCpu, count);
+  if (best.length === 0) return cpus;
+  (system.cpuProbes ??= []).push({ before: label, msByCpu, chosen: best.length === 1 ? best[0] : best });
+  line(`CPU probe before ${label}: ${Object.entries(msByCpu).map(([cpu, ms]) => `${cpu}:${ms.toFixed(1)}`).join(' ')} ms -> CPU ${best.join(',')}`);
+  return best.join(',');
 };
-system.timingCpus = fixedCpus ?? 'one per model, from system.cpuProbes';
+system.timingCpus = fixedCpus ?? (cpusPerRun === 1 ? 'one per model, from system.cpuProbes' : `${cpusPerRun} per model, the fastest of system.cpuProbes`);
 line(`host: clocksource ${system.clocksource}, CPUs allowed ${system.allowedCpus}, GPU-local CPUs ${system.gpuLocalCpus}, persistence mode ${system.persistenceMode}; timing runs on ${system.timingCpus}`);
 
 // Models: name, ONNX path, flags in trtexec spelling, the same as trtn build options.
@@ -358,9 +365,10 @@ const diagnose = args.includes('--diagnose');
 // host-side runs), elapsed (event reads through cuEventElapsedTime and _v2), lag (a profiled first build in a fresh
 // process), times (both tools' per-iteration host timelines on resnet-like), aslr (its no-transfers runs with the
 // address-space layout fixed and randomized), malloc (trtn with one malloc arena and with glibc's default), events
-// (trtn's one blocking-sync event per inference against trtexec's six, with each process's threads from /proc).
+// (trtn's one blocking-sync event per inference against trtexec's six, with each process's threads from /proc), cpus
+// (both tools on the two fastest CPUs instead of one).
 const diagnoseList = args[args.indexOf('--diagnose') + 1];
-const diagnoseParts = new Set(diagnose && diagnoseList && !diagnoseList.startsWith('--') ? diagnoseList.split(',') : ['host', 'elapsed', 'lag', 'times', 'aslr', 'malloc', 'events']);
+const diagnoseParts = new Set(diagnose && diagnoseList && !diagnoseList.startsWith('--') ? diagnoseList.split(',') : ['host', 'elapsed', 'lag', 'times', 'aslr', 'malloc', 'events', 'cpus']);
 const diagnosing = (part) => diagnose && diagnoseParts.has(part);
 for (const [modelIndex, model] of models.entries()) {
   if (results.some((done) => done.name === model.name)) continue;
@@ -407,14 +415,15 @@ for (const [modelIndex, model] of models.entries()) {
   }
 
   cpus = chooseCpus(model.name);
+  // One timing run of a mode by each tool, as a process pinned to `onCpus` (a taskset list).
+  const modeFlags = (mode) => [...(mode.noDataTransfers ? ['--noDataTransfers'] : []), ...(mode.useCudaGraph ? ['--useCudaGraph'] : [])];
+  const timeTrtexecOn = (mode, onCpus) => trtexecFigures(run('taskset', ['-c', onCpus, trtexec, `--loadEngine=${plan}`, `--duration=${duration}`, '--warmUp=200', '--iterations=10', ...modeFlags(mode)], 300_000).text);
+  const timeTrtnOn = (mode, onCpus) => trtnCli(plan, ['--duration', String(duration), '--warmUp', '200', '--iterations', '10', ...modeFlags(mode)], onCpus);
   const modes = [];
   for (const [index, mode] of MODES.entries()) {
-    const flags = [`--loadEngine=${plan}`, `--duration=${duration}`, '--warmUp=200', '--iterations=10'];
-    if (mode.noDataTransfers) flags.push('--noDataTransfers');
-    if (mode.useCudaGraph) flags.push('--useCudaGraph');
     // Both tools as processes on the same CPUs, in alternating order (see `cpus` above).
-    const timeTrtexec = () => trtexecFigures(run('taskset', ['-c', cpus, trtexec, ...flags], 300_000).text);
-    const timeTrtn = () => trtnCli(plan, ['--duration', String(duration), '--warmUp', '200', '--iterations', '10', ...(mode.noDataTransfers ? ['--noDataTransfers'] : []), ...(mode.useCudaGraph ? ['--useCudaGraph'] : [])], cpus);
+    const timeTrtexec = () => timeTrtexecOn(mode, cpus);
+    const timeTrtn = () => timeTrtnOn(mode, cpus);
     const trtexecRuns = [];
     const trtnRuns = [];
     // Two repeats at least; the rest (up to --repeats) only while a tool's own runs disagree by more than 1% in GPU
@@ -599,7 +608,21 @@ for (const [modelIndex, model] of models.entries()) {
         }
       }
     }
-    if (['host', 'elapsed', 'times', 'aslr', 'malloc', 'events'].some(diagnosing)) diagnostics.push({ model: model.name, entries, interrupts, pinnedRuns, elapsedRuns, timelines, layoutRuns, arenaRuns, eventRuns });
+    // Whether a second CPU (the two fastest of a fresh probe) moves either tool's host-bound figures: the four modes,
+    // both tools alternating, beside the one-CPU figures above.
+    const cpuPairRuns = [];
+    if (diagnosing('cpus')) {
+      const two = chooseCpus(`${model.name} (diagnose cpus)`, 2);
+      for (const mode of MODES) {
+        for (let repeat = 0; repeat < 2; repeat++) {
+          const { theirs, ours } = pairOfRuns(repeat % 2 === 0, () => timeTrtexecOn(mode, two), () => timeTrtnOn(mode, two));
+          const kept = (figures) => ({ throughputQps: figures.throughputQps, gpuComputeMedianMs: figures.gpuComputeMedianMs, enqueueMedianMs: figures.enqueueMedianMs, ...(figures.error ? { error: figures.error } : {}) });
+          cpuPairRuns.push({ mode: mode.mode, cpus: two, repeat: repeat + 1, trtexec: kept(theirs), trtn: { ...kept(ours), hostSteps: ours.hostSteps } });
+          line(`diagnose cpus ${mode.mode} on ${two} (pair ${repeat + 1}): trtexec ${theirs.throughputQps} qps | trtn ${ours.throughputQps?.toFixed(0)} qps${ours.hostSteps ? `, loop preempted ${ours.hostSteps.involuntarySwitches} times` : ''}`);
+        }
+      }
+    }
+    if (['host', 'elapsed', 'times', 'aslr', 'malloc', 'events', 'cpus'].some(diagnosing)) diagnostics.push({ model: model.name, entries, interrupts, pinnedRuns, elapsedRuns, timelines, layoutRuns, arenaRuns, eventRuns, cpuPairRuns });
   }
   engine.dispose();
   const buildWallS = { trtexec: meanOf(builds.trtexec), trtn: meanOf(builds.trtn), runs: builds };
@@ -809,7 +832,7 @@ const output = {
   buildPairsUnderS,
   ...(resumedFrom ? { resumedFrom } : {}),
   note:
-    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned with taskset to the same single CPU, the fastest in a probe of all CPUs before each model (system.cpuProbes), each mode 2 to `repeats` times per tool in alternating order (pairs after the second only while a tool\'s runs differ by more than 1%), figures the medians (every run under runs; pairedRatios per mode: the median over adjacent pairs of trtn/trtexec, beside the ratio of the medians that the ratios use); builds (trtexec --skipInference, trtn build --noLayerProfile: neither runs inference) unpinned, buildPairs times per tool in alternating orders for a model whose first build took under buildPairsUnderS seconds (buildWallS the means, runs each build). inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync, in 10 interleaved block pairs: the median pair difference, overheadMeanUs the mean over all calls; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process (after backendInfo() loaded the backend); eventLoopLagFreshProcess: the worst gap between 1 ms ticks in a fresh process\'s first build, the backend\'s load included.',
+    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned with taskset to the same CPUs (system.timingCpus: by default the single fastest in a probe of all CPUs before each model, system.cpuProbes), trtn with its default blockingEvents \'waited\' (one blocking-sync event per inference where trtexec records six, two without transfers: docs/native.md), each mode 2 to `repeats` times per tool in alternating order (pairs after the second only while a tool\'s runs differ by more than 1%), figures the medians (every run under runs; pairedRatios per mode: the median over adjacent pairs of trtn/trtexec, beside the ratio of the medians that the ratios use); builds (trtexec --skipInference, trtn build --noLayerProfile: neither runs inference) unpinned, buildPairs times per tool in alternating orders for a model whose first build took under buildPairsUnderS seconds (buildWallS the means, runs each build). inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync, in 10 interleaved block pairs: the median pair difference, overheadMeanUs the mean over all calls; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process (after backendInfo() loaded the backend); eventLoopLagFreshProcess: the worst gap between 1 ms ticks in a fresh process\'s first build, the backend\'s load included.',
   models: results,
   ratios: {
     gpuComputeMedianMax: ratio((figures) => figures.gpuComputeMedianMs, 'low'),

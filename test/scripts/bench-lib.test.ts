@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseTrtexecTimesJson, toTrtexecTimesJson } from '../../lib/timing/index.js';
 // @ts-expect-error — a plain .mjs module without type declarations
-import { buildSeconds, fastestCpu, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow, hostTimeline, pairedMedianRatio, partialState, resumeState, parseTask, describeThreads } from '../../bench/lib.mjs';
+import { buildSeconds, fastestCpu, fastestCpus, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow, hostTimeline, pairedMedianRatio, partialState, resumeState, parseTask, describeThreads } from '../../bench/lib.mjs';
 
 const real = resolve(import.meta.dirname, '..', 'fixtures', 'real', 'trt10.6-h200');
 
@@ -59,6 +59,9 @@ describe('bench/lib.mjs', () => {
     expect(fastestCpu({ 0: 3 })).toBe(0);
     expect(fastestCpu({ 2: Number.NaN, 5: 0 })).toBeUndefined();
     expect(fastestCpu({})).toBeUndefined();
+    expect(fastestCpus({ 0: 1.0, 3: 2.5, 14: 5.1, 15: 2.5, 7: 2.0 }, 2)).toEqual([7, 15]);
+    expect(fastestCpus({ 0: 1.0, 3: 2.5 }, 2)).toEqual([3]);
+    expect(fastestCpus({}, 2)).toEqual([]);
   });
   it("reads the build's own time from trtexec 10.6 and 8.6 logs and from the trtn CLI's summary", () => {
     const log10 = gunzipSync(readFileSync(join(real, 'seed003-default', 'trtexec-verbose.log.gz'))).toString('utf8');
