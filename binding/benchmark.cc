@@ -295,7 +295,7 @@ class BenchmarkWorker : public ContextWorker {
     rusage usageBefore{};
     const bool haveUsage = getrusage(RUSAGE_THREAD, &usageBefore) == 0;
     const size_t logCallsBefore = core.engine->logger->Calls();
-    // The origin is only read, never waited on: no blocking sync (see Slot).
+    // The origin is only read, never waited on: blocking sync only with 'all' (trtexec's gpuStart event has it).
     Event origin(blocking && allBlocking);
     origin.Record(compute);
     // Nothing on the copy streams may start before the origin, or its times would come out negative.
