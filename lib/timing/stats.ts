@@ -198,7 +198,9 @@ export function describeTimingMode(
   const parts = [
     options.noDataTransfers ? 'no transfers' : 'transfers',
     options.useCudaGraph ? 'CUDA graph' : 'no CUDA graph',
-    options.useSpinWait ? 'spin-wait' : options.blockingEvents === 'all' ? 'blocking sync on every event (as trtexec)' : 'blocking sync',
+    // trtexec records all six events with blocking sync; trtn by default only the one it waits on (see
+    // BenchmarkOptions.blockingEvents): the mode says which, as the GPU figures of a small engine differ by it.
+    options.useSpinWait ? 'spin-wait' : options.blockingEvents === 'all' ? 'blocking sync on every event (as trtexec)' : 'blocking sync on the awaited event',
   ];
   const defaults = tensorrtMajor === undefined ? '' : ` (unset options follow trtexec ${tensorrtMajor >= 11 ? '11' : '10 and older'})`;
   return `${parts.join(', ')}${defaults}`;

@@ -188,8 +188,9 @@ export interface BenchmarkResult {
     shapes: Record<string, number[]>;
   };
   /**
-   * The timing mode in words, e.g. `transfers, no CUDA graph, blocking sync (trtexec 10 defaults)`, so that a
-   * figure is never read without knowing whether copies and graphs were in it.
+   * The timing mode in words, e.g. `transfers, no CUDA graph, blocking sync on the awaited event (unset options
+   * follow trtexec 10 and older)`, so that a figure is never read without knowing whether copies, graphs and
+   * blocking-sync events were in it.
    */
   mode: string;
   /** Timed iterations (warm-up excluded). */

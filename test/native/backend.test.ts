@@ -190,7 +190,7 @@ describe('native adapter: timing over real trtexec records', () => {
     expect(result.estimated).toBe(false);
     expect(result.gpuCompute).toEqual(computeStats(kept.map((record) => record.computeMs)));
     expect(result.h2d.median).toBeGreaterThan(1);
-    expect(result.mode).toBe('transfers, no CUDA graph, blocking sync (unset options follow trtexec 10 and older)');
+    expect(result.mode).toBe('transfers, no CUDA graph, blocking sync on the awaited event (unset options follow trtexec 10 and older)');
     // Records without the host completion time fall back to the addon's whole-loop host time.
     expect(result.totalHostWalltimeMs).toBe(1234);
     engine.dispose();

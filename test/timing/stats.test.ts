@@ -207,7 +207,7 @@ describe('benchmark defaults follow the runtime major (trtexec 10 vs 11)', () =>
     const explicit = resolveBenchmarkOptions({ noDataTransfers: false, useCudaGraph: false }, 11);
     expect([explicit.noDataTransfers, explicit.useCudaGraph, explicit.useSpinWait]).toEqual([false, false, true]);
     expect(describeTimingMode(eleven, 11)).toBe('no transfers, CUDA graph, spin-wait (unset options follow trtexec 11)');
-    expect(describeTimingMode(ten)).toBe('transfers, no CUDA graph, blocking sync');
+    expect(describeTimingMode(ten)).toBe('transfers, no CUDA graph, blocking sync on the awaited event');
     expect(describeTimingMode(resolveBenchmarkOptions({ blockingEvents: 'all' }, 10))).toBe('transfers, no CUDA graph, blocking sync on every event (as trtexec)');
     // Spinning has no blocking-sync events, whichever were asked for.
     expect(describeTimingMode(resolveBenchmarkOptions({ blockingEvents: 'all', useSpinWait: true }, 10))).toContain('spin-wait');
