@@ -54,8 +54,9 @@ function tensorrtMajor(backend: Backend): number | undefined {
 export async function buildEngine(onnx: string | Uint8Array, options?: BuildOptions): Promise<BuildResult> {
   const resolved = resolveBuildOptions(options);
   return withCallerStack(async () => {
-    // The backend loads (the first time: TensorRT opened on a worker thread) while the model is read.
-    const loading = loadBackendsAsync();
+    // The backend loads (the first time: TensorRT opened on a worker thread) while the model is read; a mock build
+    // needs none.
+    const loading = resolved.backend === 'mock' ? Promise.resolve() : loadBackendsAsync();
     // A bad input is reported as such even while the load is under way (its outcome is awaited below).
     loading.catch(() => undefined);
     let bytes = await readInput('ONNX model', onnx);
@@ -151,7 +152,6 @@ export async function loadEngine(plan: string | Uint8Array, options: LoadEngineO
   return withCallerStack(async () => {
     const bytes = await readInput('engine', plan);
     const device = options.device ?? 0;
-    await loadBackendsAsync();
     const mock = getBackend('mock');
     if (options.backend !== 'tensorrt' && mock.recognizes(bytes)) return new Engine(await mock.deserialize(bytes, device));
     if (options.backend === 'mock') {
@@ -163,6 +163,8 @@ export async function loadEngine(plan: string | Uint8Array, options: LoadEngineO
         `These ${bytes.byteLength} bytes are not a TensorRT engine (no plan header). Pass a file written by engine.save(), trtexec --saveEngine or IHostMemory::data().`,
       );
     }
+    // Only a TensorRT plan needs TensorRT: opened on a worker thread the first time.
+    await loadBackendsAsync();
     const backend = getBackend(options.backend === 'tensorrt' ? 'tensorrt' : 'auto');
     if (backend.kind !== 'tensorrt') {
       getBackend('tensorrt'); // throws ERR_BACKEND_UNAVAILABLE with the reasons

@@ -350,12 +350,19 @@ export function loadNativeBackendAsync(options?: LoaderOptions): Promise<NativeL
   if (cached) return Promise.resolve(cached);
   if (!pending) {
     const mine = generation;
-    pending = loadUncachedAsync({}).then((result) => {
-      if (mine !== generation) return result;
-      cached ??= result;
-      pending = undefined;
-      return cached;
-    });
+    pending = loadUncachedAsync({}).then(
+      (result) => {
+        if (mine !== generation) return result;
+        cached ??= result;
+        pending = undefined;
+        return cached;
+      },
+      (error: unknown) => {
+        // Not kept: the next call tries again, as loadNativeBackend() does after a throw.
+        if (mine === generation) pending = undefined;
+        throw error;
+      },
+    );
   }
   return pending;
 }
