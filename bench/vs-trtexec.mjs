@@ -18,7 +18,7 @@
  * its worst event-loop gap (lag); both tools' per-iteration host timelines from --exportTimes, in adjacent pairs
  * (times); its no-transfers runs with ASLR off and on (aslr); trtn with MALLOC_ARENA_MAX=1 and without (malloc);
  * trtexec, trtn and trtn with trtexec's six blocking-sync events per inference, each process's threads read from /proc
- * (events); both tools on the two fastest CPUs of a fresh probe (cpus). A list picks some (--diagnose elapsed,lag);
+ * (events); both tools on the other number of CPUs, one or the two fastest of a fresh probe (cpus). A list picks some (--diagnose elapsed,lag);
  * they go under "diagnostics" and never into the ratios. --cpus-per-run 2 times every model on the two fastest.
  *
  * Needs dist/ (npm run build:ts), the native addon, TRTN_TENSORRT_LIB_DIR (and LD_LIBRARY_PATH for trtexec, which
@@ -366,7 +366,7 @@ const diagnose = args.includes('--diagnose');
 // process), times (both tools' per-iteration host timelines on resnet-like), aslr (its no-transfers runs with the
 // address-space layout fixed and randomized), malloc (trtn with one malloc arena and with glibc's default), events
 // (trtn's one blocking-sync event per inference against trtexec's six, with each process's threads from /proc), cpus
-// (both tools on the two fastest CPUs instead of one).
+// (both tools on the other number of CPUs: two when the timing runs had one, one when they had more).
 const diagnoseList = args[args.indexOf('--diagnose') + 1];
 const diagnoseParts = new Set(diagnose && diagnoseList && !diagnoseList.startsWith('--') ? diagnoseList.split(',') : ['host', 'elapsed', 'lag', 'times', 'aslr', 'malloc', 'events', 'cpus']);
 const diagnosing = (part) => diagnose && diagnoseParts.has(part);
@@ -608,21 +608,23 @@ for (const [modelIndex, model] of models.entries()) {
         }
       }
     }
-    // Whether a second CPU (the two fastest of a fresh probe) moves either tool's host-bound figures: the four modes,
-    // both tools alternating, beside the one-CPU figures above.
-    const cpuPairRuns = [];
+    // Whether the number of CPUs moves either tool's host-bound figures: the four modes, both tools alternating, on
+    // the other count than the timing runs above (two CPUs, the fastest of a fresh probe, when those ran on one; one
+    // when they ran on --cpus-per-run 2 or more), three pairs per mode beside the figures above.
+    const cpuCountRuns = [];
     if (diagnosing('cpus')) {
-      const two = chooseCpus(`${model.name} (diagnose cpus)`, 2);
+      const count = cpus.split(',').length === 1 ? 2 : 1;
+      const other = chooseCpus(`${model.name} (diagnose cpus: ${count} CPU${count === 1 ? '' : 's'})`, count);
       for (const mode of MODES) {
-        for (let repeat = 0; repeat < 2; repeat++) {
-          const { theirs, ours } = pairOfRuns(repeat % 2 === 0, () => timeTrtexecOn(mode, two), () => timeTrtnOn(mode, two));
+        for (let repeat = 0; repeat < 3; repeat++) {
+          const { theirs, ours } = pairOfRuns(repeat % 2 === 0, () => timeTrtexecOn(mode, other), () => timeTrtnOn(mode, other));
           const kept = (figures) => ({ throughputQps: figures.throughputQps, gpuComputeMedianMs: figures.gpuComputeMedianMs, enqueueMedianMs: figures.enqueueMedianMs, ...(figures.error ? { error: figures.error } : {}) });
-          cpuPairRuns.push({ mode: mode.mode, cpus: two, repeat: repeat + 1, trtexec: kept(theirs), trtn: { ...kept(ours), hostSteps: ours.hostSteps } });
-          line(`diagnose cpus ${mode.mode} on ${two} (pair ${repeat + 1}): trtexec ${theirs.throughputQps} qps | trtn ${ours.throughputQps?.toFixed(0)} qps${ours.hostSteps ? `, loop preempted ${ours.hostSteps.involuntarySwitches} times` : ''}`);
+          cpuCountRuns.push({ mode: mode.mode, cpus: other, cpuCount: count, repeat: repeat + 1, trtexec: kept(theirs), trtn: { ...kept(ours), hostSteps: ours.hostSteps } });
+          line(`diagnose cpus ${mode.mode} on ${other} (pair ${repeat + 1}): trtexec ${theirs.throughputQps} qps | trtn ${ours.throughputQps?.toFixed(0)} qps${ours.hostSteps ? `, loop preempted ${ours.hostSteps.involuntarySwitches} times` : ''}`);
         }
       }
     }
-    if (['host', 'elapsed', 'times', 'aslr', 'malloc', 'events', 'cpus'].some(diagnosing)) diagnostics.push({ model: model.name, entries, interrupts, pinnedRuns, elapsedRuns, timelines, layoutRuns, arenaRuns, eventRuns, cpuPairRuns });
+    if (['host', 'elapsed', 'times', 'aslr', 'malloc', 'events', 'cpus'].some(diagnosing)) diagnostics.push({ model: model.name, entries, interrupts, pinnedRuns, elapsedRuns, timelines, layoutRuns, arenaRuns, eventRuns, cpuCountRuns });
   }
   engine.dispose();
   const buildWallS = { trtexec: meanOf(builds.trtexec), trtn: meanOf(builds.trtn), runs: builds };
