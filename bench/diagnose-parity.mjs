@@ -1,0 +1,191 @@
+#!/usr/bin/env node
+/**
+ * Where trtn and trtexec still differ on the H200, in one device call: a diagnostic beside bench/vs-trtexec.mjs,
+ * never a source of its ratios.
+ *
+ *   node bench/diagnose-parity.mjs --trtexec <path> [--cpus 5,7] [--rounds 4] [--build-rounds 2] [--out <dir>] [--parts timing,build]
+ *
+ * timing: resnet-like pruned 2:4 (a host- and latency-bound engine, about 25 us of GPU work) built once by trtexec,
+ * then timed as processes pinned to --cpus in the modes and variants below, alternating tool order round by round:
+ * trtexec, trtn bench (one blocking-sync event per inference), trtn bench --blockingEvents all (trtexec's six), and
+ * in transfers+graph both tools with --useSpinWait. One more run of each default variant with --exportTimes leaves
+ * both tools' per-inference timelines in --out (the raw files, and their gaps summarised here).
+ * build: seed-003 with fp16:hwc8 IO built by trtexec (--skipInference) and by the trtn CLI (--noLayerProfile), with
+ * each process's timeline from its start: trtexec's output lines stamped as they arrive, the trtn CLI's build steps
+ * (the tensorrt-node:build-steps diagnostics channel, through a preloaded module) and its TensorRT build time; and the
+ * trtn CLI again with --profilingVerbosity layer_names_only (trtexec's default; trtn's is detailed).
+ * Prints one line per run and writes <out>/diagnose-parity.json.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { hostTimeline, trtexecFigures } from './lib.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const index = args.indexOf(name);
+  return index >= 0 ? args[index + 1] : fallback;
+};
+const trtexec = option('--trtexec');
+if (!trtexec) {
+  console.error('diagnose-parity: --trtexec <path to trtexec> is required (scripts/trtexec/build.sh builds it)');
+  process.exit(2);
+}
+const cpus = option('--cpus', '5,7');
+const rounds = Number(option('--rounds', '4'));
+const buildRounds = Number(option('--build-rounds', '2'));
+const out = resolve(option('--out', join(process.env.OUT ?? '/tmp', 'diagnose-parity')));
+const parts = new Set(option('--parts', 'timing,build').split(','));
+mkdirSync(out, { recursive: true });
+const cli = join(root, 'dist', 'cli', 'bin.js');
+const line = (text) => console.log(`diagnose-parity: ${text}`);
+
+/** A child process: its output lines, each stamped with the ms since the spawn when it arrived, and its wall time. */
+function runStamped(command, commandArgs, env) {
+  return new Promise((resolvePromise) => {
+    const started = performance.now();
+    const child = spawn(command, commandArgs, { env: { ...process.env, ...env } });
+    const lines = [];
+    let text = '';
+    let stdout = '';
+    const collect = (stream) => {
+      let pending = '';
+      stream.on('data', (chunk) => {
+        const at = performance.now() - started;
+        text += chunk;
+        if (stream === child.stdout) stdout += chunk;
+        pending += chunk;
+        const parts = pending.split('\n');
+        pending = parts.pop();
+        for (const part of parts) lines.push({ atMs: Number(at.toFixed(1)), text: part });
+      });
+    };
+    collect(child.stdout);
+    collect(child.stderr);
+    child.on('close', (status) => resolvePromise({ status, wallMs: performance.now() - started, lines, text, stdout }));
+  });
+}
+
+const results = { createdAt: new Date().toISOString(), cpus, rounds, timing: [], exports: [], builds: [] };
+
+if (parts.has('timing')) {
+  const { onnx } = await import(pathToFileURL(join(root, 'dist', 'index.js')).href);
+  const model = join(out, 'resnet-like-2of4.onnx');
+  writeFileSync(model, onnx.writeOnnx(onnx.sparsify(onnx.readOnnx(readFileSync(join(root, 'examples', 'resnet-like.onnx')))).model));
+  const plan = join(out, 'resnet-like-2of4.plan');
+  const built = await runStamped(trtexec, [`--onnx=${model}`, '--fp16', '--sparsity=enable', `--saveEngine=${plan}`, '--skipInference']);
+  if (built.status !== 0) {
+    line(`trtexec build failed (exit ${built.status}): ${built.text.split('\n').slice(-4).join(' | ')}`);
+    process.exit(1);
+  }
+  const common = ['--duration', '1', '--warmUp', '200', '--iterations', '10'];
+  const variants = {
+    trtexec: (flags) => ['taskset', ['-c', cpus, trtexec, `--loadEngine=${plan}`, '--duration=1', '--warmUp=200', '--iterations=10', ...flags]],
+    trtn: (flags) => ['taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common, ...flags]],
+    'trtn all-blocking': (flags) => ['taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common, ...flags, '--blockingEvents', 'all']],
+  };
+  const figuresOf = async (variant, flags) => {
+    const [command, commandArgs] = variants[variant](flags);
+    const result = await runStamped(command, commandArgs);
+    if (variant === 'trtexec') return { ...trtexecFigures(result.text), status: result.status };
+    try {
+      const parsed = JSON.parse(result.stdout);
+      const json = parsed.benchmark ?? parsed;
+      return { throughputQps: json.throughput, gpuComputeMedianMs: json.gpuCompute?.median, h2dMedianMs: json.h2d?.median, enqueueMedianMs: json.enqueue?.median, mode: json.mode, hostSteps: json.hostSteps, status: result.status };
+    } catch {
+      return { status: result.status, error: result.text.split('\n').slice(-3).join(' | ') };
+    }
+  };
+  const modes = [
+    { mode: 'transfers+graph', flags: ['--useCudaGraph'], variants: ['trtexec', 'trtn', 'trtn all-blocking'] },
+    { mode: 'transfers+graph spin', flags: ['--useCudaGraph', '--useSpinWait'], variants: ['trtexec', 'trtn'] },
+    { mode: 'transfers', flags: [], variants: ['trtexec', 'trtn', 'trtn all-blocking'] },
+  ];
+  for (const mode of modes) {
+    for (let round = 0; round < rounds; round++) {
+      // The order turns each round, so that no variant always runs first.
+      const order = mode.variants.map((_, index) => mode.variants[(index + round) % mode.variants.length]);
+      for (const variant of order) {
+        const figures = await figuresOf(variant, mode.flags);
+        results.timing.push({ mode: mode.mode, variant, round: round + 1, ...figures });
+        const steps = figures.hostSteps;
+        line(`${mode.mode} round ${round + 1} ${variant}: ${figures.throughputQps ?? figures.error} qps, GPU compute median ${figures.gpuComputeMedianMs} ms${steps ? `; host us/inference before ${steps.beforeEnqueueUs?.toFixed(1)} enqueue ${steps.enqueueUs?.toFixed(1)} after ${steps.afterEnqueueUs?.toFixed(1)} wait ${steps.waitUs?.toFixed(1)} reads ${steps.timingReadsUs?.toFixed(1)}, switches ${steps.involuntarySwitches}/${steps.voluntarySwitches}` : ''}`);
+      }
+    }
+  }
+  // One run of each tool with --exportTimes in transfers+graph: both timelines, the raw files kept.
+  for (const [variant, command, commandArgs] of [
+    ['trtexec', 'taskset', ['-c', cpus, trtexec, `--loadEngine=${plan}`, '--duration=1', '--warmUp=200', '--iterations=10', '--useCudaGraph', `--exportTimes=${join(out, 'times-trtexec-transfers-graph.json')}`]],
+    ['trtn', 'taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, ...common, '--useCudaGraph', '--exportTimes', join(out, 'times-trtn-transfers-graph.json')]],
+  ]) {
+    const result = await runStamped(command, commandArgs);
+    const file = join(out, `times-${variant}-transfers-graph.json`);
+    let summary;
+    try {
+      summary = hostTimeline(JSON.parse(readFileSync(file, 'utf8')));
+    } catch (error) {
+      summary = { error: `${error.message} (exit ${result.status})` };
+    }
+    results.exports.push({ variant, file, summary });
+    line(`exportTimes ${variant}: ${JSON.stringify(summary).slice(0, 400)}`);
+  }
+}
+
+if (parts.has('build')) {
+  const seed003 = join(root, 'examples', 'seed003.onnx');
+  const io = ['--inputIOFormats=fp16:hwc8', '--outputIOFormats=fp16:hwc8'];
+  // The CLI's build steps, with the preload's own start and the exit, as ms since the process's time origin.
+  const preload = join(out, 'build-steps-preload.mjs');
+  writeFileSync(preload, [
+    "import { subscribe } from 'node:diagnostics_channel';",
+    "import { writeFileSync } from 'node:fs';",
+    "const steps = [{ step: 'preload', atMs: performance.now() }];",
+    "subscribe('tensorrt-node:build-steps', (message) => steps.push({ step: message.step, atMs: message.atMs }));",
+    "process.on('exit', () => { steps.push({ step: 'exit', atMs: performance.now() }); writeFileSync(process.env.TRTN_STEPS_FILE, JSON.stringify(steps)); });",
+    '',
+  ].join('\n'));
+  const stamp = (result, patterns) => Object.fromEntries(patterns.map(([name, pattern]) => [name, result.lines.find((entry) => pattern.test(entry.text))?.atMs ?? null]));
+  const trtexecMarks = [
+    ['cudaInit', /Init CUDA/],
+    ['builderKernelLibrary', /Init builder kernel library/],
+    ['parseStart', /Start parsing network model/],
+    ['parseEnd', /Finished parsing network model/],
+    ['buildEnd', /Engine built in/],
+    ['engineSaved', /Engine saved|Saving engine/],
+    ['deserialized', /Engine deserialized in/],
+    ['end', /&&&& PASSED/],
+  ];
+  const variants = [
+    ['trtexec', () => runStamped(trtexec, ['--onnx=' + seed003, '--fp16', ...io, `--saveEngine=${join(out, 'seed003-hwc8.trtexec.plan')}`, '--skipInference'])],
+    ['trtn', (file) => runStamped(process.execPath, ['--import', pathToFileURL(preload).href, cli, 'build', seed003, '--backend', 'tensorrt', '--no-progress', '--noLayerProfile', '--fp16', ...io.flatMap((flag) => flag.split('=')), '--saveEngine', join(out, 'seed003-hwc8.trtn.plan')], { TRTN_STEPS_FILE: file })],
+    ['trtn layer_names_only', (file) => runStamped(process.execPath, ['--import', pathToFileURL(preload).href, cli, 'build', seed003, '--backend', 'tensorrt', '--no-progress', '--noLayerProfile', '--fp16', ...io.flatMap((flag) => flag.split('=')), '--profilingVerbosity', 'layer_names_only', '--saveEngine', join(out, 'seed003-hwc8.trtn.plan')], { TRTN_STEPS_FILE: file })],
+  ];
+  for (let round = 0; round < buildRounds; round++) {
+    const order = variants.map((_, index) => variants[(index + round) % variants.length]);
+    for (const [variant, start] of order) {
+      const stepsFile = join(out, `build-steps-${round}-${variant.replace(/ /g, '-')}.json`);
+      const result = await start(stepsFile);
+      const entry = { variant, round: round + 1, status: result.status, wallMs: Number(result.wallMs.toFixed(0)) };
+      if (variant === 'trtexec') {
+        entry.marks = stamp(result, trtexecMarks);
+        entry.engineBuiltS = Number(/Engine built in ([0-9.]+) sec/.exec(result.text)?.[1] ?? NaN);
+      } else {
+        try {
+          entry.steps = JSON.parse(readFileSync(stepsFile, 'utf8')).map((step) => ({ step: step.step, atMs: Number(step.atMs.toFixed(1)) }));
+        } catch {
+          entry.steps = null;
+        }
+        entry.buildTimeMs = Number(/^build time: ([0-9.]+) ms/m.exec(result.text)?.[1] ?? NaN);
+        if (result.status !== 0) entry.error = result.text.split('\n').slice(-4).join(' | ');
+      }
+      results.builds.push(entry);
+      line(`build round ${round + 1} ${variant}: wall ${entry.wallMs} ms (exit ${result.status}) ${JSON.stringify(entry.marks ?? entry.steps)} ${entry.engineBuiltS ?? entry.buildTimeMs}`);
+    }
+  }
+}
+
+writeFileSync(join(out, 'diagnose-parity.json'), `${JSON.stringify(results, null, 2)}\n`);
+line(`written ${join(out, 'diagnose-parity.json')}`);
