@@ -74,8 +74,8 @@ export function fastestCpu(msByCpu) {
 
 /**
  * The `count` fastest CPUs of such a probe, fastest first, CPU 0 only when no other was probed (as fastestCpu).
- * Two let CUDA's own thread (cuda-EvtHandlr, which took 20-25% of a single CPU in both tools on the H200 box and
- * preempted the timing loop about once per inference) run beside the loop instead of in its time.
+ * Two (the bench's default) let CUDA's own thread (cuda-EvtHandlr, which took 20-25% of a single CPU in both tools on
+ * the H200 box and preempted the timing loop about once per inference) run beside the loop instead of in its time.
  */
 export function fastestCpus(msByCpu, count) {
   const entries = Object.entries(msByCpu).map(([cpu, ms]) => [Number(cpu), ms]).filter(([, ms]) => Number.isFinite(ms) && ms > 0);
@@ -255,4 +255,31 @@ export function describeThreads(threads, top = 4) {
     .slice(0, top)
     .map((thread) => `${thread.name}#${thread.tid} ${thread.runMs?.toFixed(0) ?? '?'}/${thread.waitMs?.toFixed(0) ?? '?'} ms, ${thread.voluntarySwitches ?? '?'}v/${thread.involuntarySwitches ?? '?'}i`)
     .join('; ');
+}
+
+/** How far apart a set of runs' figures for `key` are: max/min - 1 (Infinity with fewer than two numbers above 0). */
+export function runSpread(runs, key) {
+  const values = runs.map((figures) => figures?.[key]).filter((value) => typeof value === 'number' && value > 0);
+  return values.length < 2 ? Infinity : Math.max(...values) / Math.min(...values) - 1;
+}
+
+/**
+ * Times `modes` in rounds: round r runs `timePair(mode, trtexecFirst)` (one adjacent pair of runs, one per tool) for
+ * every mode not yet settled, trtexec first when (mode index + r) is even, so that a mode's pairs are as far apart in
+ * time as the model's whole timing (a host-bound mode's level drifts over minutes; back-to-back runs agree with each
+ * other and not with the next minute). Two rounds always; a further round (up to `repeats`) skips a mode whose runs of
+ * both tools are within 1% in GPU compute and in throughput. Returns, per mode in order, { mode, trtexecRuns, trtnRuns }.
+ */
+export function timeModesInRounds(modes, repeats, timePair) {
+  const byMode = modes.map((mode) => ({ mode, trtexecRuns: [], trtnRuns: [] }));
+  const settled = ({ trtexecRuns, trtnRuns }) => [trtexecRuns, trtnRuns].every((runs) => runSpread(runs, 'gpuComputeMedianMs') <= 0.01 && runSpread(runs, 'throughputQps') <= 0.01);
+  for (let round = 0; round < repeats; round++) {
+    for (const [index, entry] of byMode.entries()) {
+      if (round >= 2 && settled(entry)) continue;
+      const { theirs, ours } = timePair(entry.mode, (index + round) % 2 === 0);
+      entry.trtexecRuns.push(theirs);
+      entry.trtnRuns.push(ours);
+    }
+  }
+  return byMode;
 }

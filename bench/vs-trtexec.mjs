@@ -5,7 +5,7 @@
  * in-process build, and a rebuild with the timing cache. A benchmark, never a test: it prints figures and ratios
  * and writes them to bench/results/vs-trtexec-<date>-<gpu>-trt<version>.json.
  *
- *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--models a,b] [--duration 1] [--repeats 3] [--build-pairs 1] [--build-pairs-under 20] [--out <file>] [--models-only | --resume] [--cpus 15] [--cpus-per-run 1] [--diagnose [host,elapsed,lag,times,aslr,malloc,events,cpus]]
+ *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--models a,b] [--duration 1] [--repeats 3] [--build-pairs 1] [--build-pairs-under 20] [--out <file>] [--models-only | --resume] [--cpus 15] [--cpus-per-run 2] [--diagnose [host,elapsed,lag,times,aslr,malloc,events,cpus]]
  *
  * Timing runs (both tools, as processes, alternating) and the infer() overhead run pinned to one CPU, the fastest in
  * a probe of every CPU before each model (or --cpus): unpinned, or given two CPUs of which one is slow, a host-bound
@@ -19,7 +19,7 @@
  * (times); its no-transfers runs with ASLR off and on (aslr); trtn with MALLOC_ARENA_MAX=1 and without (malloc);
  * trtexec, trtn and trtn with trtexec's six blocking-sync events per inference, each process's threads read from /proc
  * (events); both tools on the other number of CPUs, one or the two fastest of a fresh probe (cpus). A list picks some (--diagnose elapsed,lag);
- * they go under "diagnostics" and never into the ratios. --cpus-per-run 2 times every model on the two fastest.
+ * they go under "diagnostics" and never into the ratios. --cpus-per-run 1 times every model on the single fastest.
  *
  * Needs dist/ (npm run build:ts), the native addon, TRTN_TENSORRT_LIB_DIR (and LD_LIBRARY_PATH for trtexec, which
  * finds libnvinfer by soname). trtexec is built from the NVIDIA/TensorRT samples of the same version with
@@ -32,7 +32,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { buildSeconds, describeThreads, fastestCpus, hostTimeline, medians, pairedMedianRatio, parseCpuList, parseTask, partialState, pickCpus, profileWindow, resumeState, trtexecFigures } from './lib.mjs';
+import { buildSeconds, describeThreads, fastestCpus, hostTimeline, medians, pairedMedianRatio, parseCpuList, parseTask, partialState, pickCpus, profileWindow, resumeState, timeModesInRounds, trtexecFigures } from './lib.mjs';
 
 /**
  * The longest gap between ticks of a 1 ms interval (`worst.ms`, ending at `worst.endMs`, performance.now()): where
@@ -186,8 +186,10 @@ const probeCpus = () => {
   return msByCpu;
 };
 const fixedCpus = option('--cpus');
-// --cpus-per-run N: the N fastest of the probe (1 by default; see fastestCpus for why 2).
-const cpusPerRun = Number(option('--cpus-per-run', '1'));
+// --cpus-per-run N: the N fastest of the probe, 2 by default (see fastestCpus): on the H200 box (2026-12-04) one CPU
+// let cuda-EvtHandlr preempt the timing loop about once per inference (26k involuntary switches in a 1 s run) and
+// spread a host-bound mode's runs by 11-14%; on two CPUs the loop was preempted 0-4 times a run and the spread was 5-7%.
+const cpusPerRun = Number(option('--cpus-per-run', '2'));
 if (!Number.isInteger(cpusPerRun) || cpusPerRun < 1) {
   console.error(`vs-trtexec: --cpus-per-run takes a whole number of CPUs (1 or more), got '${option('--cpus-per-run')}'`);
   process.exit(2);
@@ -419,25 +421,16 @@ for (const [modelIndex, model] of models.entries()) {
   const modeFlags = (mode) => [...(mode.noDataTransfers ? ['--noDataTransfers'] : []), ...(mode.useCudaGraph ? ['--useCudaGraph'] : [])];
   const timeTrtexecOn = (mode, onCpus) => trtexecFigures(run('taskset', ['-c', onCpus, trtexec, `--loadEngine=${plan}`, `--duration=${duration}`, '--warmUp=200', '--iterations=10', ...modeFlags(mode)], 300_000).text);
   const timeTrtnOn = (mode, onCpus) => trtnCli(plan, ['--duration', String(duration), '--warmUp', '200', '--iterations', '10', ...modeFlags(mode)], onCpus);
+  // Rounds across the modes: round r times every mode not yet settled once by each tool (an adjacent pair, the order
+  // alternating by mode and round), so that a mode's runs are spread over the minutes the model takes. A host- or
+  // latency-bound mode's level drifts at that scale on the H200 box (trtexec alone: 21.1k qps twice in a row in
+  // resnet-like transfers+graph, 19.4-19.8k a few minutes later on the same CPUs, 2026-12-04); runs taken back to back
+  // agree with each other and not with the next minute. Two rounds at least; the rest (up to --repeats) only for a
+  // mode whose runs of either tool still differ by more than 1% in GPU compute or throughput: a GPU-bound mode repeats
+  // itself to a fraction of a percent, a host-bound one does not.
+  const byMode = timeModesInRounds(MODES, repeats, (mode, trtexecFirst) => pairOfRuns(trtexecFirst, () => timeTrtexecOn(mode, cpus), () => timeTrtnOn(mode, cpus)));
   const modes = [];
-  for (const [index, mode] of MODES.entries()) {
-    // Both tools as processes on the same CPUs, in alternating order (see `cpus` above).
-    const timeTrtexec = () => timeTrtexecOn(mode, cpus);
-    const timeTrtn = () => timeTrtnOn(mode, cpus);
-    const trtexecRuns = [];
-    const trtnRuns = [];
-    // Two repeats at least; the rest (up to --repeats) only while a tool's own runs disagree by more than 1% in GPU
-    // compute or throughput: a GPU-bound mode repeats itself to a fraction of a percent, a host-bound one does not.
-    const spread = (runs, key) => {
-      const values = runs.map((figures) => figures?.[key]).filter((value) => typeof value === 'number' && value > 0);
-      return values.length < 2 ? Infinity : Math.max(...values) / Math.min(...values) - 1;
-    };
-    const settled = () => [trtexecRuns, trtnRuns].every((runs) => spread(runs, 'gpuComputeMedianMs') <= 0.01 && spread(runs, 'throughputQps') <= 0.01);
-    for (let repeat = 0; repeat < repeats && (repeat < 2 || !settled()); repeat++) {
-      const { theirs, ours } = pairOfRuns((index + repeat) % 2 === 0, timeTrtexec, timeTrtn);
-      trtexecRuns.push(theirs);
-      trtnRuns.push(ours);
-    }
+  for (const { mode, trtexecRuns, trtnRuns } of byMode) {
     const theirs = { ...medians(trtexecRuns), runs: trtexecRuns };
     const ours = { ...medians(trtnRuns), hostSteps: trtnRuns.at(-1)?.hostSteps, mode: trtnRuns.at(-1)?.mode, runs: trtnRuns.map(({ mode: _mode, ...figures }) => figures) };
     // Beside the ratio of the medians (the ratios below): the median of the per-pair ratios (see pairedMedianRatio).
@@ -834,7 +827,7 @@ const output = {
   buildPairsUnderS,
   ...(resumedFrom ? { resumedFrom } : {}),
   note:
-    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned with taskset to the same CPUs (system.timingCpus: by default the single fastest in a probe of all CPUs before each model, system.cpuProbes), trtn with its default blockingEvents \'waited\' (one blocking-sync event per inference where trtexec records six, two without transfers: docs/native.md), each mode 2 to `repeats` times per tool in alternating order (pairs after the second only while a tool\'s runs differ by more than 1%), figures the medians (every run under runs; pairedRatios per mode: the median over adjacent pairs of trtn/trtexec, beside the ratio of the medians that the ratios use); builds (trtexec --skipInference, trtn build --noLayerProfile: neither runs inference) unpinned, buildPairs times per tool in alternating orders for a model whose first build took under buildPairsUnderS seconds (buildWallS the means, runs each build). inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync, in 10 interleaved block pairs: the median pair difference, overheadMeanUs the mean over all calls; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process (after backendInfo() loaded the backend); eventLoopLagFreshProcess: the worst gap between 1 ms ticks in a fresh process\'s first build, the backend\'s load included.',
+    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned with taskset to the same CPUs (system.timingCpus: by default the two fastest in a probe of all CPUs before each model, system.cpuProbes), trtn with its default blockingEvents \'waited\' (one blocking-sync event per inference where trtexec records six, two without transfers: docs/native.md), each mode 2 to `repeats` times per tool in alternating order, in rounds across the modes so that a mode\'s runs are minutes apart (rounds after the second only for a mode whose runs of either tool differ by more than 1%), figures the medians (every run under runs; pairedRatios per mode: the median over adjacent pairs of trtn/trtexec, beside the ratio of the medians that the ratios use); builds (trtexec --skipInference, trtn build --noLayerProfile: neither runs inference) unpinned, buildPairs times per tool in alternating orders for a model whose first build took under buildPairsUnderS seconds (buildWallS the means, runs each build). inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync, in 10 interleaved block pairs: the median pair difference, overheadMeanUs the mean over all calls; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process (after backendInfo() loaded the backend); eventLoopLagFreshProcess: the worst gap between 1 ms ticks in a fresh process\'s first build, the backend\'s load included.',
   models: results,
   ratios: {
     gpuComputeMedianMax: ratio((figures) => figures.gpuComputeMedianMs, 'low'),

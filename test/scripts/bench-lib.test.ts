@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseTrtexecTimesJson, toTrtexecTimesJson } from '../../lib/timing/index.js';
 // @ts-expect-error — a plain .mjs module without type declarations
-import { buildSeconds, fastestCpu, fastestCpus, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow, hostTimeline, pairedMedianRatio, partialState, resumeState, parseTask, describeThreads } from '../../bench/lib.mjs';
+import { buildSeconds, fastestCpu, fastestCpus, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow, hostTimeline, pairedMedianRatio, partialState, resumeState, parseTask, describeThreads, runSpread, timeModesInRounds } from '../../bench/lib.mjs';
 
 const real = resolve(import.meta.dirname, '..', 'fixtures', 'real', 'trt10.6-h200');
 
@@ -218,5 +218,27 @@ describe('parseTask and describeThreads', () => {
     expect(task).toEqual({ name: 'cuda (evt) x', state: 'S', lastCpu: 39, voluntarySwitches: 7, involuntarySwitches: 3, runMs: 2, waitMs: 0.5, timeslices: 9 });
     expect(parseTask(undefined, undefined, undefined)).toEqual({});
     expect(describeThreads([{ tid: 1, name: 'a', voluntarySwitches: 1, involuntarySwitches: 0 }, { tid: 2, name: 'b', voluntarySwitches: 5, involuntarySwitches: 5, runMs: 3, waitMs: 1 }])).toBe('b#2 3/1 ms, 5v/5i; a#1 ?/? ms, 1v/0i');
+  });
+  it('times the modes in rounds across them, alternating the first tool, and stops repeating a mode once both tools settle', () => {
+    const modes = [{ mode: 'gpu-bound' }, { mode: 'host-bound' }];
+    const calls: Array<{ mode: string; trtexecFirst: boolean }> = [];
+    let tick = 0;
+    // A GPU-bound mode repeats itself exactly; a host-bound one drifts from run to run.
+    const byMode = timeModesInRounds(modes, 5, (mode: { mode: string }, trtexecFirst: boolean) => {
+      calls.push({ mode: mode.mode, trtexecFirst });
+      tick += 1;
+      const qps = mode.mode === 'gpu-bound' ? 2000 : 20000 + 700 * (tick % 3);
+      return { theirs: { throughputQps: qps, gpuComputeMedianMs: 0.5 }, ours: { throughputQps: qps * 1.001, gpuComputeMedianMs: 0.5 } };
+    });
+    // Rounds interleave the modes: the host-bound mode's pairs are never back to back after the first round.
+    expect(calls.slice(0, 4).map((call) => call.mode)).toEqual(['gpu-bound', 'host-bound', 'gpu-bound', 'host-bound']);
+    expect(calls.slice(0, 4).map((call) => call.trtexecFirst)).toEqual([true, false, false, true]);
+    expect(byMode.map((entry: { trtexecRuns: unknown[] }) => entry.trtexecRuns.length)).toEqual([2, 5]);
+    expect(byMode[1].trtnRuns).toHaveLength(5);
+    expect(runSpread(byMode[0].trtexecRuns, 'throughputQps')).toBe(0);
+    expect(runSpread([{ throughputQps: 100 }], 'throughputQps')).toBe(Infinity);
+    expect(runSpread([{ throughputQps: 100 }, { throughputQps: 110 }, { error: 'failed' }], 'throughputQps')).toBeCloseTo(0.1, 10);
+    // Fewer repeats than two: that many rounds, every mode in each.
+    expect(timeModesInRounds(modes, 1, () => ({ theirs: {}, ours: {} })).map((entry: { trtnRuns: unknown[] }) => entry.trtnRuns.length)).toEqual([1, 1]);
   });
 });
