@@ -98,6 +98,16 @@ export function buildSeconds(text) {
 }
 
 /**
+ * The trtn CLI build's native phases (its `build phases: cudaContext 251 ms, builder 5801 ms, …` line, from
+ * report.buildPhases), in order; undefined when the output has none (the mock, or an addon without phases).
+ */
+export function buildPhases(text) {
+  const line = /^build phases: (.+)$/m.exec(text ?? '');
+  if (!line) return undefined;
+  return line[1].split(', ').map((entry) => /^(\S+) ([0-9.]+) ms$/.exec(entry)).filter(Boolean).map((match) => ({ phase: match[1], ms: Number(match[2]) }));
+}
+
+/**
  * Where a V8 CPU profile (inspector Profiler.stop's `profile`: nodes, samples, timeDeltas, startTime in µs) spent
  * the window [fromUs, toUs] (the profile's clock): milliseconds by leaf frame, most first, each with the stack of its
  * heaviest sample, root first. A sample lasts until the next one. Frames read `name (file:line)`; V8's pseudo-frames

@@ -32,7 +32,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { buildSeconds, describeThreads, fastestCpus, hostTimeline, medians, pairedMedianRatio, parseCpuList, parseTask, partialState, pickCpus, profileWindow, resumeState, timeModesInRounds, trtexecFigures } from './lib.mjs';
+import { buildPhases, buildSeconds, describeThreads, fastestCpus, hostTimeline, medians, pairedMedianRatio, parseCpuList, parseTask, partialState, pickCpus, profileWindow, resumeState, timeModesInRounds, trtexecFigures } from './lib.mjs';
 
 /**
  * The longest gap between ticks of a 1 ms interval (`worst.ms`, ending at `worst.endMs`, performance.now()): where
@@ -389,7 +389,7 @@ for (const [modelIndex, model] of models.entries()) {
   // Alternating which tool builds first, so that neither always meets the GPU cold (it idles at a low clock). A
   // build's wall time varies by 5-10% run to run on the H200 (tactic timing), so with --build-pairs N a model whose
   // first build took under --build-pairs-under seconds (20) is built N times by both tools, alternating the order, and the figures are the means.
-  const builds = { trtexec: [], trtn: [], innerTrtexec: [], innerTrtn: [] };
+  const builds = { trtexec: [], trtn: [], innerTrtexec: [], innerTrtn: [], phasesTrtn: [] };
   let built;
   let trtnBuilt;
   const buildPair = (trtexecFirst) => {
@@ -405,6 +405,9 @@ for (const [modelIndex, model] of models.entries()) {
     // Each tool's own build time (the TensorRT build alone), beside the wall time of its whole process.
     builds.innerTrtexec.push(buildSeconds(built.text) ?? null);
     builds.innerTrtn.push(buildSeconds(trtnBuilt.stdout) ?? null);
+    // Where the trtn build job's time went (report.buildPhases as the CLI prints them): the context, the builder's
+    // kernel library, the build, the release of the builder, beside trtexec's one figure for the build alone.
+    builds.phasesTrtn.push(buildPhases(trtnBuilt.stdout) ?? null);
   };
   buildPair(modelIndex % 2 === 0);
   for (let pair = 1; pair < buildPairs && built.status === 0 && trtnBuilt.status === 0 && builds.trtexec[0] < buildPairsUnderS; pair++) buildPair((modelIndex + pair) % 2 === 0);
@@ -623,7 +626,7 @@ for (const [modelIndex, model] of models.entries()) {
   const buildWallS = { trtexec: meanOf(builds.trtexec), trtn: meanOf(builds.trtn), runs: builds };
   results.push({ name: model.name, flags: model.flags.join(' '), modes, buildWallS });
   const seconds = (values) => values.map((value) => value?.toFixed(2)).join(', ');
-  line(`${model.name}: build wall trtexec ${seconds(builds.trtexec)} s, trtn ${seconds(builds.trtn)} s; TensorRT build alone trtexec ${seconds(builds.innerTrtexec)} s, trtn ${seconds(builds.innerTrtn)} s (${((performance.now() - benchStarted) / 1000).toFixed(0)} s into the bench)`);
+  line(`${model.name}: build wall trtexec ${seconds(builds.trtexec)} s, trtn ${seconds(builds.trtn)} s; TensorRT build alone trtexec ${seconds(builds.innerTrtexec)} s, trtn ${seconds(builds.innerTrtn)} s; trtn's last build job ${builds.phasesTrtn.at(-1)?.map((phase) => `${phase.phase} ${phase.ms.toFixed(0)}`).join(', ') ?? 'without phases'} ms (${((performance.now() - benchStarted) / 1000).toFixed(0)} s into the bench)`);
   // What is done so far, in case the run is cut off (a device call has a time limit): replaced by the full file.
   mkdirSync(dirname(partialOut), { recursive: true });
   const state = partialState({ createdAt: new Date().toISOString(), durationS: duration, repeats, system, models: results, inferOverheadRuns: { overhead, overheadCopy, overheadWorker }, diagnostics });

@@ -42,6 +42,8 @@ struct BuildOutput {
   std::string tacticRecording = "none";
   std::vector<std::string> warnings;
   double buildTimeMs = 0;
+  // Where the build job's time went, in order: (phase, ms). See the phase names at each Mark() below.
+  std::vector<std::pair<std::string, double>> phasesMs;
 };
 
 template <typename T>
@@ -182,6 +184,14 @@ class BuildWorker : public PromiseWorker {
     for (size_t i = 0; i < output_.warnings.size(); ++i) warnings.Set(static_cast<uint32_t>(i), output_.warnings[i]);
     result.Set("warnings", warnings);
     result.Set("buildTimeMs", output_.buildTimeMs);
+    Napi::Array phases = Napi::Array::New(env, output_.phasesMs.size());
+    for (size_t i = 0; i < output_.phasesMs.size(); ++i) {
+      Napi::Object phase = Napi::Object::New(env);
+      phase.Set("phase", output_.phasesMs[i].first);
+      phase.Set("ms", output_.phasesMs[i].second);
+      phases.Set(static_cast<uint32_t>(i), phase);
+    }
+    result.Set("phasesMs", phases);
     result.Set("tensorrtVersion", VersionText(Library().libraryVersion));
     deferred_.Resolve(result);
   }
@@ -193,13 +203,31 @@ class BuildWorker : public PromiseWorker {
     PromiseWorker::Execute();
     // The report's environment, gathered here: NVML's init and clock reads take milliseconds, off the event loop
     // (on a failure the report's comes from environment() on the main thread).
+    lastMark_ = std::chrono::steady_clock::now();
     environment_ = CollectEnvironmentQuietly(settings_.device);
+    Mark("environment");
   }
 
  private:
   void Run() override {
-    TensorRtLibrary& library = RequireLibrary();
+    lastMark_ = std::chrono::steady_clock::now();
     MakeDeviceCurrent(settings_.device);
+    Mark("cudaContext");
+    RunBuild();
+    // What the builder, network, parser, config and their kin cost to destroy (the builder kernel library's memory
+    // goes back here; a kept builder stays): RunBuild's locals ended at its return.
+    Mark("release");
+  }
+
+  /** Adds the time since the last mark as `phase`. */
+  void Mark(const char* phase) {
+    const auto now = std::chrono::steady_clock::now();
+    output_.phasesMs.emplace_back(phase, std::chrono::duration<double, std::milli>(now - lastMark_).count());
+    lastMark_ = now;
+  }
+
+  void RunBuild() {
+    TensorRtLibrary& library = RequireLibrary();
     const auto started = std::chrono::steady_clock::now();
     const bool editable = TRTN_HAS_EDITABLE_TIMING_CACHE && (settings_.recordTactics || !settings_.replay.empty());
     const bool useSelector = !editable && TRTN_HAS_ALGORITHM_SELECTOR && (settings_.recordTactics || !settings_.replay.empty());
@@ -232,6 +260,8 @@ class BuildWorker : public PromiseWorker {
       ThrowIfBuilderUnavailable(*logger_);
       throw NativeError("ERR_BUILD_FAILED", "createInferBuilder failed (TensorRT version mismatch?).", logger_->Recent());
     }
+    // createInferBuilder loads the builder kernel library (seconds); a kept builder only the first time.
+    Mark("builder");
 
     TrtPtr<nvinfer1::INetworkDefinition> network(builder->createNetworkV2(compat::NetworkCreationFlags()));
     if (!network) {
@@ -258,6 +288,7 @@ class BuildWorker : public PromiseWorker {
     }
     onnx_.clear();
     onnx_.shrink_to_fit();
+    Mark("parse");
     if (cancelled_->load()) throw NativeError("ERR_ABORTED", "The build was aborted.");
 
     // As trtexec: the builder times tactics on a non-blocking stream of the build's own (without one, TensorRT picks
@@ -395,6 +426,7 @@ class BuildWorker : public PromiseWorker {
       }
     } detach{config.get()};
 
+    Mark("configure");
 #if TRTN_HAS_EDITABLE_TIMING_CACHE
     if (editable) output_.tacticRecording = "editable-timing-cache";
     if (!settings_.replay.empty()) {
@@ -405,6 +437,7 @@ class BuildWorker : public PromiseWorker {
         if (cancelled_->load()) throw NativeError("ERR_ABORTED", "The build was aborted.");
         if (!warmup) ThrowIfBuilderUnavailable(*logger_);
         if (!warmup) throw NativeError("ERR_BUILD_FAILED", "The first (cache-filling) build for tactic replay failed.", logger_->Recent());
+        Mark("cacheFillBuild");
         missing = PinTactics(*cache, missing, output_.warnings);
         for (const ReplayEntry& entry : missing) {
           output_.warnings.push_back("Replay: cache key " + entry.cacheKey + " of layer '" + entry.layer +
@@ -421,6 +454,7 @@ class BuildWorker : public PromiseWorker {
       throw NativeError("ERR_BUILD_FAILED", "TensorRT could not build the engine; see the log lines for the reason.", logger_->Recent());
     }
     output_.buildTimeMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    Mark("engineBuild");
     const uint8_t* bytes = static_cast<const uint8_t*>(plan->data());
     output_.plan.assign(bytes, bytes + plan->size());
 
@@ -438,9 +472,11 @@ class BuildWorker : public PromiseWorker {
       for (const std::string& warning : recorder.Warnings()) output_.warnings.push_back(warning);
     }
 #endif
+    Mark("outputs");
     output_.inspectorJson = InspectPlan(output_.plan, *logger_);
     output_.log = logger_->Lines();
     output_.logTruncated = logger_->Truncated();
+    Mark("inspect");
   }
 
   BuildSettings settings_;
@@ -451,6 +487,7 @@ class BuildWorker : public PromiseWorker {
   std::unique_ptr<Logger> logger_;
   BuildOutput output_;
   std::unique_ptr<EnvironmentFacts> environment_;
+  std::chrono::steady_clock::time_point lastMark_;
 };
 
 }  // namespace

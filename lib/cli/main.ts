@@ -152,6 +152,7 @@ function printBuildSummary(report: BuildReport, enginePath?: string): void {
   if (report.environment.gpu) print(`gpu: ${report.environment.gpu.name}`);
   print(`tensorrt: ${report.versions.tensorrt ?? 'none'}   tensorrt-node: ${report.versions.tensorrtNode}`);
   print(`build time: ${report.buildTimeMs.toFixed(0)} ms   layers: ${report.layers.length}   reformats: ${report.layers.filter((layer) => layer.isReformat).length}`);
+  if (report.buildPhases?.length) print(`build phases: ${report.buildPhases.map((phase) => `${phase.phase} ${phase.ms.toFixed(0)} ms`).join(', ')}`);
   print('');
   print(layerRows(report));
   print('');

@@ -95,6 +95,12 @@ export interface NativeReplayEntry {
 }
 
 /** Options for `startBuild`, plain data. Bytes in `memPoolSize`. */
+/** One phase of a native build job, as the addon timed it on its worker. */
+export interface NativeBuildPhase {
+  phase: string;
+  ms: number;
+}
+
 export interface NativeBuildOptions {
   device: number;
   /** Sets the FP16 flag; native throws ERR_UNSUPPORTED on TensorRT 11 (convert the ONNX instead). */
@@ -164,6 +170,8 @@ export interface NativeBuildResult {
   config?: BuilderConfigReadBack;
   warnings: string[];
   buildTimeMs: number;
+  /** Where the build job's time went, in order (absent from addons built before it existed). */
+  phasesMs?: NativeBuildPhase[];
   tensorrtVersion: string;
   /** environment() as gathered on the build's worker after the build (NVML reads off the event loop). */
   environment?: NativeEnvironment;

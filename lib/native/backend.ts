@@ -638,6 +638,7 @@ export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
       tactics,
       sparsity: parsedLog.sparsity,
       ...(result.config ? { builderConfig: result.config } : {}),
+      ...(result.phasesMs ? { buildPhases: result.phasesMs.map((phase) => ({ phase: phase.phase, ms: phase.ms })) } : {}),
       log: result.log,
       warnings,
     };

@@ -45,6 +45,14 @@ export interface MemoryPoolLimits {
 /** Tactic source names; TensorRT 11 only has EDGE_MASK_CONVOLUTIONS and JIT_CONVOLUTIONS. */
 export type TacticSourceName = 'CUBLAS' | 'CUBLAS_LT' | 'CUDNN' | 'EDGE_MASK_CONVOLUTIONS' | 'JIT_CONVOLUTIONS';
 
+/** One phase of a TensorRT build job and its measured host time; see {@link BuildReport.buildPhases}. */
+export interface BuildPhase {
+  /** `cudaContext`, `builder`, `parse`, `configure`, `cacheFillBuild`, `engineBuild`, `outputs`, `inspect`, `release` or `environment`. */
+  phase: string;
+  /** Milliseconds on the build's worker thread. */
+  ms: number;
+}
+
 /** Progress of a build, reported through {@link BuildOptions.onProgress}. */
 export interface BuildProgress {
   /** Phase name as TensorRT's IProgressMonitor reports it (or the mock's own phase names). */
@@ -246,6 +254,16 @@ export interface BuildReport {
    * getters (so a report shows what reached TensorRT, not only what was asked).
    */
   builderConfig?: BuilderConfigReadBack;
+  /**
+   * TensorRT only: where the build job's time went on its worker thread, in order, each phase timed on the host's
+   * steady clock: `cudaContext` (making the device's primary context current), `builder` (createInferBuilder, which
+   * loads the builder kernel library: seconds, once per kept builder), `parse` (the ONNX parser), `configure` (the
+   * builder config, timing cache, monitors), `cacheFillBuild` (only when replaying tactics needs a first build),
+   * `engineBuild` (buildSerializedNetwork), `outputs` (the plan and cache copied out), `inspect` (the engine
+   * inspector's JSON), `release` (destroying the builder, network, parser and config) and `environment` (NVML reads
+   * for the report). {@link BuildReport.buildTimeMs} covers `builder` through `engineBuild`. Absent on the mock.
+   */
+  buildPhases?: BuildPhase[];
   /**
    * TensorRT only: per-layer times measured on this GPU right after the build (see `BuildOptions.profileLayers`),
    * trtexec `--exportProfile` fields; absent when profiling was off or failed (a warning says why).

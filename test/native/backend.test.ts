@@ -79,6 +79,9 @@ describe('native adapter: build reports from real TensorRT 10.6 output', () => {
     expect(report.backend).toBe('tensorrt');
     expect(report.estimated).toBe(false);
     expect(report.buildTimeMs).toBe(4321);
+    // The worker's phases, in the addon's order, copied (not the addon's own objects).
+    expect(report.buildPhases?.map((phase) => phase.phase)).toEqual(['cudaContext', 'builder', 'engineBuild', 'release']);
+    expect(report.buildPhases?.[3].ms).toBe(900);
     expect(report.builderConfig?.flags).toEqual(['FP16']);
     // The inspector's three convolutions, named as TensorRT named them, in HWC8 fp16 as it printed.
     expect(report.layers.map((layer) => layer.name)).toEqual(['/conv1/Conv', '/conv2/Conv', '/conv3/Conv']);

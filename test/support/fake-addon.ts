@@ -217,6 +217,7 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
         config: { flags: settings.fp16 ? ['FP16'] : [], tacticSources: ['EDGE_MASK_CONVOLUTIONS', 'JIT_CONVOLUTIONS'], memoryPools: { workspace: 1 }, builderOptimizationLevel: settings.builderOptimizationLevel, profilingVerbosity: settings.profilingVerbosity, avgTiming: settings.avgTiming, optimizationProfiles: 0 },
         warnings: [],
         buildTimeMs: 4321,
+        phasesMs: [{ phase: 'cudaContext', ms: 12 }, { phase: 'builder', ms: 2100 }, { phase: 'engineBuild', ms: 2200 }, { phase: 'release', ms: 900 }],
         tensorrtVersion: version,
       };
       return { promise: Promise.resolve(result), cancel() {} };
