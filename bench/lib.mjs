@@ -101,7 +101,7 @@ export function buildSeconds(text) {
  * The trtn CLI build's native phases (its `build phases: cudaContext 251 ms, builder 5801 ms, …` line, from
  * report.buildPhases), in order; undefined when the output has none (the mock, or an addon without phases).
  */
-export function buildPhases(text) {
+export function cliBuildPhases(text) {
   const line = /^build phases: (.+)$/m.exec(text ?? '');
   if (!line) return undefined;
   return line[1].split(', ').map((entry) => /^(\S+) ([0-9.]+) ms$/.exec(entry)).filter(Boolean).map((match) => ({ phase: match[1], ms: Number(match[2]) }));

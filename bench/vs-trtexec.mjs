@@ -32,7 +32,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { buildPhases, buildSeconds, describeThreads, fastestCpus, hostTimeline, medians, pairedMedianRatio, parseCpuList, parseTask, partialState, pickCpus, profileWindow, resumeState, timeModesInRounds, trtexecFigures } from './lib.mjs';
+import { buildSeconds, cliBuildPhases, describeThreads, fastestCpus, hostTimeline, medians, pairedMedianRatio, parseCpuList, parseTask, partialState, pickCpus, profileWindow, resumeState, timeModesInRounds, trtexecFigures } from './lib.mjs';
 
 /**
  * The longest gap between ticks of a 1 ms interval (`worst.ms`, ending at `worst.endMs`, performance.now()): where
@@ -407,7 +407,7 @@ for (const [modelIndex, model] of models.entries()) {
     builds.innerTrtn.push(buildSeconds(trtnBuilt.stdout) ?? null);
     // Where the trtn build job's time went (report.buildPhases as the CLI prints them): the context, the builder's
     // kernel library, the build, the release of the builder, beside trtexec's one figure for the build alone.
-    builds.phasesTrtn.push(buildPhases(trtnBuilt.stdout) ?? null);
+    builds.phasesTrtn.push(cliBuildPhases(trtnBuilt.stdout) ?? null);
   };
   buildPair(modelIndex % 2 === 0);
   for (let pair = 1; pair < buildPairs && built.status === 0 && trtnBuilt.status === 0 && builds.trtexec[0] < buildPairsUnderS; pair++) buildPair((modelIndex + pair) % 2 === 0);

@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseTrtexecTimesJson, toTrtexecTimesJson } from '../../lib/timing/index.js';
 // @ts-expect-error — a plain .mjs module without type declarations
-import { buildPhases, buildSeconds, fastestCpu, fastestCpus, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow, hostTimeline, pairedMedianRatio, partialState, resumeState, parseTask, describeThreads, runSpread, timeModesInRounds } from '../../bench/lib.mjs';
+import { buildSeconds, cliBuildPhases, fastestCpu, fastestCpus, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow, hostTimeline, pairedMedianRatio, partialState, resumeState, parseTask, describeThreads, runSpread, timeModesInRounds } from '../../bench/lib.mjs';
 
 const real = resolve(import.meta.dirname, '..', 'fixtures', 'real', 'trt10.6-h200');
 
@@ -69,12 +69,12 @@ describe('bench/lib.mjs', () => {
     const log8 = gunzipSync(readFileSync(join(real, '..', 'trt8.6-h200', 'seed003-default', 'trtexec-verbose.log.gz'))).toString('utf8');
     expect(buildSeconds(log8)).toBeGreaterThan(0);
     expect(buildSeconds('backend: tensorrt\ngpu: NVIDIA H200\nbuild time: 12345 ms   layers: 5   reformats: 0\n')).toBeCloseTo(12.345, 9);
-    expect(buildPhases('build time: 12345 ms   layers: 5   reformats: 0\nbuild phases: cudaContext 251 ms, builder 5801 ms, release 1002 ms\n')).toEqual([
+    expect(cliBuildPhases('build time: 12345 ms   layers: 5   reformats: 0\nbuild phases: cudaContext 251 ms, builder 5801 ms, release 1002 ms\n')).toEqual([
       { phase: 'cudaContext', ms: 251 },
       { phase: 'builder', ms: 5801 },
       { phase: 'release', ms: 1002 },
     ]);
-    expect(buildPhases('build time: 12345 ms   layers: 5   reformats: 0\n')).toBeUndefined();
+    expect(cliBuildPhases('build time: 12345 ms   layers: 5   reformats: 0\n')).toBeUndefined();
     expect(buildSeconds('no build here')).toBeUndefined();
   });
 });
