@@ -23,6 +23,22 @@ describe('device scripts', () => {
     }
   });
 
+  it('every script under bench/ and scripts/ compiles (node --check): a syntax error found on the GPU box costs its lease', () => {
+    const scripts = ['bench', 'scripts', 'scripts/bundle']
+      .flatMap((folder) => readdirSync(join(repo, folder)).filter((name) => name.endsWith('.mjs')).map((name) => join(repo, folder, name)));
+    expect(scripts.length).toBeGreaterThan(5);
+    for (const script of scripts) {
+      const run = spawnSync(process.execPath, ['--check', script], { encoding: 'utf8' });
+      expect(run.status, `${script}: ${run.stderr}`).toBe(0);
+    }
+  });
+
+  it('bench/diagnose-parity.mjs refuses without trtexec, saying which flag', () => {
+    const run = spawnSync(process.execPath, [join(repo, 'bench', 'diagnose-parity.mjs')], { encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/--trtexec/);
+  });
+
   it.skipIf(!existsSync(join(repo, 'dist', 'index.js')))('bench/vs-trtexec.mjs refuses clearly without trtexec and without TensorRT', () => {
     const noTrtexec = spawnSync(process.execPath, [join(repo, 'bench', 'vs-trtexec.mjs')], { encoding: 'utf8' });
     expect(noTrtexec.status).toBe(2);
