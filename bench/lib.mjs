@@ -274,15 +274,39 @@ export function runSpread(runs, key) {
 }
 
 /**
+ * Whether the ratio of medians trtn/trtexec for `key` is pinned down by these pairs: leaving out any one pair (both of
+ * its runs) moves it by at most `tolerance` (1%). A precision test, blind to the ratio's value: a noisy mode whose
+ * pairs agree on the ratio stops repeating, one whose ratio still turns on a single pair does not.
+ */
+export function ratioSteady(trtexecRuns, trtnRuns, key, tolerance = 0.01) {
+  const ratioOf = (theirs, ours) => {
+    const a = medians(ours)[key];
+    const b = medians(theirs)[key];
+    return typeof a === 'number' && typeof b === 'number' && b > 0 ? a / b : undefined;
+  };
+  const full = ratioOf(trtexecRuns, trtnRuns);
+  if (full === undefined || trtexecRuns.length !== trtnRuns.length || trtexecRuns.length < 3) return false;
+  for (let left = 0; left < trtexecRuns.length; left++) {
+    const without = (runs) => runs.filter((_, index) => index !== left);
+    const ratio = ratioOf(without(trtexecRuns), without(trtnRuns));
+    if (ratio === undefined || Math.abs(ratio / full - 1) > tolerance) return false;
+  }
+  return true;
+}
+
+/**
  * Times `modes` in rounds: round r runs `timePair(mode, trtexecFirst)` (one adjacent pair of runs, one per tool) for
  * every mode not yet settled, trtexec first when (mode index + r) is even, so that a mode's pairs are as far apart in
  * time as the model's whole timing (a host-bound mode's level drifts over minutes; back-to-back runs agree with each
  * other and not with the next minute). Two rounds always; a further round (up to `repeats`) skips a mode whose runs of
- * both tools are within 1% in GPU compute and in throughput. Returns, per mode in order, { mode, trtexecRuns, trtnRuns }.
+ * both tools are within 1% in GPU compute and in throughput, or, from four rounds on, whose ratios are steady
+ * (ratioSteady: no single pair moves them by more than 1%). Returns, per mode in order, { mode, trtexecRuns, trtnRuns }.
  */
 export function timeModesInRounds(modes, repeats, timePair) {
   const byMode = modes.map((mode) => ({ mode, trtexecRuns: [], trtnRuns: [] }));
-  const settled = ({ trtexecRuns, trtnRuns }) => [trtexecRuns, trtnRuns].every((runs) => runSpread(runs, 'gpuComputeMedianMs') <= 0.01 && runSpread(runs, 'throughputQps') <= 0.01);
+  const settled = ({ trtexecRuns, trtnRuns }) =>
+    [trtexecRuns, trtnRuns].every((runs) => runSpread(runs, 'gpuComputeMedianMs') <= 0.01 && runSpread(runs, 'throughputQps') <= 0.01) ||
+    (trtexecRuns.length >= 4 && ['gpuComputeMedianMs', 'throughputQps'].every((key) => ratioSteady(trtexecRuns, trtnRuns, key)));
   for (let round = 0; round < repeats; round++) {
     for (const [index, entry] of byMode.entries()) {
       if (round >= 2 && settled(entry)) continue;

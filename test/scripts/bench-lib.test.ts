@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseTrtexecTimesJson, toTrtexecTimesJson } from '../../lib/timing/index.js';
 // @ts-expect-error — a plain .mjs module without type declarations
-import { buildSeconds, cliBuildPhases, fastestCpu, fastestCpus, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow, hostTimeline, pairedMedianRatio, partialState, resumeState, parseTask, describeThreads, runSpread, timeModesInRounds } from '../../bench/lib.mjs';
+import { buildSeconds, cliBuildPhases, fastestCpu, fastestCpus, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow, hostTimeline, pairedMedianRatio, partialState, resumeState, parseTask, describeThreads, ratioSteady, runSpread, timeModesInRounds } from '../../bench/lib.mjs';
 
 const real = resolve(import.meta.dirname, '..', 'fixtures', 'real', 'trt10.6-h200');
 
@@ -225,26 +225,38 @@ describe('parseTask and describeThreads', () => {
     expect(parseTask(undefined, undefined, undefined)).toEqual({});
     expect(describeThreads([{ tid: 1, name: 'a', voluntarySwitches: 1, involuntarySwitches: 0 }, { tid: 2, name: 'b', voluntarySwitches: 5, involuntarySwitches: 5, runMs: 3, waitMs: 1 }])).toBe('b#2 3/1 ms, 5v/5i; a#1 ?/? ms, 1v/0i');
   });
-  it('times the modes in rounds across them, alternating the first tool, and stops repeating a mode once both tools settle', () => {
-    const modes = [{ mode: 'gpu-bound' }, { mode: 'host-bound' }];
+  it('times the modes in rounds across them, alternating the first tool, and stops repeating a mode once it settles', () => {
+    const modes = [{ mode: 'gpu-bound' }, { mode: 'host-bound' }, { mode: 'host-bound, ratio unsteady' }];
     const calls: Array<{ mode: string; trtexecFirst: boolean }> = [];
-    let tick = 0;
-    // A GPU-bound mode repeats itself exactly; a host-bound one drifts from run to run.
-    const byMode = timeModesInRounds(modes, 5, (mode: { mode: string }, trtexecFirst: boolean) => {
+    // A GPU-bound mode repeats itself exactly; the host-bound ones drift from pair to pair, the last one's ratio too.
+    const byMode = timeModesInRounds(modes, 6, (mode: { mode: string }, trtexecFirst: boolean) => {
       calls.push({ mode: mode.mode, trtexecFirst });
-      tick += 1;
-      const qps = mode.mode === 'gpu-bound' ? 2000 : 20000 + 700 * (tick % 3);
-      return { theirs: { throughputQps: qps, gpuComputeMedianMs: 0.5 }, ours: { throughputQps: qps * 1.001, gpuComputeMedianMs: 0.5 } };
+      const pair = calls.filter((call) => call.mode === mode.mode).length;
+      const qps = mode.mode === 'gpu-bound' ? 2000 : 20000 + 700 * (pair % 3);
+      const ratio = mode.mode === 'host-bound, ratio unsteady' ? [0.8, 1.2][pair % 2] : 1.001;
+      return { theirs: { throughputQps: qps, gpuComputeMedianMs: 0.5 }, ours: { throughputQps: qps * ratio, gpuComputeMedianMs: 0.5 } };
     });
-    // Rounds interleave the modes: the host-bound mode's pairs are never back to back after the first round.
-    expect(calls.slice(0, 4).map((call) => call.mode)).toEqual(['gpu-bound', 'host-bound', 'gpu-bound', 'host-bound']);
-    expect(calls.slice(0, 4).map((call) => call.trtexecFirst)).toEqual([true, false, false, true]);
-    expect(byMode.map((entry: { trtexecRuns: unknown[] }) => entry.trtexecRuns.length)).toEqual([2, 5]);
-    expect(byMode[1].trtnRuns).toHaveLength(5);
+    // Rounds interleave the modes: a mode's pairs are never back to back.
+    expect(calls.slice(0, 6).map((call) => call.mode)).toEqual(['gpu-bound', 'host-bound', 'host-bound, ratio unsteady', 'gpu-bound', 'host-bound', 'host-bound, ratio unsteady']);
+    expect(calls.slice(0, 6).map((call) => call.trtexecFirst)).toEqual([true, false, true, false, true, false]);
+    // Settled within 1% after the two first rounds; steady ratio from the fourth; never steady: all six.
+    expect(byMode.map((entry: { trtexecRuns: unknown[] }) => entry.trtexecRuns.length)).toEqual([2, 4, 6]);
+    expect(byMode[2].trtnRuns).toHaveLength(6);
     expect(runSpread(byMode[0].trtexecRuns, 'throughputQps')).toBe(0);
     expect(runSpread([{ throughputQps: 100 }], 'throughputQps')).toBe(Infinity);
     expect(runSpread([{ throughputQps: 100 }, { throughputQps: 110 }, { error: 'failed' }], 'throughputQps')).toBeCloseTo(0.1, 10);
     // Fewer repeats than two: that many rounds, every mode in each.
-    expect(timeModesInRounds(modes, 1, () => ({ theirs: {}, ours: {} })).map((entry: { trtnRuns: unknown[] }) => entry.trtnRuns.length)).toEqual([1, 1]);
+    expect(timeModesInRounds(modes, 1, () => ({ theirs: {}, ours: {} })).map((entry: { trtnRuns: unknown[] }) => entry.trtnRuns.length)).toEqual([1, 1, 1]);
+  });
+
+  it('calls a ratio steady only when no single pair moves it by more than 1%, whatever its value', () => {
+    const runs = (values: number[]) => values.map((throughputQps) => ({ throughputQps, gpuComputeMedianMs: 0.5 }));
+    // Noisy runs (10% apart) whose pairs agree on the ratio (0.95): steady, though below parity.
+    expect(ratioSteady(runs([20000, 22000, 21000, 19500]), runs([19000, 20900, 19950, 18525]), 'throughputQps')).toBe(true);
+    // The same levels with one pair's ratio far off: the median ratio turns on that pair.
+    expect(ratioSteady(runs([20000, 22000, 21000, 19500]), runs([19000, 20900, 23500, 21500]), 'throughputQps')).toBe(false);
+    expect(ratioSteady(runs([20000, 22000]), runs([20000, 22000]), 'throughputQps')).toBe(false);
+    expect(ratioSteady(runs([20000, 22000, 21000]), runs([20000, 22000]), 'throughputQps')).toBe(false);
+    expect(ratioSteady([{ error: 'x' }, { error: 'x' }, { error: 'x' }], runs([1, 2, 3]), 'throughputQps')).toBe(false);
   });
 });
