@@ -8,6 +8,9 @@
 #   bench <version> [bench flags, e.g. --diagnose]
 #                       bench/vs-trtexec.mjs (exports the torchvision model first if no corpus step left it); JSON to $OUT;
 #                       a bench longer than one call: first call with --models a,b --models-only, next with --resume
+#   parity <version> [diagnose-parity flags, e.g. --cpus 5,7 --parts timing]
+#                       bench/diagnose-parity.mjs: where trtn and trtexec still differ (timing variants, build timelines);
+#                       its JSON, logs and the first 200 records of each --exportTimes file to $OUT/parity
 #   calls <version> [iterations]
 #                       what the timing loop's CUDA calls cost through the runtime and through the driver entries
 #                       (scripts/device/driver-call-costs.cc), by stream and event flags; to $OUT/driver-call-costs.txt
@@ -17,7 +20,7 @@
 # 8.6's plugin library NEEDs cuBLAS 12 / cuDNN 8; the box has CUDA 13, so the test-harness stand-ins from
 # scripts/trtexec/make-cuda12-stubs.py (carried as deps/stubs-cuda12) satisfy the loader (they abort if called).
 set -u
-step=${1:?usage: box-session.sh suite|corpus|bench|calls|advice <version>}
+step=${1:?usage: box-session.sh suite|corpus|bench|parity|calls|advice <version>}
 version=${2:?usage: box-session.sh suite|corpus|bench <version>}
 bundle=${TRTN_BUNDLE_DIR:-/opt/trtn-bundle}/current
 [ -x "$bundle/node/bin/node" ] || { echo "box-session: no node bundle in $bundle (carry .bundle/node and run its unpack.sh first)" >&2; exit 2; }
@@ -26,7 +29,7 @@ for entry in dist build; do [ -e "$entry" ] || cp -a "$bundle/repo/$entry" "$ent
 [ -e node_modules ] || ln -s "$bundle/repo/node_modules" node_modules
 lib=${TRTN_TENSORRT_ROOT:-/opt/trtn/tensorrt}/$version/lib
 [ -d "$lib" ] || { echo "box-session: no $lib (carry the TensorRT $version parts first)" >&2; exit 2; }
-case $step in suite|corpus|bench|calls|advice) ;; *) echo "box-session: unknown step $step (suite, corpus, bench, calls or advice)" >&2; exit 2 ;; esac
+case $step in suite|corpus|bench|parity|calls|advice) ;; *) echo "box-session: unknown step $step (suite, corpus, bench, parity, calls or advice)" >&2; exit 2 ;; esac
 stubs=$(pwd)/deps/stubs-cuda12
 extra=/usr/local/cuda/lib64
 case $version in 8.*) extra="$stubs:$extra"; export TRTN_TEST_CHILD_LD_LIBRARY_PATH=$stubs ;; esac
@@ -70,6 +73,18 @@ case $step in
     LD_LIBRARY_PATH="$lib:$extra" TRTN_TENSORRT_LIB_DIR=$lib node bench/vs-trtexec.mjs --trtexec "$trtexec" --models-dir "$models" --out "$state/vs-trtexec.json" "$@"
     code=$?
     cp "$state"/*.json "$OUT"/ 2>/dev/null
+    exit $code ;;
+  parity)
+    shift 2
+    LD_LIBRARY_PATH="$lib:$extra" TRTN_TENSORRT_LIB_DIR=$lib node bench/diagnose-parity.mjs --trtexec "$trtexec" --out /tmp/parity-$version "$@"
+    code=$?
+    # A device call brings back a limited number and size of files: the JSON, the build steps, trimmed timelines.
+    mkdir -p "$OUT/parity"
+    cp /tmp/parity-$version/*.json "$OUT/parity/" 2>/dev/null
+    for times in /tmp/parity-$version/times-*.json; do
+      [ -f "$times" ] && python3 -c 'import json,sys; json.dump(json.load(open(sys.argv[1]))[:200], open(sys.argv[2], "w"), indent=1)' "$times" "$OUT/parity/$(basename "$times" .json)-first200.json"
+      rm -f "$OUT/parity/$(basename "$times")"
+    done
     exit $code ;;
   calls)
     # The timing loop's own CUDA calls through the runtime and through the driver entries, by stream and event
