@@ -5,7 +5,7 @@
  * in-process build, and a rebuild with the timing cache. A benchmark, never a test: it prints figures and ratios
  * and writes them to bench/results/vs-trtexec-<date>-<gpu>-trt<version>.json.
  *
- *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--models a,b] [--duration 1] [--repeats 3] [--build-pairs 1] [--build-pairs-under 20] [--out <file>] [--models-only | --resume] [--cpus 15] [--cpus-per-run 2] [--diagnose [host,elapsed,lag,times,aslr,malloc,events,cpus]]
+ *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--models a,b] [--duration 1] [--repeats 3] [--build-pairs 1] [--build-pairs-under 20] [--out <file>] [--models-only | --resume] [--dry-run] [--cpus 15] [--cpus-per-run 2] [--diagnose [host,elapsed,lag,times,aslr,malloc,events,cpus]]
  *
  * Timing runs (both tools, as processes, alternating) and the infer() overhead run pinned to one CPU, the fastest in
  * a probe of every CPU before each model (or --cpus): unpinned, or given two CPUs of which one is slow, a host-bound
@@ -62,11 +62,17 @@ const option = (name, fallback) => {
   const index = args.indexOf(name);
   return index >= 0 ? args[index + 1] : fallback;
 };
+// --dry-run: the whole protocol on the mock backend against a stand-in for trtexec (test/support/fake-trtexec.mjs),
+// to find a broken bench here instead of on a lent GPU. Its figures are estimates and fakes: the file says so
+// (dryRun: true) and is never written under bench/results. The children it starts inherit TRTN_BENCH_DRY_RUN.
+const dryRun = args.includes('--dry-run') || process.env.TRTN_BENCH_DRY_RUN === '1';
+if (dryRun) process.env.TRTN_BENCH_DRY_RUN = '1';
+const backendKind = dryRun ? 'mock' : 'tensorrt';
 const overheadPlan = option('--overhead-child');
 if (overheadPlan) {
   // The child the bench starts under taskset: infer() against the raw C++ loop on one plan, as JSON on stdout.
   const { loadEngine: load } = await import(join(root, 'dist', 'index.js'));
-  const engine = await load(overheadPlan, { backend: 'tensorrt' });
+  const engine = await load(overheadPlan, { backend: backendKind });
   const figures = {
     overhead: await engine.measureInferOverhead({ iterations: 2000, io: 'pinned' }),
     overheadCopy: await engine.measureInferOverhead({ iterations: 2000, io: 'copy' }),
@@ -102,7 +108,7 @@ if (lagChild) {
   const startedMonotonicUs = Number(process.hrtime.bigint() / 1000n);
   gaps.reset();
   let progressCalls = 0;
-  const built = await build(readFileSync(lagChild), { backend: 'tensorrt', fp16: true, timingCache: option('--lag-cache'), onProgress: () => progressCalls++ });
+  const built = await build(readFileSync(lagChild), { backend: backendKind, fp16: true, timingCache: option('--lag-cache'), onProgress: () => progressCalls++ });
   const buildMs = performance.now() - startedMs;
   gaps.stop();
   const profile = profiling ? (await post('Profiler.stop')).profile : null;
@@ -132,10 +138,15 @@ const trtn = await import(join(root, 'dist', 'index.js'));
 const { buildEngine, loadEngine, backendInfo, onnx } = trtn;
 
 const info = backendInfo();
-if (info.active !== 'tensorrt') {
+if (!dryRun && info.active !== 'tensorrt') {
   console.error(`vs-trtexec: the TensorRT backend did not load (${info.reasons.map((reason) => reason.message).join('; ')})`);
   process.exit(2);
 }
+if (dryRun && resolve(option('--out', join(root, 'bench', 'results', 'x'))).startsWith(join(root, 'bench', 'results'))) {
+  console.error('vs-trtexec: --dry-run writes no figures under bench/results; give --out <file> elsewhere');
+  process.exit(2);
+}
+if (dryRun) console.log('vs-trtexec: DRY RUN on the mock backend against a stand-in for trtexec: every figure is an estimate or a fake; this checks the script, not the tools');
 const scratch = mkdtempSync(join(tmpdir(), 'trtn-bench-'));
 const line = (text) => console.log(`vs-trtexec: ${text}`);
 
@@ -376,7 +387,7 @@ for (const [modelIndex, model] of models.entries()) {
   if (results.some((done) => done.name === model.name)) continue;
   const plan = join(scratch, `${model.name}.trtexec.plan`);
   // Build and serialize only, as trtexec --skipInference: no layer-profiling run after the build (--noLayerProfile).
-  const cliArgs = [join(root, 'dist', 'cli', 'bin.js'), 'build', model.path, '--backend', 'tensorrt', '--no-progress', '--noLayerProfile', '--saveEngine', join(scratch, `${model.name}.trtn.plan`)];
+  const cliArgs = [join(root, 'dist', 'cli', 'bin.js'), 'build', model.path, '--backend', backendKind, '--no-progress', '--noLayerProfile', '--saveEngine', join(scratch, `${model.name}.trtn.plan`)];
   for (const flag of model.flags) cliArgs.push(...flag.replace(/=/, '\u0000').split('\u0000'));
   const buildTrtexec = () => {
     line(`${model.name}: building with trtexec`);
@@ -441,7 +452,7 @@ for (const [modelIndex, model] of models.entries()) {
     if (ours.hostSteps) line(`${model.name} ${mode.mode}: trtn host us/iteration ${describeSteps(ours.hostSteps)}`);
     line(`${model.name} ${mode.mode}: GPU compute median trtexec ${theirs.gpuComputeMedianMs} ms, trtn ${ours.gpuComputeMedianMs?.toFixed(4)} ms; throughput ${theirs.throughputQps} vs ${ours.throughputQps?.toFixed(1)} qps${ours.errors ? ` (trtn failed: ${ours.errors.join('; ')})` : ''} (medians of ${trtnRuns.length})`);
   }
-  const engine = await loadEngine(plan, { backend: 'tensorrt' });
+  const engine = await loadEngine(plan, { backend: backendKind });
   if (model.name === 'resnet-like-2of4') {
     // A small model, so that the per-call host cost is not drowned by copies: infer() against a raw C++ loop, in a
     // process on the same CPUs as the timing runs. io 'pinned' (inputBuffer() arrays, pinned output views: the raw
@@ -610,11 +621,13 @@ for (const [modelIndex, model] of models.entries()) {
     if (diagnosing('cpus')) {
       const count = cpus.split(',').length === 1 ? 2 : 1;
       const other = chooseCpus(`${model.name} (diagnose cpus: ${count} CPU${count === 1 ? '' : 's'})`, count);
-      for (const mode of MODES) {
+      // A machine with too few CPUs (CPU 0 is never chosen) gives the same set again: nothing to compare.
+      if (other === cpus) line(`diagnose cpus: no other number of CPUs than ${cpus} to time on here; skipped`);
+      for (const mode of other === cpus ? [] : MODES) {
         for (let repeat = 0; repeat < 3; repeat++) {
           const { theirs, ours } = pairOfRuns(repeat % 2 === 0, () => timeTrtexecOn(mode, other), () => timeTrtnOn(mode, other));
           const kept = (figures) => ({ throughputQps: figures.throughputQps, gpuComputeMedianMs: figures.gpuComputeMedianMs, enqueueMedianMs: figures.enqueueMedianMs, ...(figures.error ? { error: figures.error } : {}) });
-          cpuCountRuns.push({ mode: mode.mode, cpus: other, cpuCount: count, repeat: repeat + 1, trtexec: kept(theirs), trtn: { ...kept(ours), hostSteps: ours.hostSteps } });
+          cpuCountRuns.push({ mode: mode.mode, cpus: other, cpuCount: other.split(',').length, repeat: repeat + 1, trtexec: kept(theirs), trtn: { ...kept(ours), hostSteps: ours.hostSteps } });
           line(`diagnose cpus ${mode.mode} on ${other} (pair ${repeat + 1}): trtexec ${theirs.throughputQps} qps | trtn ${ours.throughputQps?.toFixed(0)} qps${ours.hostSteps ? `, loop preempted ${ours.hostSteps.involuntarySwitches} times` : ''}`);
         }
       }
@@ -709,7 +722,7 @@ lag.enable();
 gaps.reset();
 let started = performance.now();
 const first = await buildEngine(seedBytes, {
-  backend: 'tensorrt', fp16: true, timingCache: cachePath,
+  backend: backendKind, fp16: true, timingCache: cachePath,
   onProgress: (event) => buildPhases.push({ atMs: performance.now(), phase: event.phase }),
 });
 const firstMs = performance.now() - started;
@@ -786,13 +799,13 @@ if (diagnosing('lag')) {
 }
 first.engine.dispose();
 started = performance.now();
-const second = await buildEngine(seedBytes, { backend: 'tensorrt', fp16: true, timingCache: cachePath });
+const second = await buildEngine(seedBytes, { backend: backendKind, fp16: true, timingCache: cachePath });
 const secondMs = performance.now() - started;
 second.engine.dispose();
 // A service that rebuilds in the same process keeps its builder (keepBuilder) as well as its timing cache.
-await (await buildEngine(seedBytes, { backend: 'tensorrt', fp16: true, timingCache: cachePath, keepBuilder: true })).engine.dispose();
+await (await buildEngine(seedBytes, { backend: backendKind, fp16: true, timingCache: cachePath, keepBuilder: true })).engine.dispose();
 started = performance.now();
-const kept = await buildEngine(seedBytes, { backend: 'tensorrt', fp16: true, timingCache: cachePath, keepBuilder: true });
+const kept = await buildEngine(seedBytes, { backend: backendKind, fp16: true, timingCache: cachePath, keepBuilder: true });
 const keptMs = performance.now() - started;
 kept.engine.dispose();
 trtn.releaseBuilders();
@@ -820,6 +833,7 @@ const worstPaired = (key, better) => {
 const buildRatios = results.filter((model) => model.buildWallS?.trtn && model.buildWallS?.trtexec).map((model) => model.buildWallS.trtn / model.buildWallS.trtexec);
 const gpu = first.report.environment.gpu?.name;
 const output = {
+  ...(dryRun ? { dryRun: true, dryRunNote: 'the mock backend against a stand-in for trtexec: estimates and fakes, never measurements' } : {}),
   gpu: first.report.environment.gpu?.name ?? 'unknown',
   tensorrt: info.tensorrtVersion,
   createdAt: new Date().toISOString(),
@@ -853,7 +867,8 @@ const output = {
   timingCacheSpeedupFreshBuilder: firstMs / secondMs,
   buildMs: { first: firstMs, rebuildWithCache: secondMs, rebuildWithCacheAndKeptBuilder: keptMs },
   system,
-  ...(diagnose ? { diagnostics } : {}),
+  // A resumed run keeps the first part's diagnostics even when this part ran none.
+  ...(diagnostics.length ? { diagnostics } : {}),
 };
 const slug = String(gpu ?? 'gpu').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 const out = option('--out', join(root, 'bench', 'results', `vs-trtexec-${output.createdAt.slice(0, 10)}-${slug}-trt${info.tensorrtVersion}.json`));

@@ -3,7 +3,7 @@
  * time that cannot be bought back: shell syntax, the bench's refusal without TensorRT, and box-session's refusals.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,39 @@ describe('device scripts', () => {
     expect(noTensorRT.status).toBe(2);
     expect(noTensorRT.stderr).toMatch(/TensorRT backend did not load/);
   });
+
+  it.skipIf(!existsSync(join(repo, 'dist', 'index.js')))(
+    'bench/vs-trtexec.mjs --dry-run runs the whole protocol (models in rounds, builds, every diagnostic, --models-only then --resume) on the mock against a stand-in trtexec',
+    () => {
+      const bench = join(repo, 'bench', 'vs-trtexec.mjs');
+      const fake = join(repo, 'test', 'support', 'fake-trtexec.mjs');
+      const out = join(scratch, 'dry', 'vs-trtexec.json');
+      const common = ['--dry-run', '--trtexec', fake, '--duration', '0.1', '--repeats', '3', '--out', out];
+      const first = spawnSync(process.execPath, [bench, ...common, '--models', 'resnet-like-2of4', '--models-only', '--build-pairs', '2', '--diagnose'], { encoding: 'utf8', timeout: 120_000 });
+      expect(first.status, first.stdout.slice(-2000) + first.stderr).toBe(0);
+      expect(first.stdout).toMatch(/DRY RUN on the mock backend/);
+      expect(existsSync(`${out}.partial.json`)).toBe(true);
+      const second = spawnSync(process.execPath, [bench, ...common, '--models', 'resnet-like-2of4,seed003-hwc8', '--resume'], { encoding: 'utf8', timeout: 120_000 });
+      expect(second.status, second.stdout.slice(-2000) + second.stderr).toBe(0);
+      const result = JSON.parse(readFileSync(out, 'utf8'));
+      expect(result.dryRun).toBe(true);
+      expect(result.models.map((model: { name: string }) => model.name)).toEqual(['resnet-like-2of4', 'seed003-hwc8']);
+      for (const model of result.models) {
+        expect(model.modes.map((mode: { mode: string }) => mode.mode)).toEqual(['transfers', 'transfers+graph', 'no-transfers', 'no-transfers+graph']);
+        for (const mode of model.modes) expect(mode.trtexec.runs.length).toBeGreaterThanOrEqual(2);
+      }
+      expect(result.models[0].buildWallS.runs.trtn).toHaveLength(2);
+      for (const key of ['gpuComputeMedianMax', 'throughputMin', 'buildWallMax']) expect(Number.isFinite(result.ratios[key])).toBe(true);
+      expect(Number.isFinite(result.timingCacheSpeedup)).toBe(true);
+      expect(result.diagnostics.length).toBeGreaterThan(0);
+      expect(existsSync(`${out}.partial.json`)).toBe(false);
+      // Never a dry run's figures where the measured ones live.
+      const refused = spawnSync(process.execPath, [bench, '--dry-run', '--trtexec', fake], { encoding: 'utf8' });
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toMatch(/--dry-run writes no figures under bench\/results/);
+    },
+    180_000,
+  );
 
   it('box-session.sh refuses without a node bundle, without the TensorRT folder, and an unknown step', () => {
     const box = join(repo, 'scripts', 'device', 'box-session.sh');
