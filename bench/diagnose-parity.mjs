@@ -3,7 +3,7 @@
  * Where trtn and trtexec still differ on the H200, in one device call: a diagnostic beside bench/vs-trtexec.mjs,
  * never a source of its ratios.
  *
- *   node bench/diagnose-parity.mjs --trtexec <path> [--cpus 5,7] [--rounds 4] [--build-rounds 2] [--out <dir>] [--parts timing,build]
+ *   node bench/diagnose-parity.mjs --trtexec <path> [--dry-run] [--cpus 5,7] [--rounds 4] [--build-rounds 2] [--out <dir>] [--parts timing,build]
  *
  * timing: resnet-like pruned 2:4 (a host- and latency-bound engine, about 25 us of GPU work) built once by trtexec,
  * then timed as processes pinned to --cpus in the modes and variants below, alternating tool order round by round:
@@ -34,6 +34,10 @@ if (!trtexec) {
   console.error('diagnose-parity: --trtexec <path to trtexec> is required (scripts/trtexec/build.sh builds it)');
   process.exit(2);
 }
+// --dry-run: the same steps on the mock backend against a stand-in trtexec (test/support/fake-trtexec.mjs), to check
+// the script here; its file says dryRun: true and its figures are estimates and fakes.
+const dryRun = args.includes('--dry-run');
+const backendKind = dryRun ? 'mock' : 'tensorrt';
 const cpus = option('--cpus', '5,7');
 const rounds = Number(option('--rounds', '4'));
 const buildRounds = Number(option('--build-rounds', '2'));
@@ -69,7 +73,7 @@ function runStamped(command, commandArgs, env) {
   });
 }
 
-const results = { createdAt: new Date().toISOString(), cpus, rounds, timing: [], exports: [], builds: [] };
+const results = { ...(dryRun ? { dryRun: true } : {}), createdAt: new Date().toISOString(), cpus, rounds, timing: [], exports: [], builds: [] };
 
 if (parts.has('timing')) {
   const { onnx } = await import(pathToFileURL(join(root, 'dist', 'index.js')).href);
@@ -160,8 +164,8 @@ if (parts.has('build')) {
   ];
   const variants = [
     ['trtexec', () => runStamped(trtexec, ['--onnx=' + seed003, '--fp16', ...io, `--saveEngine=${join(out, 'seed003-hwc8.trtexec.plan')}`, '--skipInference'])],
-    ['trtn', (file) => runStamped(process.execPath, ['--import', pathToFileURL(preload).href, cli, 'build', seed003, '--backend', 'tensorrt', '--no-progress', '--noLayerProfile', '--fp16', ...io.flatMap((flag) => flag.split('=')), '--saveEngine', join(out, 'seed003-hwc8.trtn.plan')], { TRTN_STEPS_FILE: file })],
-    ['trtn layer_names_only', (file) => runStamped(process.execPath, ['--import', pathToFileURL(preload).href, cli, 'build', seed003, '--backend', 'tensorrt', '--no-progress', '--noLayerProfile', '--fp16', ...io.flatMap((flag) => flag.split('=')), '--profilingVerbosity', 'layer_names_only', '--saveEngine', join(out, 'seed003-hwc8.trtn.plan')], { TRTN_STEPS_FILE: file })],
+    ['trtn', (file) => runStamped(process.execPath, ['--import', pathToFileURL(preload).href, cli, 'build', seed003, '--backend', backendKind, '--no-progress', '--noLayerProfile', '--fp16', ...io.flatMap((flag) => flag.split('=')), '--saveEngine', join(out, 'seed003-hwc8.trtn.plan')], { TRTN_STEPS_FILE: file })],
+    ['trtn layer_names_only', (file) => runStamped(process.execPath, ['--import', pathToFileURL(preload).href, cli, 'build', seed003, '--backend', backendKind, '--no-progress', '--noLayerProfile', '--fp16', ...io.flatMap((flag) => flag.split('=')), '--profilingVerbosity', 'layer_names_only', '--saveEngine', join(out, 'seed003-hwc8.trtn.plan')], { TRTN_STEPS_FILE: file })],
   ];
   for (let round = 0; round < buildRounds; round++) {
     const order = variants.map((_, index) => variants[(index + round) % variants.length]);

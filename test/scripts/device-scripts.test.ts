@@ -39,6 +39,20 @@ describe('device scripts', () => {
     expect(run.stderr).toMatch(/--trtexec/);
   });
 
+  it.skipIf(!existsSync(join(repo, 'dist', 'index.js')))('bench/diagnose-parity.mjs --dry-run runs its timing and build parts on the mock against a stand-in trtexec', () => {
+    const out = join(scratch, 'parity');
+    const run = spawnSync(process.execPath, [join(repo, 'bench', 'diagnose-parity.mjs'), '--dry-run', '--trtexec', join(repo, 'test', 'support', 'fake-trtexec.mjs'), '--cpus', '0', '--rounds', '1', '--build-rounds', '1', '--out', out], { encoding: 'utf8', timeout: 120_000 });
+    expect(run.status, run.stdout.slice(-2000) + run.stderr).toBe(0);
+    const result = JSON.parse(readFileSync(join(out, 'diagnose-parity.json'), 'utf8'));
+    expect(result.dryRun).toBe(true);
+    // Three variants in transfers+graph and transfers, two with spin-wait: one round each.
+    expect(result.timing).toHaveLength(8);
+    expect(result.exports.map((entry: { variant: string }) => entry.variant)).toEqual(['trtexec', 'trtn']);
+    expect(result.builds.map((entry: { variant: string }) => entry.variant)).toEqual(['trtexec', 'trtn', 'trtn layer_names_only']);
+    // The trtn CLI's build steps came through the preloaded subscriber, from its start to its exit.
+    expect(result.builds[1].steps.map((step: { step: string }) => step.step)).toEqual(expect.arrayContaining(['preload', 'model read', 'engine ready', 'exit']));
+  }, 120_000);
+
   it.skipIf(!existsSync(join(repo, 'dist', 'index.js')))('bench/vs-trtexec.mjs refuses clearly without trtexec and without TensorRT', () => {
     const noTrtexec = spawnSync(process.execPath, [join(repo, 'bench', 'vs-trtexec.mjs')], { encoding: 'utf8' });
     expect(noTrtexec.status).toBe(2);
