@@ -62,9 +62,9 @@ function runStamped(command, commandArgs, env) {
         text += chunk;
         if (stream === child.stdout) stdout += chunk;
         pending += chunk;
-        const parts = pending.split('\n');
-        pending = parts.pop();
-        for (const part of parts) lines.push({ atMs: Number(at.toFixed(1)), text: part });
+        const pieces = pending.split('\n');
+        pending = pieces.pop();
+        for (const part of pieces) lines.push({ atMs: Number(at.toFixed(1)), text: part });
       });
     };
     collect(child.stdout);
