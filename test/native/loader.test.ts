@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { candidateLibraryDirs, defaultAddonDirs, loadNativeBackend, loadNativeBackendAsync, resetNativeBackendCache } from '../../lib/native/loader.js';
 import type { ProbeAddon } from '../../lib/native/addon.js';
+import { prefetchNativeLoad, takePrefetchedLoad } from '../../lib/native/loader-core.js';
 
 const release = resolve(__dirname, '../../build/Release');
 const probeBuilt = existsSync(join(release, 'trtn_probe.node'));
@@ -12,6 +13,29 @@ const backendBuilt = [8, 10, 11].some((major) => existsSync(join(release, `trtn_
 const noDriver = !existsSync('/dev/nvidiactl');
 
 describe('loadNativeBackend without TensorRT', () => {
+  it("hands a prefetched load (the CLI's, started before the package loads) to loadNativeBackendAsync, once; a reset drops it", async () => {
+    const before = process.env.TRTN_BACKEND;
+    process.env.TRTN_BACKEND = 'mock';
+    try {
+      resetNativeBackendCache();
+      prefetchNativeLoad();
+      prefetchNativeLoad(); // a no-op: one load
+      const result = await loadNativeBackendAsync();
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.info.reasons.map((reason) => reason.code)).toEqual(['DISABLED']);
+      // Taken: nothing left for anyone else.
+      expect(takePrefetchedLoad()).toBeUndefined();
+      resetNativeBackendCache();
+      prefetchNativeLoad();
+      resetNativeBackendCache();
+      expect(takePrefetchedLoad()).toBeUndefined();
+    } finally {
+      if (before === undefined) delete process.env.TRTN_BACKEND;
+      else process.env.TRTN_BACKEND = before;
+      resetNativeBackendCache();
+    }
+  });
+
   it('is disabled by TRTN_BACKEND=mock before anything is loaded', () => {
     const probe: ProbeAddon = { abiVersion: 1, probe: () => { throw new Error('must not be called'); } };
     const result = loadNativeBackend({ env: { TRTN_BACKEND: 'mock' }, probe });
