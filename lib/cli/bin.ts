@@ -4,9 +4,10 @@ import { prefetchNativeLoad } from '../native/loader-core.js';
 
 // A command that may open TensorRT starts opening it (worker threads: the libraries, cuInit) before the rest of the
 // package loads, instead of after: on the H200 the import took about 0.2 s and the load 0.26 s, one after the other.
-// Not for a mock run (--backend mock, TRTN_BACKEND=mock), nor for commands that never touch TensorRT.
+// Only for commands that open it through the asynchronous load (env and calibrate ask backendInfo() synchronously
+// first, which would only do the same work beside it), and not for a mock run (--backend mock, TRTN_BACKEND=mock).
 const argv = process.argv.slice(2);
-const opensTensorRT = ['build', 'bench', 'inspect', 'calibrate', 'env'].includes(argv[0] ?? '') || (argv[0] === 'explain' && argv.includes('--try'));
+const opensTensorRT = ['build', 'bench', 'inspect'].includes(argv[0] ?? '') || (argv[0] === 'explain' && argv.includes('--try'));
 const mockOnly = argv.some((arg, index) => arg === '--backend=mock' || (arg === '--backend' && argv[index + 1] === 'mock')) || (process.env.TRTN_BACKEND ?? '').toLowerCase() === 'mock';
 if (opensTensorRT && !mockOnly) prefetchNativeLoad();
 
