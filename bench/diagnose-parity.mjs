@@ -21,7 +21,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { hostTimeline, trtexecFigures } from './lib.mjs';
+import { hostTimeline, trtexecFigures, trtnFigures } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -95,13 +95,7 @@ if (parts.has('timing')) {
     const [command, commandArgs] = variants[variant](flags);
     const result = await runStamped(command, commandArgs);
     if (variant === 'trtexec') return { ...trtexecFigures(result.text), status: result.status };
-    try {
-      const parsed = JSON.parse(result.stdout);
-      const json = parsed.benchmark ?? parsed;
-      return { throughputQps: json.throughput, gpuComputeMedianMs: json.gpuCompute?.median, h2dMedianMs: json.h2d?.median, enqueueMedianMs: json.enqueue?.median, mode: json.mode, hostSteps: json.hostSteps, status: result.status };
-    } catch {
-      return { status: result.status, error: result.text.split('\n').slice(-3).join(' | ') };
-    }
+    return { ...trtnFigures(result), status: result.status };
   };
   const modes = [
     { mode: 'transfers+graph', flags: ['--useCudaGraph'], variants: ['trtexec', 'trtn', 'trtn all-blocking'] },

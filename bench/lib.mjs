@@ -267,6 +267,28 @@ export function describeThreads(threads, top = 4) {
     .join('; ');
 }
 
+/**
+ * The figures of a `trtn bench --json` run from its process result (`stdout`, and `text`: all its output), or its
+ * error (the output's last lines) when stdout is not that JSON.
+ */
+export function trtnFigures(result) {
+  try {
+    const parsed = JSON.parse(result.stdout);
+    const bench = parsed.benchmark ?? parsed;
+    return {
+      gpuComputeMedianMs: bench.gpuCompute?.median,
+      throughputQps: bench.throughput,
+      latencyMedianMs: bench.latency?.median,
+      h2dMedianMs: bench.h2d?.median,
+      enqueueMedianMs: bench.enqueue?.median,
+      mode: bench.mode,
+      hostSteps: bench.hostSteps,
+    };
+  } catch {
+    return { error: result.text.split('\n').slice(-3).join(' | ') };
+  }
+}
+
 /** How far apart a set of runs' figures for `key` are: max/min - 1 (Infinity with fewer than two numbers above 0). */
 export function runSpread(runs, key) {
   const values = runs.map((figures) => figures?.[key]).filter((value) => typeof value === 'number' && value > 0);

@@ -7,8 +7,8 @@
  *
  *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--models a,b] [--duration 1] [--repeats 3] [--build-pairs 1] [--build-pairs-under 20] [--out <file>] [--models-only | --resume] [--dry-run] [--cpus 15] [--cpus-per-run 2] [--diagnose [host,elapsed,lag,times,aslr,malloc,events,cpus]]
  *
- * Timing runs (both tools, as processes, alternating) and the infer() overhead run pinned to one CPU, the fastest in
- * a probe of every CPU before each model (or --cpus): unpinned, or given two CPUs of which one is slow, a host-bound
+ * Timing runs (both tools, as processes, alternating) and the infer() overhead run pinned to the two fastest CPUs in a
+ * probe of every CPU before each model (--cpus-per-run, or --cpus): unpinned, or given a slow CPU, a host-bound
  * engine's figures follow where the scheduler puts the thread more than either tool.
  *
  * --diagnose adds, for the host-bound resnet-like model, the runs that locate a host-side gap: no-transfers again
@@ -18,8 +18,8 @@
  * its worst event-loop gap (lag); both tools' per-iteration host timelines from --exportTimes, in adjacent pairs
  * (times); its no-transfers runs with ASLR off and on (aslr); trtn with MALLOC_ARENA_MAX=1 and without (malloc);
  * trtexec, trtn and trtn with trtexec's six blocking-sync events per inference, each process's threads read from /proc
- * (events); both tools on the other number of CPUs, one or the two fastest of a fresh probe (cpus). A list picks some (--diagnose elapsed,lag);
- * they go under "diagnostics" and never into the ratios. --cpus-per-run 1 times every model on the single fastest.
+ * (events); both tools on the other number of CPUs, one or the two fastest of a fresh probe (cpus). A list picks
+ * some (--diagnose elapsed,lag); they go under "diagnostics" and never into the ratios. --cpus-per-run 1 times every model on the single fastest.
  *
  * Needs dist/ (npm run build:ts), the native addon, TRTN_TENSORRT_LIB_DIR (and LD_LIBRARY_PATH for trtexec, which
  * finds libnvinfer by soname). trtexec is built from the NVIDIA/TensorRT samples of the same version with
@@ -32,7 +32,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { buildSeconds, cliBuildPhases, describeThreads, fastestCpus, hostTimeline, medians, pairedMedianRatio, parseCpuList, parseTask, partialState, pickCpus, profileWindow, resumeState, timeModesInRounds, trtexecFigures } from './lib.mjs';
+import { buildSeconds, cliBuildPhases, describeThreads, fastestCpus, hostTimeline, medians, pairedMedianRatio, parseCpuList, parseTask, partialState, pickCpus, profileWindow, resumeState, timeModesInRounds, trtexecFigures, trtnFigures } from './lib.mjs';
 
 /**
  * The longest gap between ticks of a 1 ms interval (`worst.ms`, ending at `worst.endMs`, performance.now()): where
@@ -310,25 +310,6 @@ function runSampled(command, commandArgs, timeoutMs, env) {
       resolvePromise({ status, stdout: out, stderr: err, text: `${out}${err}`, wallS: (performance.now() - started) / 1000, threads: [...threads.values()] });
     });
   });
-}
-
-/** The figures of a `trtn bench --json` run (its stdout), or its error. */
-function trtnFigures(result) {
-  try {
-    const parsed = JSON.parse(result.stdout);
-    const bench = parsed.benchmark ?? parsed;
-    return {
-      gpuComputeMedianMs: bench.gpuCompute?.median,
-      throughputQps: bench.throughput,
-      latencyMedianMs: bench.latency?.median,
-      h2dMedianMs: bench.h2d?.median,
-      enqueueMedianMs: bench.enqueue?.median,
-      mode: bench.mode,
-      hostSteps: bench.hostSteps,
-    };
-  } catch {
-    return { error: result.text.split('\n').slice(-3).join(' | ') };
-  }
 }
 
 const MODES = [
@@ -638,7 +619,7 @@ for (const [modelIndex, model] of models.entries()) {
   const buildWallS = { trtexec: meanOf(builds.trtexec), trtn: meanOf(builds.trtn), runs: builds };
   results.push({ name: model.name, flags: model.flags.join(' '), modes, buildWallS });
   const seconds = (values) => values.map((value) => value?.toFixed(2)).join(', ');
-  line(`${model.name}: build wall trtexec ${seconds(builds.trtexec)} s, trtn ${seconds(builds.trtn)} s; TensorRT build alone trtexec ${seconds(builds.innerTrtexec)} s, trtn ${seconds(builds.innerTrtn)} s; trtn's last build job ${builds.phasesTrtn.at(-1)?.map((phase) => `${phase.phase} ${phase.ms.toFixed(0)}`).join(', ') ?? 'without phases'} ms (${((performance.now() - benchStarted) / 1000).toFixed(0)} s into the bench)`);
+  line(`${model.name}: build wall trtexec ${seconds(builds.trtexec)} s, trtn ${seconds(builds.trtn)} s; TensorRT build alone trtexec ${seconds(builds.innerTrtexec)} s, trtn ${seconds(builds.innerTrtn)} s; trtn's last build job ${builds.phasesTrtn.at(-1)?.map((phase) => `${phase.phase} ${phase.ms.toFixed(0)} ms`).join(', ') ?? 'without phases'} (${((performance.now() - benchStarted) / 1000).toFixed(0)} s into the bench)`);
   // What is done so far, in case the run is cut off (a device call has a time limit): replaced by the full file.
   mkdirSync(dirname(partialOut), { recursive: true });
   const state = partialState({ createdAt: new Date().toISOString(), durationS: duration, repeats, system, models: results, inferOverheadRuns: { overhead, overheadCopy, overheadWorker }, diagnostics });

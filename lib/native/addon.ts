@@ -94,13 +94,15 @@ export interface NativeReplayEntry {
   timeMs?: number;
 }
 
-/** Options for `startBuild`, plain data. Bytes in `memPoolSize`. */
-/** One phase of a native build job, as the addon timed it on its worker. */
+/** One phase of a native build job, as the addon timed it on its worker (see BuildReport.buildPhases). */
 export interface NativeBuildPhase {
+  /** The phase's name, e.g. `builder` or `engineBuild`. */
   phase: string;
+  /** Milliseconds on the worker's steady clock. */
   ms: number;
 }
 
+/** Options for `startBuild`, plain data. Bytes in `memPoolSize`. */
 export interface NativeBuildOptions {
   device: number;
   /** Sets the FP16 flag; native throws ERR_UNSUPPORTED on TensorRT 11 (convert the ONNX instead). */

@@ -22,7 +22,7 @@ const requireNative = createRequire(import.meta.url);
 /** TensorRT majors a backend addon can exist for, newest first. */
 export const SUPPORTED_MAJORS = [11, 10, 8] as const;
 
-/** Options for {@link loadNativeBackend}; every field has an environment-variable or built-in default. */
+/** Options for the loader (loader.ts's loadNativeBackend); every field has an environment-variable or built-in default. */
 export interface LoaderOptions {
   /** Environment to read (`TRTN_BACKEND`, `TRTN_TENSORRT_LIB_DIR`, `VIRTUAL_ENV`, …). Defaults to `process.env`. */
   env?: NodeJS.ProcessEnv;
@@ -339,5 +339,3 @@ export function takePrefetchedLoad(): Promise<RawLoad> | undefined {
   prefetched = undefined;
   return taken;
 }
-
-

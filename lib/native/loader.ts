@@ -10,12 +10,11 @@
  */
 import { createNativeBackend } from './backend.js';
 import type { Backend } from '../backend/types.js';
-import { failedLoad, loadRaw, loadRawAsync, takePrefetchedLoad, type NativeLoadFailure, type RawLoad } from './loader-core.js';
+import { failedLoad, loadRaw, loadRawAsync, takePrefetchedLoad, type LoaderOptions, type NativeLoadFailure, type RawLoad } from './loader-core.js';
 import type { BackendUnavailableReason } from '../types/index.js';
 
 export { SUPPORTED_MAJORS, candidateLibraryDirs, classifyProbe, defaultAddonDirs, findBackendAddons, prefetchNativeLoad } from './loader-core.js';
 export type { LoaderOptions, NativeLoadFailure, ProbeClassification } from './loader-core.js';
-import type { LoaderOptions } from './loader-core.js';
 
 /** What {@link loadNativeBackend} returns. */
 export type NativeLoadResult = { ok: true; backend: Backend } | NativeLoadFailure;
