@@ -3,11 +3,11 @@
  * Where trtn and trtexec still differ on the H200, in one device call: a diagnostic beside bench/vs-trtexec.mjs,
  * never a source of its ratios.
  *
- *   node bench/diagnose-parity.mjs --trtexec <path> [--dry-run] [--cpus 5,7] [--rounds 4] [--build-rounds 2] [--out <dir>] [--parts timing,build]
+ *   node bench/diagnose-parity.mjs --trtexec <path> [--dry-run] [--cpus 5,7] [--rounds 4] [--build-rounds 2] [--out <dir>]  [--parts timing,build] [--modes transfers+graph,transfers]
  *
  * timing: resnet-like pruned 2:4 (a host- and latency-bound engine, about 25 us of GPU work) built once by trtexec,
  * then timed as processes pinned to --cpus in the modes and variants below, alternating tool order round by round:
- * trtexec, trtn bench (one blocking-sync event per inference), trtn bench --blockingEvents all (trtexec's six), and
+ * trtexec, trtn bench (one blocking-sync event per inference), trtn bench --blockingEvents all (trtexec's six), trtn with TRTN_BENCH_STREAMS=non-blocking, and
  * in transfers+graph both tools with --useSpinWait. One more run of each default variant with --exportTimes leaves
  * both tools' per-inference timelines in --out (the raw files, and their gaps summarised here).
  * build: seed-003 with fp16:hwc8 IO built by trtexec (--skipInference) and by the trtn CLI (--noLayerProfile), with
@@ -90,19 +90,23 @@ if (parts.has('timing')) {
     trtexec: (flags) => ['taskset', ['-c', cpus, trtexec, `--loadEngine=${plan}`, '--duration=1', '--warmUp=200', '--iterations=10', ...flags]],
     trtn: (flags) => ['taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common, ...flags]],
     'trtn all-blocking': (flags) => ['taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common, ...flags, '--blockingEvents', 'all']],
+    // The loop's streams as CU_STREAM_NON_BLOCKING (the addon's default before 2026-12-04) instead of trtexec's legacy ones.
+    'trtn non-blocking streams': (flags) => ['taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common, ...flags], { TRTN_BENCH_STREAMS: 'non-blocking' }],
   };
   const figuresOf = async (variant, flags) => {
-    const [command, commandArgs] = variants[variant](flags);
-    const result = await runStamped(command, commandArgs);
+    const [command, commandArgs, env] = variants[variant](flags);
+    const result = await runStamped(command, commandArgs, env);
     if (variant === 'trtexec') return { ...trtexecFigures(result.text), status: result.status };
     return { ...trtnFigures(result), status: result.status };
   };
   const modes = [
-    { mode: 'transfers+graph', flags: ['--useCudaGraph'], variants: ['trtexec', 'trtn', 'trtn all-blocking'] },
+    { mode: 'transfers+graph', flags: ['--useCudaGraph'], variants: ['trtexec', 'trtn', 'trtn non-blocking streams', 'trtn all-blocking'] },
     { mode: 'transfers+graph spin', flags: ['--useCudaGraph', '--useSpinWait'], variants: ['trtexec', 'trtn'] },
-    { mode: 'transfers', flags: [], variants: ['trtexec', 'trtn', 'trtn all-blocking'] },
+    { mode: 'transfers', flags: [], variants: ['trtexec', 'trtn', 'trtn non-blocking streams', 'trtn all-blocking'] },
   ];
-  for (const mode of modes) {
+  // --modes transfers+graph,transfers: some of them.
+  const modeList = option('--modes');
+  for (const mode of modes.filter(({ mode: name }) => !modeList || modeList.split(',').includes(name))) {
     for (let round = 0; round < rounds; round++) {
       // The order turns each round, so that no variant always runs first.
       const order = mode.variants.map((_, index) => mode.variants[(index + round) % mode.variants.length]);
@@ -110,7 +114,7 @@ if (parts.has('timing')) {
         const figures = await figuresOf(variant, mode.flags);
         results.timing.push({ mode: mode.mode, variant, round: round + 1, ...figures });
         const steps = figures.hostSteps;
-        line(`${mode.mode} round ${round + 1} ${variant}: ${figures.throughputQps ?? figures.error} qps, GPU compute median ${figures.gpuComputeMedianMs} ms${steps ? `; host us/inference before ${steps.beforeEnqueueUs?.toFixed(1)} enqueue ${steps.enqueueUs?.toFixed(1)} after ${steps.afterEnqueueUs?.toFixed(1)} wait ${steps.waitUs?.toFixed(1)} reads ${steps.timingReadsUs?.toFixed(1)}, switches ${steps.involuntarySwitches}/${steps.voluntarySwitches}` : ''}`);
+        line(`${mode.mode} round ${round + 1} ${variant}: ${figures.throughputQps ?? figures.error} qps, GPU compute median ${figures.gpuComputeMedianMs} ms${steps ? `; host us/inference before ${steps.beforeEnqueueUs?.toFixed(1)} enqueue ${steps.enqueueUs?.toFixed(1)} after ${steps.afterEnqueueUs?.toFixed(1)} wait ${steps.waitUs?.toFixed(1)} reads ${steps.timingReadsUs?.toFixed(1)}, switches ${steps.involuntarySwitches}/${steps.voluntarySwitches}, ${steps.streams ?? '?'} streams, CPU ${steps.cpuFirst}->${steps.cpuLast}` : ''}`);
       }
     }
   }

@@ -6,6 +6,7 @@
 // two inferences in flight, page-locked host buffers.
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -120,6 +121,13 @@ std::vector<Download> OutputDownloads(ContextCore& core) {
  * Shared scaffolding: device current, buffers bound, inputs on the device. `transfers`: the loop copies through the
  * page-locked staging buffers (benchmark with transfers, raw loop); otherwise nothing is pinned (see StartDeviceRun).
  */
+// TRTN_BENCH_STREAMS=non-blocking: the benchmark loop's streams with CU_STREAM_NON_BLOCKING instead of trtexec's
+// legacy streams (an A/B knob, read per run; anything else, or unset, is legacy).
+bool StreamsNonBlocking() {
+  const char* value = std::getenv("TRTN_BENCH_STREAMS");
+  return value != nullptr && std::string(value) == "non-blocking";
+}
+
 void PrepareRun(ContextCore& core, const std::vector<HostTensor>& inputs, bool transfers) {
   if (!transfers) {
     core.StartDeviceRun(inputs);
@@ -189,6 +197,7 @@ class BenchmarkWorker : public ContextWorker {
       // TensorRT log() calls during the loop (0 expected: a per-enqueue warning costs every iteration).
       steps.Set("logCalls", static_cast<double>(logCalls_));
       steps.Set("blockingEventsPerInference", blockingEvents_);
+      steps.Set("streams", legacyStreams_ ? "legacy" : "non-blocking");
       if (involuntarySwitches_ >= 0) {
         steps.Set("involuntarySwitches", involuntarySwitches_);
         steps.Set("voluntarySwitches", voluntarySwitches_);
@@ -216,7 +225,7 @@ class BenchmarkWorker : public ContextWorker {
     const CudaDriverApi& api = RequireLibrary().cuda;
     // One un-captured run first: TensorRT may allocate or initialise lazily, which a capture cannot record.
     Enqueue(stream, graph);
-    core_->stream->Synchronize("cuStreamSynchronize");
+    CheckCuda(api.cuStreamSynchronize(stream), "cuStreamSynchronize");
     if (api.cuStreamBeginCapture(stream, kStreamCaptureModeThreadLocal) != kCudaSuccess) {
       warnings_.push_back("CUDA graph capture could not start; timing without a graph.");
       return;
@@ -265,7 +274,14 @@ class BenchmarkWorker : public ContextWorker {
     const bool transfers = !settings_.noDataTransfers;
     PrepareRun(core, inputs_, transfers);
     const CudaDriverApi& api = RequireLibrary().cuda;
-    CUstream compute = core.stream->get();
+    // The loop's three streams: legacy ones (flags 0) as trtexec's cudaStreamCreate makes them, unless
+    // TRTN_BENCH_STREAMS=non-blocking asks for CU_STREAM_NON_BLOCKING (the context's own stream's kind), for an A/B.
+    legacyStreams_ = !StreamsNonBlocking();
+    const unsigned streamFlags = legacyStreams_ ? 0u : kStreamNonBlocking;
+    // Whatever PrepareRun queued on the context's stream is finished before the loop's own streams start.
+    core.stream->Synchronize("cuStreamSynchronize");
+    Stream computeStream(streamFlags);
+    CUstream compute = computeStream.get();
     Graph graph;
     if (settings_.useCudaGraph) CaptureGraph(compute, graph);
 
@@ -273,7 +289,7 @@ class BenchmarkWorker : public ContextWorker {
     // by events, two inferences in flight; inference k+1 is enqueued before waiting for inference k. Copies go
     // through the context's page-locked staging buffers, as trtexec's host buffers are page-locked.
     const bool blocking = !settings_.useSpinWait;
-    Stream inputStream, outputStream;
+    Stream inputStream(streamFlags), outputStream(streamFlags);
     const std::vector<Download> downloads = transfers ? OutputDownloads(core) : std::vector<Download>{};
     const bool allBlocking = settings_.allBlockingEvents;
     Slot slots[2] = {Slot(blocking, transfers, allBlocking), Slot(blocking, transfers, allBlocking)};
@@ -432,6 +448,7 @@ class BenchmarkWorker : public ContextWorker {
   // From getrusage(RUSAGE_THREAD) around the loop; -1 where it failed.
   double involuntarySwitches_ = -1, voluntarySwitches_ = -1, threadCpuUs_ = 0;
   int blockingEvents_ = 0;
+  bool legacyStreams_ = true;
   std::unique_ptr<EnvironmentFacts> environment_;
 };
 

@@ -113,7 +113,7 @@ void PinnedBuffer::Reset() noexcept {
   }
 }
 
-Stream::Stream() { CheckCuda(Api().cuStreamCreate(&stream_, kStreamNonBlocking), "cuStreamCreate"); }
+Stream::Stream(unsigned flags) { CheckCuda(Api().cuStreamCreate(&stream_, flags), "cuStreamCreate"); }
 
 Stream::~Stream() {
   if (stream_ != nullptr) Library().cuda.cuStreamDestroy(stream_);

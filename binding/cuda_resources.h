@@ -74,7 +74,8 @@ class PinnedBuffer {
 
 class Stream {
  public:
-  Stream();
+  /** A stream created with `flags`: non-blocking by default; 0 is a legacy stream that syncs with the NULL stream. */
+  explicit Stream(unsigned flags = kStreamNonBlocking);
   ~Stream();
   Stream(const Stream&) = delete;
   Stream& operator=(const Stream&) = delete;

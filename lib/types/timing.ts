@@ -267,6 +267,11 @@ export interface BenchmarkHostSteps {
    * 6 (2 without transfers), which `blockingEvents: 'all'` reproduces.
    */
   blockingEventsPerInference?: number;
+  /**
+   * The loop's three streams: 'legacy' (flags 0, as trtexec's `cudaStreamCreate` makes them; the default) or
+   * 'non-blocking' (`CU_STREAM_NON_BLOCKING`, with `TRTN_BENCH_STREAMS=non-blocking`, for an A/B).
+   */
+  streams?: 'legacy' | 'non-blocking';
 }
 
 /** One layer of a per-layer profile (trtexec `--exportProfile` fields). */
