@@ -3,12 +3,13 @@
  * Where trtn and trtexec still differ on the H200, in one device call: a diagnostic beside bench/vs-trtexec.mjs,
  * never a source of its ratios.
  *
- *   node bench/diagnose-parity.mjs --trtexec <path> [--dry-run] [--cpus 5,7] [--rounds 4] [--build-rounds 2] [--out <dir>]  [--parts timing,build] [--modes transfers+graph,transfers]
+ *   node bench/diagnose-parity.mjs --trtexec <path> [--dry-run] [--cpus 5,7] [--rounds 4] [--build-rounds 2] [--out <dir>] [--parts timing,build] [--modes transfers+graph,transfers]
  *
  * timing: resnet-like pruned 2:4 (a host- and latency-bound engine, about 25 us of GPU work) built once by trtexec,
  * then timed as processes pinned to --cpus in the modes and variants below, alternating tool order round by round:
- * trtexec, trtn bench (one blocking-sync event per inference), trtn bench --blockingEvents all (trtexec's six), trtn with TRTN_BENCH_STREAMS=non-blocking, and
- * in transfers+graph both tools with --useSpinWait. One more run of each default variant with --exportTimes leaves
+ * trtexec, trtn bench (one blocking-sync event per inference), trtn bench --blockingEvents all (trtexec's six), trtn
+ * with TRTN_BENCH_STREAMS=non-blocking, trtn with the loop on a thread of its own (TRTN_BENCH_THREAD=own), both tools
+ * with CUDA_DEVICE_MAX_CONNECTIONS=32, and in transfers+graph both tools with --useSpinWait. One more run of each default variant with --exportTimes leaves
  * both tools' per-inference timelines in --out (the raw files, and their gaps summarised here).
  * build: seed-003 with fp16:hwc8 IO built by trtexec (--skipInference) and by the trtn CLI (--noLayerProfile), with
  * each process's timeline from its start: trtexec's output lines stamped as they arrive, the trtn CLI's build steps
@@ -92,31 +93,48 @@ if (parts.has('timing')) {
     'trtn all-blocking': (flags) => ['taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common, ...flags, '--blockingEvents', 'all']],
     // The loop's streams as CU_STREAM_NON_BLOCKING (the addon's default before 2026-12-04) instead of trtexec's legacy ones.
     'trtn non-blocking streams': (flags) => ['taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common, ...flags], { TRTN_BENCH_STREAMS: 'non-blocking' }],
+    // The loop on a std::thread of its own instead of the libuv pool's: the Node process around the loop, A/B.
+    'trtn own thread': (flags) => ['taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common, ...flags], { TRTN_BENCH_THREAD: 'own' }],
+    // Both tools with 32 hardware work queues instead of CUDA's 8: whether streams sharing a queue serialise work.
+    'trtexec 32 connections': (flags) => ['taskset', ['-c', cpus, trtexec, `--loadEngine=${plan}`, '--duration=1', '--warmUp=200', '--iterations=10', ...flags], { CUDA_DEVICE_MAX_CONNECTIONS: '32' }],
+    'trtn 32 connections': (flags) => ['taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common, ...flags], { CUDA_DEVICE_MAX_CONNECTIONS: '32' }],
   };
   const figuresOf = async (variant, flags) => {
     const [command, commandArgs, env] = variants[variant](flags);
     const result = await runStamped(command, commandArgs, env);
-    if (variant === 'trtexec') return { ...trtexecFigures(result.text), status: result.status };
+    if (variant.startsWith('trtexec')) return { ...trtexecFigures(result.text), status: result.status };
     return { ...trtnFigures(result), status: result.status };
   };
   const modes = [
-    { mode: 'transfers+graph', flags: ['--useCudaGraph'], variants: ['trtexec', 'trtn', 'trtn non-blocking streams', 'trtn all-blocking'] },
+    { mode: 'transfers+graph', flags: ['--useCudaGraph'], variants: ['trtexec', 'trtn', 'trtn all-blocking', 'trtn own thread', 'trtexec 32 connections', 'trtn 32 connections'] },
     { mode: 'transfers+graph spin', flags: ['--useCudaGraph', '--useSpinWait'], variants: ['trtexec', 'trtn'] },
-    { mode: 'transfers', flags: [], variants: ['trtexec', 'trtn', 'trtn non-blocking streams', 'trtn all-blocking'] },
+    { mode: 'transfers', flags: [], variants: ['trtexec', 'trtn', 'trtn non-blocking streams', 'trtn own thread'] },
   ];
   // --modes transfers+graph,transfers: some of them.
   const modeList = option('--modes');
   for (const mode of modes.filter(({ mode: name }) => !modeList || modeList.split(',').includes(name))) {
+    const runsOfMode = [];
     for (let round = 0; round < rounds; round++) {
       // The order turns each round, so that no variant always runs first.
       const order = mode.variants.map((_, index) => mode.variants[(index + round) % mode.variants.length]);
       for (const variant of order) {
         const figures = await figuresOf(variant, mode.flags);
-        results.timing.push({ mode: mode.mode, variant, round: round + 1, ...figures });
+        // trtn's figures carry the mode its bench ran in (result.mode): kept as trtnMode beside this run's mode.
+        const { mode: trtnMode, ...rest } = figures;
+        results.timing.push({ mode: mode.mode, variant, round: round + 1, ...rest, ...(trtnMode !== undefined ? { trtnMode } : {}) });
+        runsOfMode.push({ variant, throughputQps: figures.throughputQps });
         const steps = figures.hostSteps;
-        line(`${mode.mode} round ${round + 1} ${variant}: ${figures.throughputQps ?? figures.error} qps, GPU compute median ${figures.gpuComputeMedianMs} ms${steps ? `; host us/inference before ${steps.beforeEnqueueUs?.toFixed(1)} enqueue ${steps.enqueueUs?.toFixed(1)} after ${steps.afterEnqueueUs?.toFixed(1)} wait ${steps.waitUs?.toFixed(1)} reads ${steps.timingReadsUs?.toFixed(1)}, switches ${steps.involuntarySwitches}/${steps.voluntarySwitches}, ${steps.streams ?? '?'} streams, CPU ${steps.cpuFirst}->${steps.cpuLast}` : ''}`);
+        line(`${mode.mode} round ${round + 1} ${variant}: ${figures.throughputQps ?? figures.error} qps, GPU compute median ${figures.gpuComputeMedianMs} ms${steps ? `; host us/inference before ${steps.beforeEnqueueUs?.toFixed(1)} enqueue ${steps.enqueueUs?.toFixed(1)} after ${steps.afterEnqueueUs?.toFixed(1)} wait ${steps.waitUs?.toFixed(1)} reads ${steps.timingReadsUs?.toFixed(1)}, switches ${steps.involuntarySwitches}/${steps.voluntarySwitches}, ${steps.streams ?? '?'} streams, ${steps.thread ?? '?'} thread, CPU ${steps.cpuFirst}->${steps.cpuLast}` : ''}`);
       }
     }
+    // Per variant: the median throughput over its rounds, and its ratio to trtexec's.
+    const medianOf = (values) => {
+      const sorted = values.filter((value) => typeof value === 'number').sort((a, b) => a - b);
+      return sorted.length === 0 ? undefined : sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    };
+    const byVariant = Object.fromEntries(mode.variants.map((variant) => [variant, medianOf(runsOfMode.filter((run) => run.variant === variant).map((run) => run.throughputQps))]));
+    results.summary = { ...results.summary, [mode.mode]: byVariant };
+    line(`${mode.mode} medians: ${mode.variants.map((variant) => `${variant} ${byVariant[variant]?.toFixed(0)} qps (${byVariant.trtexec ? (byVariant[variant] / byVariant.trtexec).toFixed(3) : '?'})`).join(', ')}`);
   }
   // One run of each tool with --exportTimes in transfers+graph: both timelines, the raw files kept.
   for (const [variant, command, commandArgs] of [

@@ -13,6 +13,8 @@
 
 #include <sched.h>
 #include <sys/resource.h>
+#include <system_error>
+#include <thread>
 
 #include "environment.h"
 #include "errors.h"
@@ -128,6 +130,12 @@ bool StreamsNonBlocking() {
   return value != nullptr && std::string(value) == "non-blocking";
 }
 
+// TRTN_BENCH_THREAD=own: the benchmark loop on a std::thread of its own (see BenchmarkWorker::Execute).
+bool BenchOwnThread() {
+  const char* value = std::getenv("TRTN_BENCH_THREAD");
+  return value != nullptr && std::string(value) == "own";
+}
+
 void PrepareRun(ContextCore& core, const std::vector<HostTensor>& inputs, bool transfers) {
   if (!transfers) {
     core.StartDeviceRun(inputs);
@@ -144,7 +152,19 @@ class BenchmarkWorker : public ContextWorker {
       : ContextWorker(env, "trtn:benchmark", std::move(core), std::move(inputs), self), settings_(settings) {}
 
   void Execute() override {
-    ContextWorker::Execute();
+    // TRTN_BENCH_THREAD=own: the loop on a thread of its own (default attributes, as a plain program's) instead of
+    // the libuv pool's, for an A/B of the process around the loop. Failing to start one runs it here.
+    ownThread_ = false;
+    if (BenchOwnThread()) {
+      try {
+        std::thread loop([this] { ContextWorker::Execute(); });
+        ownThread_ = true;
+        loop.join();
+      } catch (const std::system_error&) {
+        warnings_.push_back("TRTN_BENCH_THREAD=own: no thread could be started; the loop ran on the worker thread.");
+      }
+    }
+    if (!ownThread_) ContextWorker::Execute();
     environment_ = CollectEnvironmentQuietly(core_->engine->device);
     if (settings_.releaseAfter) core_->ReleaseResources();
   }
@@ -198,6 +218,7 @@ class BenchmarkWorker : public ContextWorker {
       steps.Set("logCalls", static_cast<double>(logCalls_));
       steps.Set("blockingEventsPerInference", blockingEvents_);
       steps.Set("streams", legacyStreams_ ? "legacy" : "non-blocking");
+      steps.Set("thread", ownThread_ ? "own" : "worker");
       if (involuntarySwitches_ >= 0) {
         steps.Set("involuntarySwitches", involuntarySwitches_);
         steps.Set("voluntarySwitches", voluntarySwitches_);
@@ -449,6 +470,7 @@ class BenchmarkWorker : public ContextWorker {
   double involuntarySwitches_ = -1, voluntarySwitches_ = -1, threadCpuUs_ = 0;
   int blockingEvents_ = 0;
   bool legacyStreams_ = true;
+  bool ownThread_ = false;
   std::unique_ptr<EnvironmentFacts> environment_;
 };
 

@@ -272,6 +272,8 @@ export interface BenchmarkHostSteps {
    * 'non-blocking' (`CU_STREAM_NON_BLOCKING`, with `TRTN_BENCH_STREAMS=non-blocking`, for an A/B).
    */
   streams?: 'legacy' | 'non-blocking';
+  /** The thread the loop ran on: the libuv pool's 'worker' (the default), or 'own' with `TRTN_BENCH_THREAD=own` (an A/B). */
+  thread?: 'worker' | 'own';
 }
 
 /** One layer of a per-layer profile (trtexec `--exportProfile` fields). */

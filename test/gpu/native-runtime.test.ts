@@ -377,6 +377,26 @@ describe.skipIf(!ready)('native benchmark loop on the GPU (trtexec semantics)', 
       expect(asTrtexecNoCopies.hostSteps?.blockingEventsPerInference).toBe(2);
       const spinning = await engine.benchmark({ iterations: 20, duration: 0.2, warmUp: 20, useSpinWait: true, blockingEvents: 'all' });
       expect(spinning.hostSteps?.blockingEventsPerInference).toBe(0);
+      // The loop's streams are trtexec's legacy kind and it runs on the pool's worker, unless the A/B knobs (read per
+      // run) ask otherwise; a graph with transfers runs on the other kind and thread too.
+      expect(steps.streams).toBe('legacy');
+      expect(steps.thread).toBe('worker');
+      const knobs = { TRTN_BENCH_STREAMS: process.env.TRTN_BENCH_STREAMS, TRTN_BENCH_THREAD: process.env.TRTN_BENCH_THREAD };
+      try {
+        process.env.TRTN_BENCH_STREAMS = 'non-blocking';
+        process.env.TRTN_BENCH_THREAD = 'own';
+        const other = await engine.benchmark({ iterations: 20, duration: 0.2, warmUp: 20, useCudaGraph: true });
+        expect(other.hostSteps?.streams).toBe('non-blocking');
+        expect(other.hostSteps?.thread).toBe('own');
+        expect(other.mode).toMatch(/^transfers, CUDA graph,/);
+        expect(other.hostSteps?.iterations).toBeGreaterThan(20);
+        expect(other.gpuCompute.median).toBeGreaterThan(0);
+      } finally {
+        for (const [key, value] of Object.entries(knobs)) {
+          if (value === undefined) delete process.env[key];
+          else process.env[key] = value;
+        }
+      }
     } finally {
       copying.dispose();
       pinned.dispose();
