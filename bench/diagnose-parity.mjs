@@ -3,7 +3,7 @@
  * Where trtn and trtexec still differ on the H200, in one device call: a diagnostic beside bench/vs-trtexec.mjs,
  * never a source of its ratios.
  *
- *   node bench/diagnose-parity.mjs --trtexec <path> [--dry-run] [--cpus 5,7] [--rounds 4] [--build-rounds 2] [--out <dir>] [--parts timing,build] [--modes transfers+graph,transfers]
+ *   node bench/diagnose-parity.mjs --trtexec <path> [--dry-run] [--cpus 5,7 | probe] [--rounds 4] [--build-rounds 2] [--out <dir>] [--parts timing,build] [--modes transfers+graph,transfers]
  *
  * timing: resnet-like pruned 2:4 (a host- and latency-bound engine, about 25 us of GPU work) built once by trtexec,
  * then timed as processes pinned to --cpus in the modes and variants below, alternating tool order round by round:
@@ -22,7 +22,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { hostTimeline, trtexecFigures, trtnFigures } from './lib.mjs';
+import { fastestCpus, hostTimeline, parseCpuList, probeAllCpus, trtexecFigures, trtnFigures } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -39,7 +39,14 @@ if (!trtexec) {
 // the script here; its file says dryRun: true and its figures are estimates and fakes.
 const dryRun = args.includes('--dry-run');
 const backendKind = dryRun ? 'mock' : 'tensorrt';
-const cpus = option('--cpus', '5,7');
+// --cpus probe: the two fastest of a probe of every allowed CPU, as the bench chooses them (its runs' conditions).
+const cpusOption = option('--cpus', '5,7');
+let cpuProbe;
+if (cpusOption === 'probe') {
+  const allowed = parseCpuList(readFileSync('/proc/self/status', 'utf8').match(/^Cpus_allowed_list:\s*(.+)$/m)?.[1] ?? '0');
+  cpuProbe = probeAllCpus(allowed);
+}
+const cpus = cpuProbe ? fastestCpus(cpuProbe, 2).join(',') || '0' : cpusOption;
 const rounds = Number(option('--rounds', '4'));
 const buildRounds = Number(option('--build-rounds', '2'));
 const out = resolve(option('--out', join(process.env.OUT ?? '/tmp', 'diagnose-parity')));
@@ -74,7 +81,8 @@ function runStamped(command, commandArgs, env) {
   });
 }
 
-const results = { ...(dryRun ? { dryRun: true } : {}), createdAt: new Date().toISOString(), cpus, rounds, timing: [], exports: [], builds: [] };
+const results = { ...(dryRun ? { dryRun: true } : {}), createdAt: new Date().toISOString(), cpus, ...(cpuProbe ? { cpuProbe } : {}), rounds, timing: [], exports: [], builds: [] };
+if (cpuProbe) line(`CPU probe: ${Object.entries(cpuProbe).map(([cpu, ms]) => `${cpu}:${ms.toFixed(1)}`).join(' ')} ms -> CPU ${cpus}`);
 
 if (parts.has('timing')) {
   const { onnx } = await import(pathToFileURL(join(root, 'dist', 'index.js')).href);

@@ -1,7 +1,8 @@
 /**
  * Pure helpers of bench/vs-trtexec.mjs, kept apart so that test/scripts/bench-lib.test.ts can hold them against
- * real trtexec output (test/fixtures/real) without a GPU.
+ * real trtexec output (test/fixtures/real) without a GPU; probeAllCpus alone starts processes.
  */
+import { spawnSync } from 'node:child_process';
 
 /**
  * trtexec's summary figures from its output: `[I] GPU Compute Time: min = …, max = …, mean = …, median = X ms` and
@@ -70,6 +71,21 @@ export function pickCpus(allowed, siblingsOf) {
  */
 export function fastestCpu(msByCpu) {
   return fastestCpus(msByCpu, 1)[0];
+}
+
+/**
+ * The probe behind fastestCpus: for each of `cpus`, the best of 5 timings (ms) of a fixed integer loop in a node
+ * process pinned there with taskset; a CPU whose probe failed is left out. About 0.1 s per CPU.
+ */
+export function probeAllCpus(cpus) {
+  const code = 'let best = Infinity; let x = 1; for (let r = 0; r < 5; r++) { const t = process.hrtime.bigint(); for (let i = 0; i < 2e6; i++) x = (Math.imul(x, 1664525) + 1013904223) >>> 0; best = Math.min(best, Number(process.hrtime.bigint() - t)); } globalThis.sink = x; console.log(best / 1e6);';
+  const msByCpu = {};
+  for (const cpu of cpus) {
+    const probe = spawnSync('taskset', ['-c', String(cpu), process.execPath, '-e', code], { encoding: 'utf8', timeout: 20_000 });
+    const ms = Number(probe.stdout?.trim());
+    if (probe.status === 0 && Number.isFinite(ms)) msByCpu[cpu] = ms;
+  }
+  return msByCpu;
 }
 
 /**

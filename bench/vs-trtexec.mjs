@@ -32,7 +32,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { buildSeconds, cliBuildPhases, describeThreads, fastestCpus, hostTimeline, medians, pairedMedianRatio, parseCpuList, parseTask, partialState, pickCpus, profileWindow, resumeState, timeModesInRounds, trtexecFigures, trtnFigures } from './lib.mjs';
+import { buildSeconds, cliBuildPhases, describeThreads, fastestCpus, probeAllCpus, hostTimeline, medians, pairedMedianRatio, parseCpuList, parseTask, partialState, pickCpus, profileWindow, resumeState, timeModesInRounds, trtexecFigures, trtnFigures } from './lib.mjs';
 
 /**
  * The longest gap between ticks of a 1 ms interval (`worst.ms`, ending at `worst.endMs`, performance.now()): where
@@ -186,16 +186,7 @@ const siblingsOf = (cpu) => parseCpuList(shell(`cat /sys/devices/system/cpu/cpu$
 // One CPU for the timing runs of a model: the fastest in a probe of every allowed CPU just before it (a fixed integer
 // loop, best of 5, in a process pinned there), unless --cpus names them. Given two CPUs, a run landed on either, and
 // on the H200 box one was often twice as slow as the other (in the probe and in host-bound timing alike).
-const probeCode = 'let best = Infinity; let x = 1; for (let r = 0; r < 5; r++) { const t = process.hrtime.bigint(); for (let i = 0; i < 2e6; i++) x = (Math.imul(x, 1664525) + 1013904223) >>> 0; best = Math.min(best, Number(process.hrtime.bigint() - t)); } globalThis.sink = x; console.log(best / 1e6);';
-const probeCpus = () => {
-  const msByCpu = {};
-  for (const cpu of allowedCpus) {
-    const probe = spawnSync('taskset', ['-c', String(cpu), process.execPath, '-e', probeCode], { encoding: 'utf8', timeout: 20_000 });
-    const ms = Number(probe.stdout?.trim());
-    if (probe.status === 0 && Number.isFinite(ms)) msByCpu[cpu] = ms;
-  }
-  return msByCpu;
-};
+const probeCpus = () => probeAllCpus(allowedCpus);
 const fixedCpus = option('--cpus');
 // --cpus-per-run N: the N fastest of the probe, 2 by default (see fastestCpus): on the H200 box (2026-12-04) one CPU
 // let cuda-EvtHandlr preempt the timing loop about once per inference (26k involuntary switches in a 1 s run) and

@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseTrtexecTimesJson, toTrtexecTimesJson } from '../../lib/timing/index.js';
 // @ts-expect-error — a plain .mjs module without type declarations
-import { buildSeconds, cliBuildPhases, fastestCpu, fastestCpus, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow, hostTimeline, pairedMedianRatio, partialState, resumeState, parseTask, describeThreads, ratioSteady, runSpread, timeModesInRounds } from '../../bench/lib.mjs';
+import { buildSeconds, cliBuildPhases, fastestCpu, fastestCpus, probeAllCpus, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow, hostTimeline, pairedMedianRatio, partialState, resumeState, parseTask, describeThreads, ratioSteady, runSpread, timeModesInRounds } from '../../bench/lib.mjs';
 
 const real = resolve(import.meta.dirname, '..', 'fixtures', 'real', 'trt10.6-h200');
 
@@ -62,6 +62,12 @@ describe('bench/lib.mjs', () => {
     expect(fastestCpus({ 0: 1.0, 3: 2.5, 14: 5.1, 15: 2.5, 7: 2.0 }, 2)).toEqual([7, 15]);
     expect(fastestCpus({ 0: 1.0, 3: 2.5 }, 2)).toEqual([3]);
     expect(fastestCpus({}, 2)).toEqual([]);
+  });
+  it.skipIf(process.platform !== 'linux')('probes the CPUs this process may use and leaves out one it may not', () => {
+    const allowed = parseCpuList(readFileSync('/proc/self/status', 'utf8').match(/^Cpus_allowed_list:\s*(.+)$/m)![1]);
+    const probed = probeAllCpus([allowed[0], 4095]);
+    expect(Object.keys(probed)).toEqual([String(allowed[0])]);
+    expect(probed[allowed[0]]).toBeGreaterThan(0);
   });
   it("reads the build's own time from trtexec 10.6 and 8.6 logs and from the trtn CLI's summary", () => {
     const log10 = gunzipSync(readFileSync(join(real, 'seed003-default', 'trtexec-verbose.log.gz'))).toString('utf8');
