@@ -8,7 +8,8 @@
  * timing: resnet-like pruned 2:4 (a host- and latency-bound engine, about 25 us of GPU work) built once by trtexec,
  * then timed as processes pinned to --cpus in the modes and variants below, alternating tool order round by round:
  * trtexec, trtn bench (one blocking-sync event per inference), trtn bench --blockingEvents all (trtexec's six), trtn
- * with TRTN_BENCH_STREAMS=non-blocking, trtn with the loop on a thread of its own (TRTN_BENCH_THREAD=own), both tools
+ * with TRTN_BENCH_STREAMS=non-blocking, trtn with the loop on a thread of its own (TRTN_BENCH_THREAD=own), trtn with the loop thread alone pinned to one CPU
+ * (TRTN_BENCH_PIN=loop), both tools
  * with CUDA_DEVICE_MAX_CONNECTIONS=32, and in transfers+graph both tools with --useSpinWait. One more run of each default variant with --exportTimes leaves
  * both tools' per-inference timelines in --out (the raw files, and their gaps summarised here).
  * build: seed-003 with fp16:hwc8 IO built by trtexec (--skipInference) and by the trtn CLI (--noLayerProfile), with
@@ -103,6 +104,8 @@ if (parts.has('timing')) {
     'trtn non-blocking streams': (flags) => ['taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common, ...flags], { TRTN_BENCH_STREAMS: 'non-blocking' }],
     // The loop on a std::thread of its own instead of the libuv pool's: the Node process around the loop, A/B.
     'trtn own thread': (flags) => ['taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common, ...flags], { TRTN_BENCH_THREAD: 'own' }],
+    // The loop thread alone pinned to the CPU it starts on (the process's other threads keep both CPUs).
+    'trtn loop pinned': (flags) => ['taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common, ...flags], { TRTN_BENCH_PIN: 'loop' }],
     // Both tools with 32 hardware work queues instead of CUDA's 8: whether streams sharing a queue serialise work.
     'trtexec 32 connections': (flags) => ['taskset', ['-c', cpus, trtexec, `--loadEngine=${plan}`, '--duration=1', '--warmUp=200', '--iterations=10', ...flags], { CUDA_DEVICE_MAX_CONNECTIONS: '32' }],
     'trtn 32 connections': (flags) => ['taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common, ...flags], { CUDA_DEVICE_MAX_CONNECTIONS: '32' }],
@@ -114,7 +117,7 @@ if (parts.has('timing')) {
     return { ...trtnFigures(result), status: result.status };
   };
   const modes = [
-    { mode: 'transfers+graph', flags: ['--useCudaGraph'], variants: ['trtexec', 'trtn', 'trtn all-blocking', 'trtn own thread', 'trtexec 32 connections', 'trtn 32 connections'] },
+    { mode: 'transfers+graph', flags: ['--useCudaGraph'], variants: ['trtexec', 'trtn', 'trtn all-blocking', 'trtn own thread', 'trtn loop pinned', 'trtexec 32 connections', 'trtn 32 connections'] },
     { mode: 'transfers+graph spin', flags: ['--useCudaGraph', '--useSpinWait'], variants: ['trtexec', 'trtn'] },
     { mode: 'transfers', flags: [], variants: ['trtexec', 'trtn', 'trtn non-blocking streams', 'trtn own thread'] },
   ];
@@ -132,7 +135,7 @@ if (parts.has('timing')) {
         results.timing.push({ mode: mode.mode, variant, round: round + 1, ...rest, ...(trtnMode !== undefined ? { trtnMode } : {}) });
         runsOfMode.push({ variant, throughputQps: figures.throughputQps });
         const steps = figures.hostSteps;
-        line(`${mode.mode} round ${round + 1} ${variant}: ${figures.throughputQps ?? figures.error} qps, GPU compute median ${figures.gpuComputeMedianMs} ms${steps ? `; host us/inference before ${steps.beforeEnqueueUs?.toFixed(1)} enqueue ${steps.enqueueUs?.toFixed(1)} after ${steps.afterEnqueueUs?.toFixed(1)} wait ${steps.waitUs?.toFixed(1)} reads ${steps.timingReadsUs?.toFixed(1)}, switches ${steps.involuntarySwitches}/${steps.voluntarySwitches}, ${steps.streams ?? '?'} streams, ${steps.thread ?? '?'} thread, CPU ${steps.cpuFirst}->${steps.cpuLast}` : ''}`);
+        line(`${mode.mode} round ${round + 1} ${variant}: ${figures.throughputQps ?? figures.error} qps, GPU compute median ${figures.gpuComputeMedianMs} ms${steps ? `; host us/inference before ${steps.beforeEnqueueUs?.toFixed(1)} enqueue ${steps.enqueueUs?.toFixed(1)} after ${steps.afterEnqueueUs?.toFixed(1)} wait ${steps.waitUs?.toFixed(1)} reads ${steps.timingReadsUs?.toFixed(1)}, switches ${steps.involuntarySwitches}/${steps.voluntarySwitches}, ${steps.streams ?? '?'} streams, ${steps.thread ?? '?'} thread${steps.pinnedCpu !== undefined ? ` pinned to ${steps.pinnedCpu}` : ''}, CPU ${steps.cpuFirst}->${steps.cpuLast}` : ''}`);
       }
     }
     // Per variant: the median throughput over its rounds, and its ratio to trtexec's.

@@ -136,6 +136,35 @@ bool BenchOwnThread() {
   return value != nullptr && std::string(value) == "own";
 }
 
+/** Pins the calling thread to one CPU until destroyed, then gives it back the affinity it had. */
+class ThreadAffinityGuard {
+ public:
+  ThreadAffinityGuard() { CPU_ZERO(&before_); }
+  ~ThreadAffinityGuard() {
+    if (pinned_) sched_setaffinity(0, sizeof(before_), &before_);
+  }
+  ThreadAffinityGuard(const ThreadAffinityGuard&) = delete;
+  ThreadAffinityGuard& operator=(const ThreadAffinityGuard&) = delete;
+  bool PinTo(int cpu) {
+    if (pinned_ || sched_getaffinity(0, sizeof(before_), &before_) != 0) return false;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    pinned_ = sched_setaffinity(0, sizeof(one), &one) == 0;
+    return pinned_;
+  }
+
+ private:
+  cpu_set_t before_;
+  bool pinned_ = false;
+};
+
+// TRTN_BENCH_PIN=loop: the loop thread pinned to one CPU for the loop (see BenchmarkWorker::Run).
+bool BenchPinLoop() {
+  const char* value = std::getenv("TRTN_BENCH_PIN");
+  return value != nullptr && std::string(value) == "loop";
+}
+
 void PrepareRun(ContextCore& core, const std::vector<HostTensor>& inputs, bool transfers) {
   if (!transfers) {
     core.StartDeviceRun(inputs);
@@ -219,6 +248,8 @@ class BenchmarkWorker : public ContextWorker {
       steps.Set("blockingEventsPerInference", blockingEvents_);
       steps.Set("streams", legacyStreams_ ? "legacy" : "non-blocking");
       steps.Set("thread", ownThread_ ? "own" : "worker");
+      if (pinnedCpu_ >= 0) steps.Set("pinnedCpu", pinnedCpu_);
+      if (allowedCpus_ >= 0) steps.Set("allowedCpus", allowedCpus_);
       if (involuntarySwitches_ >= 0) {
         steps.Set("involuntarySwitches", involuntarySwitches_);
         steps.Set("voluntarySwitches", voluntarySwitches_);
@@ -327,6 +358,20 @@ class BenchmarkWorker : public ContextWorker {
     }
     int cpu = sched_getcpu();
     cpuFirst_ = cpu;
+    // TRTN_BENCH_PIN=loop: the loop thread alone pinned to the CPU it starts on (the process's other threads keep
+    // their CPUs), for an A/B of where its wake-ups land; its affinity is restored after the loop.
+    // Restored on every path out of the loop (a pool thread must not stay pinned), by the guard.
+    ThreadAffinityGuard affinity;
+    {
+      cpu_set_t allowed;
+      CPU_ZERO(&allowed);
+      allowedCpus_ = sched_getaffinity(0, sizeof(allowed), &allowed) == 0 ? CPU_COUNT(&allowed) : -1;
+    }
+    pinnedCpu_ = -1;
+    if (BenchPinLoop() && cpu >= 0) {
+      if (affinity.PinTo(cpu)) pinnedCpu_ = cpu;
+      else warnings_.push_back("TRTN_BENCH_PIN=loop: the loop thread could not be pinned; it ran unpinned.");
+    }
     // The loop thread's context switches and CPU time over the loop: involuntary switches are other threads taking
     // its CPU (in a process pinned to one CPU, any thread of the process), voluntary ones its sleeps in blocking sync.
     rusage usageBefore{};
@@ -471,6 +516,8 @@ class BenchmarkWorker : public ContextWorker {
   int blockingEvents_ = 0;
   bool legacyStreams_ = true;
   bool ownThread_ = false;
+  int pinnedCpu_ = -1;
+  int allowedCpus_ = -1;
   std::unique_ptr<EnvironmentFacts> environment_;
 };
 

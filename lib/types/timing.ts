@@ -274,6 +274,10 @@ export interface BenchmarkHostSteps {
   streams?: 'legacy' | 'non-blocking';
   /** The thread the loop ran on: the libuv pool's 'worker' (the default), or 'own' with `TRTN_BENCH_THREAD=own` (an A/B). */
   thread?: 'worker' | 'own';
+  /** With `TRTN_BENCH_PIN=loop` (an A/B): the one CPU the loop thread was pinned to for the loop. */
+  pinnedCpu?: number;
+  /** How many CPUs the loop thread was allowed when the loop started (its affinity, before any TRTN_BENCH_PIN). */
+  allowedCpus?: number;
 }
 
 /** One layer of a per-layer profile (trtexec `--exportProfile` fields). */

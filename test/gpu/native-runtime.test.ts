@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildEngine, loadEngine } from '../../lib/build.js';
@@ -381,7 +382,7 @@ describe.skipIf(!ready)('native benchmark loop on the GPU (trtexec semantics)', 
       // run) ask otherwise; a graph with transfers runs on the other kind and thread too.
       expect(steps.streams).toBe('legacy');
       expect(steps.thread).toBe('worker');
-      const knobs = { TRTN_BENCH_STREAMS: process.env.TRTN_BENCH_STREAMS, TRTN_BENCH_THREAD: process.env.TRTN_BENCH_THREAD };
+      const knobs = { TRTN_BENCH_STREAMS: process.env.TRTN_BENCH_STREAMS, TRTN_BENCH_THREAD: process.env.TRTN_BENCH_THREAD, TRTN_BENCH_PIN: process.env.TRTN_BENCH_PIN };
       try {
         process.env.TRTN_BENCH_STREAMS = 'non-blocking';
         process.env.TRTN_BENCH_THREAD = 'own';
@@ -391,6 +392,25 @@ describe.skipIf(!ready)('native benchmark loop on the GPU (trtexec semantics)', 
         expect(other.mode).toMatch(/^transfers, CUDA graph,/);
         expect(other.hostSteps?.iterations).toBeGreaterThan(20);
         expect(other.gpuCompute.median).toBeGreaterThan(0);
+        expect(other.hostSteps?.pinnedCpu).toBeUndefined();
+        // The loop thread alone pinned, on the pool's threads: each gets its affinity back after its loop, so later
+        // runs (on whichever pool thread) are allowed every CPU of the process again.
+        delete process.env.TRTN_BENCH_THREAD;
+        delete process.env.TRTN_BENCH_STREAMS;
+        process.env.TRTN_BENCH_PIN = 'loop';
+        for (let run = 0; run < 4; run++) {
+          const pinnedLoop = await engine.benchmark({ iterations: 20, duration: 0.2, warmUp: 20 });
+          expect(pinnedLoop.hostSteps?.thread).toBe('worker');
+          expect(Number.isInteger(pinnedLoop.hostSteps?.pinnedCpu)).toBe(true);
+          expect(pinnedLoop.hostSteps?.cpuLast).toBe(pinnedLoop.hostSteps?.pinnedCpu);
+          expect(pinnedLoop.hostSteps?.allowedCpus).toBe(availableParallelism());
+        }
+        delete process.env.TRTN_BENCH_PIN;
+        for (let run = 0; run < 4; run++) {
+          const after = await engine.benchmark({ iterations: 20, duration: 0.2, warmUp: 20 });
+          expect(after.hostSteps?.pinnedCpu).toBeUndefined();
+          expect(after.hostSteps?.allowedCpus).toBe(availableParallelism());
+        }
       } finally {
         for (const [key, value] of Object.entries(knobs)) {
           if (value === undefined) delete process.env[key];
