@@ -6,8 +6,8 @@
 // two inferences in flight, page-locked host buffers.
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -119,10 +119,6 @@ std::vector<Download> OutputDownloads(ContextCore& core) {
   return downloads;
 }
 
-/**
- * Shared scaffolding: device current, buffers bound, inputs on the device. `transfers`: the loop copies through the
- * page-locked staging buffers (benchmark with transfers, raw loop); otherwise nothing is pinned (see StartDeviceRun).
- */
 // TRTN_BENCH_STREAMS=non-blocking: the benchmark loop's streams with CU_STREAM_NON_BLOCKING instead of trtexec's
 // legacy streams (an A/B knob, read per run; anything else, or unset, is legacy).
 bool StreamsNonBlocking() {
@@ -165,6 +161,10 @@ bool BenchPinLoop() {
   return value != nullptr && std::string(value) == "loop";
 }
 
+/**
+ * Shared scaffolding: device current, buffers bound, inputs on the device. `transfers`: the loop copies through the
+ * page-locked staging buffers (benchmark with transfers, raw loop); otherwise nothing is pinned (see StartDeviceRun).
+ */
 void PrepareRun(ContextCore& core, const std::vector<HostTensor>& inputs, bool transfers) {
   if (!transfers) {
     core.StartDeviceRun(inputs);
@@ -359,8 +359,8 @@ class BenchmarkWorker : public ContextWorker {
     int cpu = sched_getcpu();
     cpuFirst_ = cpu;
     // TRTN_BENCH_PIN=loop: the loop thread alone pinned to the CPU it starts on (the process's other threads keep
-    // their CPUs), for an A/B of where its wake-ups land; its affinity is restored after the loop.
-    // Restored on every path out of the loop (a pool thread must not stay pinned), by the guard.
+    // their CPUs), for an A/B of where its wake-ups land. The guard gives the thread its affinity back on every path
+    // out of the loop: a pool thread must not stay pinned.
     ThreadAffinityGuard affinity;
     {
       cpu_set_t allowed;
