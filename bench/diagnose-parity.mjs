@@ -11,7 +11,8 @@
  * with TRTN_BENCH_STREAMS=non-blocking, trtn with the loop on a thread of its own (TRTN_BENCH_THREAD=own), trtn with the loop thread alone pinned to one CPU
  * (TRTN_BENCH_PIN=loop), both tools
  * with CUDA_DEVICE_MAX_CONNECTIONS=32, and in transfers+graph both tools with --useSpinWait. One more run of each default variant with --exportTimes leaves
- * both tools' per-inference timelines in --out (the raw files, and their gaps summarised here).
+ * both tools' per-inference timelines in --out (the raw files, and their gaps summarised here: host side and GPU side,
+ * bench/lib.mjs hostTimeline and gpuTimeline).
  * build: seed-003 with fp16:hwc8 IO built by trtexec (--skipInference) and by the trtn CLI (--noLayerProfile), with
  * each process's timeline from its start: trtexec's output lines stamped as they arrive, the trtn CLI's build steps
  * (the tensorrt-node:build-steps diagnostics channel, through a preloaded module) and its TensorRT build time; and the
@@ -23,7 +24,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { fastestCpus, hostTimeline, parseCpuList, probeAllCpus, trtexecFigures, trtnFigures } from './lib.mjs';
+import { fastestCpus, gpuTimeline, hostTimeline, parseCpuList, probeAllCpus, trtexecFigures, trtnFigures } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -135,7 +136,7 @@ if (parts.has('timing')) {
         results.timing.push({ mode: mode.mode, variant, round: round + 1, ...rest, ...(trtnMode !== undefined ? { trtnMode } : {}) });
         runsOfMode.push({ variant, throughputQps: figures.throughputQps });
         const steps = figures.hostSteps;
-        line(`${mode.mode} round ${round + 1} ${variant}: ${figures.throughputQps ?? figures.error} qps, GPU compute median ${figures.gpuComputeMedianMs} ms${steps ? `; host us/inference before ${steps.beforeEnqueueUs?.toFixed(1)} enqueue ${steps.enqueueUs?.toFixed(1)} after ${steps.afterEnqueueUs?.toFixed(1)} wait ${steps.waitUs?.toFixed(1)} reads ${steps.timingReadsUs?.toFixed(1)}, switches ${steps.involuntarySwitches}/${steps.voluntarySwitches}, ${steps.streams ?? '?'} streams, ${steps.thread ?? '?'} thread${steps.pinnedCpu !== undefined ? ` pinned to ${steps.pinnedCpu}` : ''}, CPU ${steps.cpuFirst}->${steps.cpuLast}` : ''}`);
+        line(`${mode.mode} round ${round + 1} ${variant}: ${figures.throughputQps ?? figures.error} qps, GPU compute median ${figures.gpuComputeMedianMs} ms${steps ? `; host us/inference before ${steps.beforeEnqueueUs?.toFixed(1)} enqueue ${steps.enqueueUs?.toFixed(1)} after ${steps.afterEnqueueUs?.toFixed(1)} wait ${steps.waitUs?.toFixed(1)} reads ${steps.timingReadsUs?.toFixed(1)}, switches ${steps.involuntarySwitches}/${steps.voluntarySwitches}, ${steps.streams ?? '?'} streams, ${steps.thread ?? '?'} thread${steps.pinnedCpu !== undefined ? ` pinned to ${steps.pinnedCpu}` : ''}, CPU ${steps.cpuFirst}->${steps.cpuLast}${steps.doneSeenAfterMs ? `, done seen ${((steps.doneSeenAfterMs.median - steps.doneSeenAfterMs.min) * 1000).toFixed(1)} us after its best` : ''}` : ''}`);
       }
     }
     // Per variant: the median throughput over its rounds, and its ratio to trtexec's.
@@ -156,12 +157,18 @@ if (parts.has('timing')) {
     const file = join(out, `times-${variant}-transfers-graph.json`);
     let summary;
     try {
-      summary = hostTimeline(JSON.parse(readFileSync(file, 'utf8')));
+      const times = JSON.parse(readFileSync(file, 'utf8'));
+      summary = { ...hostTimeline(times), gpu: gpuTimeline(times) };
     } catch (error) {
       summary = { error: `${error.message} (exit ${result.status})` };
     }
     results.exports.push({ variant, file, summary });
-    line(`exportTimes ${variant}: ${JSON.stringify(summary).slice(0, 400)}`);
+    const { gpu, ...host } = summary;
+    line(`exportTimes ${variant}: ${JSON.stringify(host).slice(0, 400)}`);
+    if (gpu) {
+      const us = (entry) => (entry ? `${entry.medianUs.toFixed(1)}/${entry.meanUs.toFixed(1)}` : '-');
+      line(`exportTimes ${variant} GPU side (median/mean us): idle pairs ${(gpu.idleShare * 100).toFixed(0)}%, idle gap ${us(gpu.idleGapUs)}, input hop ${us(gpu.inputHopUs)}, output hop ${us(gpu.outputHopUs)}, completion period ${us(gpu.completionPeriodUs)}`);
+    }
   }
 }
 

@@ -188,18 +188,54 @@ export function hostTimeline(times) {
       period.push(times[index].startEnqMs - times[index - 1].startEnqMs);
     }
   }
-  const summary = (valuesMs) => {
-    if (valuesMs.length === 0) return null;
-    const sorted = valuesMs.map((ms) => ms * 1000).sort((a, b) => a - b);
-    const at = (fraction) => sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
-    const middle = sorted.length >> 1;
-    return {
-      medianUs: sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2,
-      meanUs: sorted.reduce((sum, value) => sum + value, 0) / sorted.length,
-      p90Us: at(0.9),
-    };
+  return { iterations: times.length, enqueueUs: summaryUs(enqueue), betweenEnqueuesUs: summaryUs(between), periodUs: summaryUs(period) };
+}
+
+/** Median, mean and 90th percentile in µs of values in ms; null for none. */
+function summaryUs(valuesMs) {
+  if (valuesMs.length === 0) return null;
+  const sorted = valuesMs.map((ms) => ms * 1000).sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return {
+    medianUs: sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2,
+    meanUs: sorted.reduce((sum, value) => sum + value, 0) / sorted.length,
+    p90Us: sorted[Math.min(sorted.length - 1, Math.floor(0.9 * sorted.length))],
   };
-  return { iterations: times.length, enqueueUs: summary(enqueue), betweenEnqueuesUs: summary(between), periodUs: summary(period) };
+}
+
+/**
+ * The GPU side of a run with transfers, from its per-iteration records (trtexec --exportTimes or `trtn bench
+ * --exportTimes`, in order, GPU times in ms from one origin): with two inferences in flight, inference j+1's input copy
+ * either starts before j's output copy ends (overlapped) or after it, when the GPU had nothing queued and waited for
+ * the host to see j done and queue more: `idleGapUs` is that wait (h2dStart of j+1 minus d2hEnd of j, over the idle
+ * pairs; the host's wake-up and its calls up to the copy), `idleShare` the share of such pairs. `inputHopUs`
+ * (computeStart - h2dEnd) and `outputHopUs` (d2hStart - computeEnd) are the cross-stream waits inside one inference;
+ * `completionPeriodUs` is d2hEnd to d2hEnd. Two tools with the same hops and different periods differ in idleGapUs.
+ */
+export function gpuTimeline(times) {
+  const idleGaps = [];
+  const inputHops = [];
+  const outputHops = [];
+  const periods = [];
+  let pairs = 0;
+  for (let index = 0; index < times.length; index++) {
+    const record = times[index];
+    inputHops.push(record.startComputeMs - record.endH2dMs);
+    outputHops.push(record.startD2hMs - record.endComputeMs);
+    if (index === 0) continue;
+    const previous = times[index - 1];
+    pairs++;
+    periods.push(record.endD2hMs - previous.endD2hMs);
+    if (record.startH2dMs >= previous.endD2hMs) idleGaps.push(record.startH2dMs - previous.endD2hMs);
+  }
+  return {
+    iterations: times.length,
+    idleShare: pairs === 0 ? null : idleGaps.length / pairs,
+    idleGapUs: summaryUs(idleGaps),
+    inputHopUs: summaryUs(inputHops),
+    outputHopUs: summaryUs(outputHops),
+    completionPeriodUs: summaryUs(periods),
+  };
 }
 
 /**

@@ -248,7 +248,8 @@ function run(command, commandArgs, timeoutMs, env) {
 const describeSteps = (steps) =>
   `before ${steps.beforeEnqueueUs.toFixed(1)}, enqueue ${steps.enqueueUs.toFixed(1)}, after ${steps.afterEnqueueUs.toFixed(1)}, wait ${steps.waitUs.toFixed(1)}, reads ${steps.timingReadsUs.toFixed(1)} (elapsed-time calls ${steps.elapsedTimeUs?.toFixed(1)} via ${steps.elapsedTimeEntry ?? "cuEventElapsedTime"}), total ${steps.perIterationUs.toFixed(1)}` +
   (steps.clockReadNs !== undefined ? `; clock read ${steps.clockReadNs.toFixed(0)} ns, CPU ${steps.cpuFirst}->${steps.cpuLast} (${steps.cpuChanges} moves), ${steps.logCalls} TensorRT log calls` : '') +
-  (steps.involuntarySwitches !== undefined ? `; loop thread CPU ${steps.threadCpuUs.toFixed(1)} us/iteration, ${steps.involuntarySwitches} preemptions, ${steps.voluntarySwitches} sleeps` : '');
+  (steps.involuntarySwitches !== undefined ? `; loop thread CPU ${steps.threadCpuUs.toFixed(1)} us/iteration, ${steps.involuntarySwitches} preemptions, ${steps.voluntarySwitches} sleeps` : '') +
+  (steps.doneSeenAfterMs ? `; done seen ${((steps.doneSeenAfterMs.median - steps.doneSeenAfterMs.min) * 1000).toFixed(1)} us after its best (median; min ${(steps.doneSeenAfterMs.min * 1000).toFixed(1)} us)` : '');
 
 /** `trtn bench` in a child process, under taskset on `cpus` (or under `launcher`, e.g. setarch + taskset): the CLI's JSON figures. */
 function trtnCli(plan, flags, cpus, env, launcher = cpus ? ['taskset', '-c', cpus] : []) {

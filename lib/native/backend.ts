@@ -458,6 +458,10 @@ class NativeEngineHandle implements EngineHandle {
       const last = keptRaw[keptRaw.length - 1];
       const keptHostWalltimeMs = first && last?.hostDoneMs !== undefined ? last.hostDoneMs - first.startEnqMs : undefined;
       const kept: TimeRecord[] = keptRaw.map(({ hostDoneMs: _hostDoneMs, ...record }) => record);
+      // When the loop saw each kept inference done (host clock) after its last event's GPU time, both from the loop's
+      // origin: their offset is constant within a run, so the spread above the minimum is the loop's wake-up latency.
+      const seen = keptRaw.flatMap((record) => (record.hostDoneMs !== undefined ? [record.hostDoneMs - record.endD2hMs] : []));
+      const hostSteps = raw.hostSteps && seen.length > 0 ? { ...raw.hostSteps, doneSeenAfterMs: computeStats(seen) } : raw.hostSteps;
       if (kept.length === 0) {
         throw new TensorRTError('ERR_INFERENCE', `No iteration finished after the ${native.warmUp} ms warm-up; lower warmUp or raise duration.`);
       }
@@ -480,7 +484,7 @@ class NativeEngineHandle implements EngineHandle {
         d2h: summary.d2h,
         warnings: [...raw.warnings, ...summary.warnings],
         times: options.exportTimes ? kept : undefined,
-        ...(raw.hostSteps ? { hostSteps: raw.hostSteps } : {}),
+        ...(hostSteps ? { hostSteps } : {}),
       };
     } finally {
       context.dispose();

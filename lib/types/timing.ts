@@ -278,6 +278,12 @@ export interface BenchmarkHostSteps {
   pinnedCpu?: number;
   /** How many CPUs the loop thread was allowed when the loop started (its affinity, before any TRTN_BENCH_PIN). */
   allowedCpus?: number;
+  /**
+   * Over the kept inferences, in ms: the host time the loop saw each one done minus the GPU time of its last event
+   * (output copies' end, or the compute's end without transfers), both from the loop's origin. The two clocks' offset
+   * is constant within a run (a few µs), so `median - min` is how much later than its best the loop woke.
+   */
+  doneSeenAfterMs?: TimingStats;
 }
 
 /** One layer of a per-layer profile (trtexec `--exportProfile` fields). */

@@ -199,6 +199,31 @@ describe('native adapter: timing over real trtexec records', () => {
     engine.dispose();
   });
 
+  it('benchmark: the host span and when the loop saw each kept inference done, from the records\' host completion times', async () => {
+    const hostSteps = { iterations: 10, beforeEnqueueUs: 5, enqueueUs: 2, afterEnqueueUs: 5, waitUs: 30, timingReadsUs: 1, perIterationUs: 43, streams: 'legacy' as const };
+    const offsets = [0.004, 0.009, 0.005, 0.012];
+    const { backend } = backendOver({ build: hwc8Case, io: fp32Io, benchmarkHost: { hostDoneAfterMs: offsets, hostSteps } });
+    const engine = new Engine(await backend.deserialize(new Uint8Array(64), 0));
+    const result = await engine.benchmark({ warmUp: 200, iterations: 10, duration: 0.1 });
+    // The kept records are the run's tail after the warm-up; the offsets follow each record's index in the run.
+    const kept = dropWarmUp(hwc8Case.times, 200);
+    const firstKept = hwc8Case.times.length - kept.length;
+    expect(firstKept).toBeGreaterThan(0);
+    const keptIndices = kept.map((record, position) => ({ record, index: firstKept + position }));
+    const seen = keptIndices.map(({ index }) => offsets[index % offsets.length]);
+    expect(new Set(seen).size).toBeGreaterThan(1);
+    expect(result.hostSteps?.doneSeenAfterMs?.min).toBeCloseTo(Math.min(...seen), 9);
+    expect(result.hostSteps?.doneSeenAfterMs?.max).toBeCloseTo(Math.max(...seen), 9);
+    expect(result.hostSteps?.doneSeenAfterMs?.median).toBeCloseTo(computeStats(seen).median, 9);
+    // The loop's own figures come through as the addon gave them.
+    expect(result.hostSteps?.streams).toBe('legacy');
+    expect(result.hostSteps?.waitUs).toBe(30);
+    // trtexec's Total Host Walltime: the last kept inference seen done minus the first one's enqueue start.
+    const last = keptIndices[keptIndices.length - 1];
+    expect(result.totalHostWalltimeMs).toBeCloseTo(last.record.endD2hMs + offsets[last.index % offsets.length] - kept[0].startEnqMs, 9);
+    engine.dispose();
+  });
+
   it('benchmark refuses to invent inputs of a type it cannot name (no guessed element size)', async () => {
     const { engine } = await engineOver([tensor('input', 'input', 'unknown', 'chw', [1, 16, 4, 4]), fp32Io[1]]);
     await expect(engine.benchmark({ warmUp: 0, iterations: 1, duration: 0 })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED', message: expect.stringContaining("Input 'input'") });

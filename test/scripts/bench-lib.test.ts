@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseTrtexecTimesJson, toTrtexecTimesJson } from '../../lib/timing/index.js';
 // @ts-expect-error — a plain .mjs module without type declarations
-import { buildSeconds, cliBuildPhases, fastestCpu, fastestCpus, probeAllCpus, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow, hostTimeline, pairedMedianRatio, partialState, resumeState, parseTask, describeThreads, ratioSteady, runSpread, timeModesInRounds } from '../../bench/lib.mjs';
+import { buildSeconds, cliBuildPhases, fastestCpu, fastestCpus, probeAllCpus, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow, hostTimeline, gpuTimeline, pairedMedianRatio, partialState, resumeState, parseTask, describeThreads, ratioSteady, runSpread, timeModesInRounds } from '../../bench/lib.mjs';
 
 const real = resolve(import.meta.dirname, '..', 'fixtures', 'real', 'trt10.6-h200');
 
@@ -115,6 +115,38 @@ describe('profileWindow', () => {
 
   it('finds nothing outside the samples', () => {
     expect(profileWindow(profile, 8000, 9000).leaves).toEqual([]);
+  });
+});
+
+describe('gpuTimeline', () => {
+  const record = (h2d: number, compute: number, d2h: number) => ({ startH2dMs: h2d, endH2dMs: h2d + 0.01, startComputeMs: compute, endComputeMs: compute + 0.02, startD2hMs: d2h, endD2hMs: d2h + 0.005 });
+  it('splits consecutive inferences into overlapped and idle pairs, and measures the hops inside each', () => {
+    // The second input copy starts before the first output copy ends; the third 7 µs after the second one's end.
+    const times = [record(0, 0.012, 0.034), record(0.011, 0.035, 0.057), record(0.069, 0.081, 0.103)];
+    const timeline = gpuTimeline(times);
+    expect(timeline.iterations).toBe(3);
+    expect(timeline.idleShare).toBeCloseTo(0.5);
+    expect(timeline.idleGapUs!.medianUs).toBeCloseTo(7);
+    expect(timeline.inputHopUs!.medianUs).toBeCloseTo(2);
+    expect(timeline.outputHopUs!.medianUs).toBeCloseTo(2);
+    expect(timeline.completionPeriodUs!.meanUs).toBeCloseTo(34.5);
+    expect(gpuTimeline([]).idleShare).toBeNull();
+    expect(gpuTimeline([times[0]]).idleGapUs).toBeNull();
+  });
+
+  it('reads both tools\' transfers+graph timelines from the H200: inferences in pairs, periods adding up to the span', () => {
+    for (const tool of ['trtexec', 'trtn']) {
+      const times = JSON.parse(readFileSync(join(real, 'resnet-like-2of4', `${tool}-times-transfers-graph-first200.json`), 'utf8'));
+      const timeline = gpuTimeline(times);
+      expect(timeline.iterations).toBe(200);
+      expect(timeline.completionPeriodUs!.meanUs).toBeCloseTo(((times[199].endD2hMs - times[0].endD2hMs) * 1000) / 199, 6);
+      // Two in flight, and about every other inference waits for the host (see test/fixtures/real/README.md).
+      expect(timeline.idleShare!).toBeGreaterThan(0.3);
+      expect(timeline.idleShare!).toBeLessThan(0.7);
+      expect(timeline.idleGapUs!.medianUs).toBeGreaterThan(0);
+      expect(timeline.inputHopUs!.medianUs).toBeGreaterThan(0);
+      expect(timeline.outputHopUs!.medianUs).toBeGreaterThan(0);
+    }
   });
 });
 

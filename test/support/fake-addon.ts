@@ -23,6 +23,7 @@ import type {
   NativeOutputs,
   NativeTimingInputs,
 } from '../../lib/native/addon.js';
+import type { BenchmarkHostSteps } from '../../lib/types/index.js';
 
 const corpus = join(__dirname, '..', 'fixtures', 'real', 'trt10.6-h200');
 
@@ -98,6 +99,11 @@ export interface FakeAddonOptions {
   withoutHostBuffer?: boolean;
   /** An environment the build, benchmark and profile results carry, as gathered on their workers. */
   workerEnvironment?: ReturnType<BackendAddon['environment']>;
+  /**
+   * The benchmark as an addon since 0.1 answers: each record with `hostDoneMs`, its output copies' end plus
+   * `hostDoneAfterMs[i % length]`, and these loop `hostSteps`.
+   */
+  benchmarkHost?: { hostDoneAfterMs: number[]; hostSteps: BenchmarkHostSteps };
 }
 
 /** A BackendAddon over the corpus; `calls` records what the adapter asked of it. */
@@ -147,7 +153,9 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
         alive();
         calls.timings.push(settings);
         calls.timingInputs.push(inputs);
-        return { records: options.build.times, usedCudaGraph: false, totalHostWalltimeMs: 1234, warnings: [], ...(options.workerEnvironment ? { environment: options.workerEnvironment } : {}) };
+        const host = options.benchmarkHost;
+        const records = host ? options.build.times.map((record, index) => ({ ...record, hostDoneMs: record.endD2hMs + host.hostDoneAfterMs[index % host.hostDoneAfterMs.length] })) : options.build.times;
+        return { records, usedCudaGraph: false, totalHostWalltimeMs: 1234, warnings: [], ...(host ? { hostSteps: host.hostSteps } : {}), ...(options.workerEnvironment ? { environment: options.workerEnvironment } : {}) };
       },
       async profile(settings: NativeBenchmarkOptions, inputs: NativeTimingInputs) {
         alive();
