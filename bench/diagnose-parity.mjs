@@ -8,10 +8,10 @@
  * timing: resnet-like pruned 2:4 (a host- and latency-bound engine, about 25 us of GPU work) built once by trtexec,
  * then timed as processes pinned to --cpus in the modes and variants below, alternating tool order round by round:
  * trtexec, trtn bench (one blocking-sync event per inference), trtn bench --blockingEvents all (trtexec's six), trtn
- * with TRTN_BENCH_STREAMS=non-blocking, trtn with the loop on a thread of its own (TRTN_BENCH_THREAD=own), trtn with the loop thread alone pinned to one CPU
- * (TRTN_BENCH_PIN=loop), both tools
- * with CUDA_DEVICE_MAX_CONNECTIONS=32, and in transfers+graph both tools with --useSpinWait. One more run of each default variant with --exportTimes leaves
- * both tools' per-inference timelines in --out (the raw files, and their gaps summarised here: host side and GPU side,
+ * with TRTN_BENCH_STREAMS=non-blocking, trtn with the loop on a thread of its own (TRTN_BENCH_THREAD=own), trtn with
+ * the loop thread alone pinned to one CPU (TRTN_BENCH_PIN=loop), both tools with CUDA_DEVICE_MAX_CONNECTIONS=32, and in
+ * transfers+graph both tools with --useSpinWait. One more run of each default variant with --exportTimes leaves both
+ * tools' per-inference timelines in --out (the raw files, and their gaps summarised here: host side and GPU side,
  * bench/lib.mjs hostTimeline and gpuTimeline).
  * build: seed-003 with fp16:hwc8 IO built by trtexec (--skipInference) and by the trtn CLI (--noLayerProfile), with
  * each process's timeline from its start: trtexec's output lines stamped as they arrive, the trtn CLI's build steps
@@ -24,7 +24,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { fastestCpus, gpuTimeline, hostTimeline, parseCpuList, probeAllCpus, trtexecFigures, trtnFigures } from './lib.mjs';
+import { fastestCpus, gpuTimeline, hostTimeline, medians, parseCpuList, probeAllCpus, trtexecFigures, trtnFigures } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -97,19 +97,22 @@ if (parts.has('timing')) {
     process.exit(1);
   }
   const common = ['--duration', '1', '--warmUp', '200', '--iterations', '10'];
+  // Each variant: its command line for a mode's flags, and the environment it runs with.
+  const trtexecRun = (env) => (flags) => ['taskset', ['-c', cpus, trtexec, `--loadEngine=${plan}`, '--duration=1', '--warmUp=200', '--iterations=10', ...flags], env];
+  const trtnRun = (extra = [], env) => (flags) => ['taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common, ...flags, ...extra], env];
   const variants = {
-    trtexec: (flags) => ['taskset', ['-c', cpus, trtexec, `--loadEngine=${plan}`, '--duration=1', '--warmUp=200', '--iterations=10', ...flags]],
-    trtn: (flags) => ['taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common, ...flags]],
-    'trtn all-blocking': (flags) => ['taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common, ...flags, '--blockingEvents', 'all']],
+    trtexec: trtexecRun(),
+    trtn: trtnRun(),
+    'trtn all-blocking': trtnRun(['--blockingEvents', 'all']),
     // The loop's streams as CU_STREAM_NON_BLOCKING (the addon's default before 2026-12-04) instead of trtexec's legacy ones.
-    'trtn non-blocking streams': (flags) => ['taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common, ...flags], { TRTN_BENCH_STREAMS: 'non-blocking' }],
+    'trtn non-blocking streams': trtnRun([], { TRTN_BENCH_STREAMS: 'non-blocking' }),
     // The loop on a std::thread of its own instead of the libuv pool's: the Node process around the loop, A/B.
-    'trtn own thread': (flags) => ['taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common, ...flags], { TRTN_BENCH_THREAD: 'own' }],
+    'trtn own thread': trtnRun([], { TRTN_BENCH_THREAD: 'own' }),
     // The loop thread alone pinned to the CPU it starts on (the process's other threads keep both CPUs).
-    'trtn loop pinned': (flags) => ['taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common, ...flags], { TRTN_BENCH_PIN: 'loop' }],
+    'trtn loop pinned': trtnRun([], { TRTN_BENCH_PIN: 'loop' }),
     // Both tools with 32 hardware work queues instead of CUDA's 8: whether streams sharing a queue serialise work.
-    'trtexec 32 connections': (flags) => ['taskset', ['-c', cpus, trtexec, `--loadEngine=${plan}`, '--duration=1', '--warmUp=200', '--iterations=10', ...flags], { CUDA_DEVICE_MAX_CONNECTIONS: '32' }],
-    'trtn 32 connections': (flags) => ['taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common, ...flags], { CUDA_DEVICE_MAX_CONNECTIONS: '32' }],
+    'trtexec 32 connections': trtexecRun({ CUDA_DEVICE_MAX_CONNECTIONS: '32' }),
+    'trtn 32 connections': trtnRun([], { CUDA_DEVICE_MAX_CONNECTIONS: '32' }),
   };
   const figuresOf = async (variant, flags) => {
     const [command, commandArgs, env] = variants[variant](flags);
@@ -140,11 +143,7 @@ if (parts.has('timing')) {
       }
     }
     // Per variant: the median throughput over its rounds, and its ratio to trtexec's.
-    const medianOf = (values) => {
-      const sorted = values.filter((value) => typeof value === 'number').sort((a, b) => a - b);
-      return sorted.length === 0 ? undefined : sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-    };
-    const byVariant = Object.fromEntries(mode.variants.map((variant) => [variant, medianOf(runsOfMode.filter((run) => run.variant === variant).map((run) => run.throughputQps))]));
+    const byVariant = Object.fromEntries(mode.variants.map((variant) => [variant, medians(runsOfMode.filter((run) => run.variant === variant)).throughputQps]));
     results.summary = { ...results.summary, [mode.mode]: byVariant };
     line(`${mode.mode} medians: ${mode.variants.map((variant) => `${variant} ${byVariant[variant]?.toFixed(0)} qps (${byVariant.trtexec ? (byVariant[variant] / byVariant.trtexec).toFixed(3) : '?'})`).join(', ')}`);
   }

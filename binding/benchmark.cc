@@ -119,17 +119,13 @@ std::vector<Download> OutputDownloads(ContextCore& core) {
   return downloads;
 }
 
-// TRTN_BENCH_STREAMS=non-blocking: the benchmark loop's streams with CU_STREAM_NON_BLOCKING instead of trtexec's
-// legacy streams (an A/B knob, read per run; anything else, or unset, is legacy).
-bool StreamsNonBlocking() {
-  const char* value = std::getenv("TRTN_BENCH_STREAMS");
-  return value != nullptr && std::string(value) == "non-blocking";
-}
-
-// TRTN_BENCH_THREAD=own: the benchmark loop on a std::thread of its own (see BenchmarkWorker::Execute).
-bool BenchOwnThread() {
-  const char* value = std::getenv("TRTN_BENCH_THREAD");
-  return value != nullptr && std::string(value) == "own";
+// The benchmark's A/B knobs, read per run: whether environment variable `name` is set to `value`.
+// TRTN_BENCH_STREAMS=non-blocking: the loop's streams CU_STREAM_NON_BLOCKING instead of trtexec's legacy ones.
+// TRTN_BENCH_THREAD=own: the loop on a std::thread of its own (BenchmarkWorker::Execute).
+// TRTN_BENCH_PIN=loop: the loop thread pinned to one CPU for the loop (BenchmarkWorker::Run).
+bool EnvIs(const char* name, const char* value) {
+  const char* set = std::getenv(name);
+  return set != nullptr && std::strcmp(set, value) == 0;
 }
 
 /** Pins the calling thread to one CPU until destroyed, then gives it back the affinity it had. */
@@ -155,12 +151,6 @@ class ThreadAffinityGuard {
   bool pinned_ = false;
 };
 
-// TRTN_BENCH_PIN=loop: the loop thread pinned to one CPU for the loop (see BenchmarkWorker::Run).
-bool BenchPinLoop() {
-  const char* value = std::getenv("TRTN_BENCH_PIN");
-  return value != nullptr && std::string(value) == "loop";
-}
-
 /**
  * Shared scaffolding: device current, buffers bound, inputs on the device. `transfers`: the loop copies through the
  * page-locked staging buffers (benchmark with transfers, raw loop); otherwise nothing is pinned (see StartDeviceRun).
@@ -184,7 +174,7 @@ class BenchmarkWorker : public ContextWorker {
     // TRTN_BENCH_THREAD=own: the loop on a thread of its own (default attributes, as a plain program's) instead of
     // the libuv pool's, for an A/B of the process around the loop. Failing to start one runs it here.
     ownThread_ = false;
-    if (BenchOwnThread()) {
+    if (EnvIs("TRTN_BENCH_THREAD", "own")) {
       try {
         std::thread loop([this] { ContextWorker::Execute(); });
         ownThread_ = true;
@@ -328,7 +318,7 @@ class BenchmarkWorker : public ContextWorker {
     const CudaDriverApi& api = RequireLibrary().cuda;
     // The loop's three streams: legacy ones (flags 0) as trtexec's cudaStreamCreate makes them, unless
     // TRTN_BENCH_STREAMS=non-blocking asks for CU_STREAM_NON_BLOCKING (the context's own stream's kind), for an A/B.
-    legacyStreams_ = !StreamsNonBlocking();
+    legacyStreams_ = !EnvIs("TRTN_BENCH_STREAMS", "non-blocking");
     const unsigned streamFlags = legacyStreams_ ? 0u : kStreamNonBlocking;
     // Whatever PrepareRun queued on the context's stream is finished before the loop's own streams start.
     core.stream->Synchronize("cuStreamSynchronize");
@@ -368,7 +358,7 @@ class BenchmarkWorker : public ContextWorker {
       allowedCpus_ = sched_getaffinity(0, sizeof(allowed), &allowed) == 0 ? CPU_COUNT(&allowed) : -1;
     }
     pinnedCpu_ = -1;
-    if (BenchPinLoop() && cpu >= 0) {
+    if (EnvIs("TRTN_BENCH_PIN", "loop") && cpu >= 0) {
       if (affinity.PinTo(cpu)) pinnedCpu_ = cpu;
       else warnings_.push_back("TRTN_BENCH_PIN=loop: the loop thread could not be pinned; it ran unpinned.");
     }
