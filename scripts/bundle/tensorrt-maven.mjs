@@ -4,6 +4,7 @@
  *
  *   node scripts/bundle/tensorrt-maven.mjs fetch <version>            # mvn dependency:copy into deps/jars/
  *   node scripts/bundle/tensorrt-maven.mjs split <version> [--part-size 60M] [--out .bundle/tensorrt-<version>] [--xz]
+ *   node scripts/bundle/tensorrt-maven.mjs resplit <version> --part-size 50M [--out .bundle/tensorrt-<version>]
  *   node scripts/bundle/tensorrt-maven.mjs list                       # the known artifacts and what they hold
  *
  * The JavaCPP presets' `org.bytedeco:tensorrt:<artifact>:jar:linux-x86_64-redist` jars hold NVIDIA's plain .so
@@ -14,11 +15,14 @@
  * whole file's sha256 and extracts the libraries into /opt/trtn/tensorrt/<version>/lib (python3's zipfile: the
  * box has no unzip). With --xz the kept libraries are re-compressed as one tar.xz first (about half the deflate
  * size for the builder resources, so about half the parts and the device time to carry them; minutes of CPU here).
+ * `resplit` joins the parts already under --out (each part's and the whole file's sha256 checked against their
+ * manifest) and cuts them again at a new size, so a tree that has grown past what a call can carry beside a part
+ * needs no second xz pass.
  * Nothing fetched here is ever committed: deps/ and .bundle/ are git-ignored.
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -137,12 +141,21 @@ function split(version, options) {
     rmSync(tarball);
     format = 'tar.xz';
   }
-  const size = statSync(subset).size;
-  const total = sha256File(subset);
-  const partSize = parseSize(options.partSize ?? '60M');
+  cut({ version, artifact: `org.bytedeco:tensorrt:${entry.artifact}:jar:linux-x86_64-redist`, format, keep: entry.keep }, subset, out, options.partSize);
+}
+
+/**
+ * Cuts `file` raw into part folders under `out`, each with the whole file's manifest (`about`: version, artifact,
+ * format and kept libraries, plus the sizes and sha256s found here); removes `file`.
+ */
+function cut(about, file, out, partSizeText) {
+  const { version, keep } = about;
+  const size = statSync(file).size;
+  const total = sha256File(file);
+  const partSize = parseSize(partSizeText ?? '60M');
   const count = Math.ceil(size / partSize);
   const parts = [];
-  const fd = openSync(subset, 'r');
+  const fd = openSync(file, 'r');
   const buffer = Buffer.alloc(partSize);
   try {
     for (let index = 0; index < count; index++) {
@@ -158,12 +171,44 @@ function split(version, options) {
   } finally {
     closeSync(fd);
   }
-  const manifest = { version, artifact: `org.bytedeco:tensorrt:${entry.artifact}:jar:linux-x86_64-redist`, format, keep: entry.keep, size, sha256: total, parts };
+  const manifest = { ...about, size, sha256: total, parts };
   for (const part of parts) writeFileSync(join(out, `part-${String(part.index).padStart(3, '0')}`, 'manifest.json'), JSON.stringify(manifest, null, 1));
-  rmSync(subset);
+  rmSync(file);
   const plan = parts.map((part) => `python3 scripts/bundle/unpack-tensorrt.py ${join('.bundle', `tensorrt-${version}`, `part-${String(part.index).padStart(3, '0')}`)}`);
   writeFileSync(join(out, 'carry-plan.txt'), `${plan.join('\n')}\n`);
-  console.log(`tensorrt ${version}: ${(size / 2 ** 20).toFixed(1)} MiB kept (${entry.keep.join(', ')}) in ${count} part(s) under ${out}`);
+  console.log(`tensorrt ${version}: ${(size / 2 ** 20).toFixed(1)} MiB kept (${keep.join(', ')}) in ${count} part(s) of at most ${(partSize / 2 ** 20).toFixed(0)} MiB under ${out}`);
+}
+
+/** Joins the parts under `out` (every sha256 checked against the manifest) and cuts them again at --part-size. */
+function resplit(version, options) {
+  artifactOf(version);
+  if (!options.partSize) throw new UsageError('resplit needs --part-size (e.g. 50M): the size the parts should have now');
+  const out = resolve(options.out ?? join(root, '.bundle', `tensorrt-${version}`));
+  const first = join(out, 'part-000', 'manifest.json');
+  if (!existsSync(first)) throw new UsageError(`no parts under ${out}; run split ${version} first`);
+  const manifest = JSON.parse(readFileSync(first, 'utf8'));
+  if (manifest.version !== version) throw new UsageError(`${first} is for TensorRT ${manifest.version}, not ${version}`);
+  const joined = join(out, `joined.${manifest.format}`);
+  const target = openSync(joined, 'w');
+  try {
+    for (const part of manifest.parts) {
+      const file = join(out, `part-${String(part.index).padStart(3, '0')}`, part.name);
+      if (!existsSync(file)) throw new Error(`${file} is missing; run split ${version} again`);
+      const data = readFileSync(file);
+      const actual = createHash('sha256').update(data).digest('hex');
+      if (data.length !== part.size || actual !== part.sha256) throw new Error(`${file} does not match its manifest (size or sha256); run split ${version} again`);
+      writeSync(target, data);
+    }
+  } finally {
+    closeSync(target);
+  }
+  const actual = sha256File(joined);
+  if (actual !== manifest.sha256) {
+    rmSync(joined);
+    throw new Error(`the joined parts' sha256 ${actual} is not the manifest's ${manifest.sha256}; run split ${version} again`);
+  }
+  for (const part of manifest.parts) rmSync(join(out, `part-${String(part.index).padStart(3, '0')}`), { recursive: true, force: true });
+  cut({ version, artifact: manifest.artifact, format: manifest.format, keep: manifest.keep }, joined, out, options.partSize);
 }
 
 function main(argv) {
@@ -179,7 +224,8 @@ function main(argv) {
     for (const [name, entry] of Object.entries(ARTIFACTS)) console.log(`${name}\torg.bytedeco:tensorrt:${entry.artifact}\t${entry.note}`);
   } else if (command === 'fetch' && version) fetchJar(version);
   else if (command === 'split' && version) split(version, options);
-  else throw new UsageError('usage: tensorrt-maven.mjs fetch|split <version> [--part-size 60M] [--out DIR] [--xz] | list');
+  else if (command === 'resplit' && version) resplit(version, options);
+  else throw new UsageError('usage: tensorrt-maven.mjs fetch|split <version> [--part-size 60M] [--out DIR] [--xz] | resplit <version> --part-size 50M [--out DIR] | list');
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

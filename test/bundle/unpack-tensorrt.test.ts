@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const script = resolve(import.meta.dirname, '..', '..', 'scripts', 'bundle', 'unpack-tensorrt.py');
+const maven = resolve(import.meta.dirname, '..', '..', 'scripts', 'bundle', 'tensorrt-maven.mjs');
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const haveXz = spawnSync('xz', ['--version']).status === 0;
 
@@ -86,5 +87,34 @@ describe('unpack-tensorrt.py', () => {
     const result = unpack(folders[0], dest);
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/REJECTED tensorrt\.part-000: sha256 .* carry it again/);
+  });
+
+  it('resplit (tensorrt-maven.mjs) cuts carried parts again at a new size, and the new parts unpack to the same bytes', () => {
+    const { dir, files, folders, dest } = carried('jar', 16_000);
+    const result = spawnSync(process.execPath, [maven, 'resplit', '10.6.0', '--part-size', '10K', '--out', dir], { encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dir, 'part-000', 'manifest.json'), 'utf8'));
+    expect(manifest.parts.length).toBeGreaterThan(folders.length);
+    expect(Math.max(...manifest.parts.map((part: { size: number }) => part.size))).toBe(10 * 1024);
+    expect(readFileSync(join(dir, 'carry-plan.txt'), 'utf8').trim().split('\n')).toHaveLength(manifest.parts.length);
+    let last = '';
+    for (const part of manifest.parts) last = unpack(join(dir, `part-${String(part.index).padStart(3, '0')}`), dest).stdout;
+    expect(last).toContain('TENSORRT COMPLETE 10.6.0');
+    expect(readFileSync(join(dest, '10.6.0', 'lib', 'libnvinfer.so.10')).equals(files['libnvinfer.so.10'])).toBe(true);
+  });
+
+  it('resplit refuses damaged parts, leaves them where they were and says to split again', () => {
+    const { dir, folders } = carried('jar', 16_000);
+    const damaged = join(folders[1], 'tensorrt.part-001');
+    const bytes = readFileSync(damaged);
+    bytes[0] ^= 0xff;
+    writeFileSync(damaged, bytes);
+    const result = spawnSync(process.execPath, [maven, 'resplit', '10.6.0', '--part-size', '10K', '--out', dir], { encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/tensorrt\.part-001 does not match its manifest .*run split 10\.6\.0 again/);
+    for (const folder of folders) expect(existsSync(folder)).toBe(true);
+    const usage = spawnSync(process.execPath, [maven, 'resplit', '10.6.0', '--out', dir], { encoding: 'utf8' });
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain('resplit needs --part-size');
   });
 });
