@@ -7,7 +7,8 @@
  *
  * timing: resnet-like pruned 2:4 (a host- and latency-bound engine, about 25 us of GPU work) built once by trtexec,
  * then timed as processes pinned to --cpus in the modes and variants below, alternating tool order round by round:
- * trtexec, trtn bench (one blocking-sync event per inference), trtn bench --blockingEvents all (trtexec's six), trtn
+ * trtexec, trtn bench (its default blockingEvents 'auto': trtexec's six blocking-sync events with a graph, one without),
+ * trtn bench with the other choice (--blockingEvents waited with a graph, all without), trtn
  * with TRTN_BENCH_STREAMS=non-blocking, trtn with the loop on a thread of its own (TRTN_BENCH_THREAD=own), trtn with
  * the loop thread alone pinned to one CPU (TRTN_BENCH_PIN=loop), both tools with CUDA_DEVICE_MAX_CONNECTIONS=32, and in
  * transfers+graph both tools with --useSpinWait. One more run of each default variant with --exportTimes leaves both
@@ -104,6 +105,7 @@ if (parts.has('timing')) {
     trtexec: trtexecRun(),
     trtn: trtnRun(),
     'trtn all-blocking': trtnRun(['--blockingEvents', 'all']),
+    'trtn waited': trtnRun(['--blockingEvents', 'waited']),
     // The loop's streams as CU_STREAM_NON_BLOCKING (the addon's default before 2026-12-04) instead of trtexec's legacy ones.
     'trtn non-blocking streams': trtnRun([], { TRTN_BENCH_STREAMS: 'non-blocking' }),
     // The loop on a std::thread of its own instead of the libuv pool's: the Node process around the loop, A/B.
@@ -121,9 +123,9 @@ if (parts.has('timing')) {
     return { ...trtnFigures(result), status: result.status };
   };
   const modes = [
-    { mode: 'transfers+graph', flags: ['--useCudaGraph'], variants: ['trtexec', 'trtn', 'trtn all-blocking', 'trtn own thread', 'trtn loop pinned', 'trtexec 32 connections', 'trtn 32 connections'] },
+    { mode: 'transfers+graph', flags: ['--useCudaGraph'], variants: ['trtexec', 'trtn', 'trtn waited', 'trtn own thread', 'trtn loop pinned', 'trtexec 32 connections', 'trtn 32 connections'] },
     { mode: 'transfers+graph spin', flags: ['--useCudaGraph', '--useSpinWait'], variants: ['trtexec', 'trtn'] },
-    { mode: 'transfers', flags: [], variants: ['trtexec', 'trtn', 'trtn non-blocking streams', 'trtn own thread'] },
+    { mode: 'transfers', flags: [], variants: ['trtexec', 'trtn', 'trtn all-blocking', 'trtn non-blocking streams', 'trtn own thread'] },
   ];
   // --modes transfers+graph,transfers: some of them.
   const modeList = option('--modes');

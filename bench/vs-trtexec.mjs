@@ -562,9 +562,10 @@ for (const [modelIndex, model] of models.entries()) {
         }
       }
     }
-    // Whether recording only the waited-on event with blocking sync (trtn) or all six (trtexec) moves a host-bound
-    // engine's throughput, and which threads of each process switch and wait for the CPU meanwhile: trtexec, trtn and
-    // trtn --blockingEvents all, in rotating order, each process's threads read from /proc.
+    // Whether recording only the waited-on event with blocking sync or all six (trtexec) moves a host-bound engine's
+    // throughput, and which threads of each process switch and wait for the CPU meanwhile: trtexec, trtn (its default
+    // 'auto': six with a graph, one without) and trtn with the other choice, in rotating order, each process's threads
+    // read from /proc.
     const eventRuns = [];
     if (diagnosing('events')) {
       const cli = join(root, 'dist', 'cli', 'bin.js');
@@ -573,7 +574,9 @@ for (const [modelIndex, model] of models.entries()) {
         const variants = [
           ['trtexec', () => runSampled('taskset', ['-c', cpus, trtexec, `--loadEngine=${plan}`, `--duration=${duration}`, '--warmUp=200', '--iterations=10', ...extra], 120_000), (result) => trtexecFigures(result.text)],
           ['trtn', () => runSampled('taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common], 120_000), trtnFigures],
-          ['trtn all-blocking', () => runSampled('taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common, '--blockingEvents', 'all'], 120_000), trtnFigures],
+          extra.includes('--useCudaGraph')
+            ? ['trtn waited', () => runSampled('taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common, '--blockingEvents', 'waited'], 120_000), trtnFigures]
+            : ['trtn all-blocking', () => runSampled('taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common, '--blockingEvents', 'all'], 120_000), trtnFigures],
         ];
         for (let repeat = 0; repeat < 3; repeat++) {
           for (let turn = 0; turn < variants.length; turn++) {
@@ -816,7 +819,7 @@ const output = {
   buildPairsUnderS,
   ...(resumedFrom ? { resumedFrom } : {}),
   note:
-    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned with taskset to the same CPUs (system.timingCpus: by default the two fastest in a probe of all CPUs before each model, system.cpuProbes), trtn with its default blockingEvents \'waited\' (one blocking-sync event per inference where trtexec records six, two without transfers: docs/native.md), each mode 2 to `repeats` times per tool in alternating order, in rounds across the modes so that a mode\'s runs are minutes apart (rounds after the second only for a mode whose runs of either tool differ by more than 1% and, from the fourth, whose ratios still move by more than 1% when any one pair is left out), figures the medians (every run under runs; pairedRatios per mode: the median over adjacent pairs of trtn/trtexec, beside the ratio of the medians that the ratios use); builds (trtexec --skipInference, trtn build --noLayerProfile: neither runs inference) unpinned, buildPairs times per tool in alternating orders for a model whose first build took under buildPairsUnderS seconds (buildWallS the means, runs each build). inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync, in 10 interleaved block pairs: the median pair difference, overheadMeanUs the mean over all calls; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process (after backendInfo() loaded the backend); eventLoopLagFreshProcess: the worst gap between 1 ms ticks in a fresh process\'s first build, the backend\'s load included.',
+    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned with taskset to the same CPUs (system.timingCpus: by default the two fastest in a probe of all CPUs before each model, system.cpuProbes), trtn with its default blockingEvents \'auto\' (with a CUDA graph trtexec\'s six blocking-sync events per inference, two without transfers; without a graph only the one waited on: docs/native.md), each mode 2 to `repeats` times per tool in alternating order, in rounds across the modes so that a mode\'s runs are minutes apart (rounds after the second only for a mode whose runs of either tool differ by more than 1% and, from the fourth, whose ratios still move by more than 1% when any one pair is left out), figures the medians (every run under runs; pairedRatios per mode: the median over adjacent pairs of trtn/trtexec, beside the ratio of the medians that the ratios use); builds (trtexec --skipInference, trtn build --noLayerProfile: neither runs inference) unpinned, buildPairs times per tool in alternating orders for a model whose first build took under buildPairsUnderS seconds (buildWallS the means, runs each build). inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync, in 10 interleaved block pairs: the median pair difference, overheadMeanUs the mean over all calls; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process (after backendInfo() loaded the backend); eventLoopLagFreshProcess: the worst gap between 1 ms ticks in a fresh process\'s first build, the backend\'s load included.',
   models: results,
   ratios: {
     gpuComputeMedianMax: ratio((figures) => figures.gpuComputeMedianMs, 'low'),

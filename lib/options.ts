@@ -294,7 +294,7 @@ const benchmarkOptionsSchema = z.strictObject({
   useCudaGraph: z.boolean().optional(),
   useSpinWait: z.boolean().optional(),
   noDataTransfers: z.boolean().optional(),
-  blockingEvents: z.enum(['waited', 'all']).optional(),
+  blockingEvents: z.enum(['auto', 'waited', 'all']).optional(),
   shapes: z.record(z.string(), z.array(z.number().int().positive())).optional(),
   exportTimes: z.boolean().optional(),
   covThresholdPercent: z.number().positive().optional(),
@@ -303,6 +303,16 @@ const benchmarkOptionsSchema = z.strictObject({
 // zod compiles a schema's parser on its first parse (ms on a slow host); at import rather than in a service's first build.
 buildOptionsSchema.safeParse({});
 benchmarkOptionsSchema.safeParse({});
+
+/**
+ * The events a timing loop records with blocking sync for `choice` (BenchmarkOptions.blockingEvents): `'auto'` or
+ * unset is trtexec's six with a CUDA graph and only the waited one without, as measured fastest on each side
+ * (docs/native.md, "Blocking sync").
+ */
+export function blockingEventsFor(choice: BenchmarkOptions['blockingEvents'], useCudaGraph: boolean): 'waited' | 'all' {
+  if (choice === 'waited' || choice === 'all') return choice;
+  return useCudaGraph ? 'all' : 'waited';
+}
 
 /** Names accepted by {@link resolveBenchmarkOptions}. */
 export const benchmarkOptionNames: readonly string[] = Object.keys(benchmarkOptionsSchema.shape);
@@ -313,7 +323,10 @@ export const benchmarkOptionNames: readonly string[] = Object.keys(benchmarkOpti
  *
  * Public API on purpose: call it to see the exact settings `Engine.benchmark()` will time with.
  */
-export function resolveBenchmarkOptions(options: BenchmarkOptions | undefined, tensorrtMajor?: number): Required<Omit<BenchmarkOptions, 'shapes'>> & { shapes: Record<string, number[]> } {
+export function resolveBenchmarkOptions(
+  options: BenchmarkOptions | undefined,
+  tensorrtMajor?: number,
+): Required<Omit<BenchmarkOptions, 'shapes' | 'blockingEvents'>> & { shapes: Record<string, number[]>; blockingEvents: 'waited' | 'all' } {
   const parsed = benchmarkOptionsSchema.safeParse(options ?? {}, { reportInput: true });
   if (!parsed.success) raiseFromZod(parsed.error.issues, benchmarkOptionNames, 'benchmark option');
   const value = parsed.data;
@@ -324,7 +337,7 @@ export function resolveBenchmarkOptions(options: BenchmarkOptions | undefined, t
     useCudaGraph: value.useCudaGraph ?? (tensorrtMajor ?? 0) >= 11,
     useSpinWait: value.useSpinWait ?? (tensorrtMajor ?? 0) >= 11,
     noDataTransfers: value.noDataTransfers ?? (tensorrtMajor ?? 0) >= 11,
-    blockingEvents: value.blockingEvents ?? 'waited',
+    blockingEvents: blockingEventsFor(value.blockingEvents, value.useCudaGraph ?? (tensorrtMajor ?? 0) >= 11),
     shapes: value.shapes ?? {},
     exportTimes: value.exportTimes ?? false,
     covThresholdPercent: value.covThresholdPercent ?? 2.5,

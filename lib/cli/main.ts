@@ -475,7 +475,7 @@ export function createProgram(): Command {
     .option('--useCudaGraph', 'capture the enqueue in a CUDA graph')
     .option('--useSpinWait', 'spin instead of blocking sync')
     .option('--noDataTransfers', 'no host-device copies')
-    .addOption(new Option('--blockingEvents <which>', "blocking-sync events: 'waited' (the one waited on, default) or 'all' (as trtexec: its GPU figures exactly)").choices(['waited', 'all']))
+    .addOption(new Option('--blockingEvents <which>', "blocking-sync events: 'auto' (default: 'all' with --useCudaGraph, else 'waited'), 'waited' (only the one waited on) or 'all' (as trtexec: its GPU figures exactly)").choices(['auto', 'waited', 'all']))
     .option('--exportTimes <path>', 'write per-iteration times (trtexec format)')
     .option('--exportProfile <path>', 'write the per-layer profile (trtexec format)')
     .option('--fp16', 'when building from ONNX: allow FP16')

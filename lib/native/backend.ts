@@ -31,7 +31,7 @@ import type {
   TensorData,
   TimeRecord,
 } from '../types/index.js';
-import { DEFAULT_SPIN_WAIT_US } from '../options.js';
+import { blockingEventsFor, DEFAULT_SPIN_WAIT_US } from '../options.js';
 import { packageVersion } from '../version.js';
 import type { Backend, BackendBuildOutput, BuildHooks, ContextHandle, EngineHandle, InferInputs, InferOutputs, OverheadSubject } from '../backend/types.js';
 import { dataTypeFacts, type TensorDataConstructor } from '../tensors/facts.js';
@@ -430,7 +430,7 @@ class NativeEngineHandle implements EngineHandle {
       useCudaGraph: options.useCudaGraph ?? false,
       useSpinWait: options.useSpinWait ?? false,
       noDataTransfers: options.noDataTransfers ?? false,
-      blockingEvents: options.blockingEvents ?? 'waited',
+      blockingEvents: blockingEventsFor(options.blockingEvents, options.useCudaGraph ?? false),
     };
   }
 

@@ -16,13 +16,17 @@ export interface BenchmarkOptions {
   /** Skip host-device copies. Defaults to `false`. */
   noDataTransfers?: boolean;
   /**
-   * Which events the loop creates with blocking sync (without `useSpinWait`). `'waited'` (the default): only the one it
-   * waits on per inference. `'all'`: all six (two without transfers), as trtexec does. The blocking-sync flag costs
-   * host time per record and GPU time inside the timed windows: on an H200 (TensorRT 10.6, a 23 µs engine) `'all'`
-   * measured about 0.7 µs more GPU compute and 1 µs more H2D per inference, the figures trtexec reports
-   * (bench/results/vs-trtexec-2026-12-03-1850-*-diagnose-events.json). Pick `'all'` to compare with trtexec exactly.
+   * Which events the loop creates with blocking sync (without `useSpinWait`). `'waited'`: only the one it waits on per
+   * inference. `'all'`: all six (two without transfers), as trtexec does. `'auto'` (the default): `'all'` with
+   * `useCudaGraph`, `'waited'` without; {@link resolveBenchmarkOptions} and `result.options` say which ran.
+   * The blocking-sync flag costs host time per record and GPU time inside the timed windows: on an H200 (TensorRT 10.6,
+   * a 23 µs engine) `'all'` measured about 0.7 µs more GPU compute and 1 µs more H2D per inference, the figures
+   * trtexec reports (bench/results/vs-trtexec-2026-12-03-1850-*-diagnose-events.json). Why `'auto'`: on a host-bound
+   * engine with a CUDA graph the loop woke later after its one blocking event than trtexec's after six, and `'all'`
+   * ran at trtexec's throughput where `'waited'` ran at 0.94 of it; without a graph `'waited'` was the faster, at
+   * 1.04-1.06 of trtexec against 0.99 for `'all'` (resnet-like 2:4, bench/results/diagnose-parity-2026-12-04-*).
    */
-  blockingEvents?: 'waited' | 'all';
+  blockingEvents?: 'auto' | 'waited' | 'all';
   /** Input shapes for dynamic inputs. */
   shapes?: Record<string, number[]>;
   /** Keep every iteration's timestamps (trtexec `--exportTimes`). Defaults to `false`. */

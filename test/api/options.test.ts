@@ -123,9 +123,16 @@ describe('resolveBenchmarkOptions', () => {
   it("uses trtexec's defaults", () => {
     expect(resolveBenchmarkOptions({})).toMatchObject({ iterations: 10, duration: 3, warmUp: 200, useCudaGraph: false, useSpinWait: false, noDataTransfers: false, covThresholdPercent: 2.5 });
   });
-  it("blockingEvents: 'waited' by default, 'all' as trtexec; anything else is ERR_INVALID_OPTION naming the choices", () => {
+  it("blockingEvents: 'auto' by default ('all' with a CUDA graph, 'waited' without), either one when asked; anything else is ERR_INVALID_OPTION naming the choices", () => {
     expect(resolveBenchmarkOptions({}).blockingEvents).toBe('waited');
+    expect(resolveBenchmarkOptions({ useCudaGraph: true }).blockingEvents).toBe('all');
+    expect(resolveBenchmarkOptions({ blockingEvents: 'auto', useCudaGraph: true, noDataTransfers: true }).blockingEvents).toBe('all');
+    expect(resolveBenchmarkOptions({ blockingEvents: 'auto' }).blockingEvents).toBe('waited');
+    // 11.x's trtexec times with a graph unless told not to: 'auto' follows the graph the run will use.
+    expect(resolveBenchmarkOptions({}, 11).blockingEvents).toBe('all');
+    expect(resolveBenchmarkOptions({ useCudaGraph: false }, 11).blockingEvents).toBe('waited');
     expect(resolveBenchmarkOptions({ blockingEvents: 'all' }).blockingEvents).toBe('all');
+    expect(resolveBenchmarkOptions({ blockingEvents: 'waited', useCudaGraph: true }).blockingEvents).toBe('waited');
     const error = errorOf(() => resolveBenchmarkOptions({ blockingEvents: 'some' } as never));
     expect(error.code).toBe('ERR_INVALID_OPTION');
     expect(error.message).toContain('blockingEvents');

@@ -52,10 +52,14 @@ describe('bench flags', () => {
     expect(await failure(['bench', engine, '--warmUp', '-5'])).toBe("trtn: ERR_INVALID_OPTION: Expected a value >= 0 for --warmUp, got '-5'.");
   });
 
-  it("--blockingEvents takes 'waited' or 'all', and the run's mode says which ran", async () => {
+  it("--blockingEvents takes 'auto', 'waited' or 'all', and the run's mode says which ran", async () => {
     const wrong = await runCli(['bench', engine, '--blockingEvents', 'some']);
     expect(wrong.code).not.toBe(0);
-    expect(wrong.stderr).toMatch(/--blockingEvents.*'some'.*Allowed choices are waited, all/);
+    expect(wrong.stderr).toMatch(/--blockingEvents.*'some'.*Allowed choices are auto, waited, all/);
+    const graph = await runCli(['bench', engine, '--useCudaGraph', '--duration', '0.1', '--json']);
+    expect(graph.code).toBe(0);
+    const graphParsed = JSON.parse(graph.stdout);
+    expect((graphParsed.benchmark ?? graphParsed).options.blockingEvents).toBe('all');
     const { code, stdout } = await runCli(['bench', engine, '--blockingEvents', 'all', '--duration', '0.1', '--json']);
     expect(code).toBe(0);
     const parsed = JSON.parse(stdout);

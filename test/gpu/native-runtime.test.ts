@@ -369,7 +369,8 @@ describe.skipIf(!ready)('native benchmark loop on the GPU (trtexec semantics)', 
       expect(steps.threadCpuUs!).toBeLessThanOrEqual(steps.perIterationUs * 1.05 + 10);
       figure('bench.loop_thread_cpu_us', steps.threadCpuUs ?? NaN, 'us');
       figure('bench.loop_preemptions', steps.involuntarySwitches ?? NaN, '');
-      // One blocking-sync event per inference by default; trtexec's six (two without transfers) with 'all'.
+      // One blocking-sync event per inference by default without a graph; trtexec's six (two without transfers) with
+      // 'all', and by default with a graph ('auto').
       expect(steps.blockingEventsPerInference).toBe(1);
       const asTrtexec = await engine.benchmark({ iterations: 20, duration: 0.2, warmUp: 20, blockingEvents: 'all' });
       expect(asTrtexec.hostSteps?.blockingEventsPerInference).toBe(6);
@@ -389,7 +390,8 @@ describe.skipIf(!ready)('native benchmark loop on the GPU (trtexec semantics)', 
         const other = await engine.benchmark({ iterations: 20, duration: 0.2, warmUp: 20, useCudaGraph: true });
         expect(other.hostSteps?.streams).toBe('non-blocking');
         expect(other.hostSteps?.thread).toBe('own');
-        expect(other.mode).toMatch(/^transfers, CUDA graph,/);
+        expect(other.mode).toMatch(/^transfers, CUDA graph, blocking sync on every event/);
+        expect(other.hostSteps?.blockingEventsPerInference).toBe(6);
         expect(other.hostSteps?.iterations).toBeGreaterThan(20);
         expect(other.gpuCompute.median).toBeGreaterThan(0);
         expect(other.hostSteps?.pinnedCpu).toBeUndefined();

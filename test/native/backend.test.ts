@@ -236,8 +236,10 @@ describe('native adapter: timing over real trtexec records', () => {
     await engine.benchmark({ warmUp: 200 });
     await engine.profile({});
     await engine.benchmark({ warmUp: 200, blockingEvents: 'all' });
-    expect(calls.timings).toHaveLength(3);
-    expect((calls.timings as unknown as Record<string, unknown>[]).map((sent) => sent.blockingEvents)).toEqual(['waited', 'waited', 'all']);
+    await engine.benchmark({ warmUp: 200, useCudaGraph: true });
+    await engine.benchmark({ warmUp: 200, useCudaGraph: true, blockingEvents: 'waited' });
+    expect(calls.timings).toHaveLength(5);
+    expect((calls.timings as unknown as Record<string, unknown>[]).map((sent) => sent.blockingEvents)).toEqual(['waited', 'waited', 'all', 'all', 'waited']);
     for (const sent of calls.timings as unknown as Record<string, unknown>[]) {
       for (const key of ['iterations', 'duration', 'warmUp']) expect(typeof sent[key], key).toBe('number');
       for (const key of ['useCudaGraph', 'useSpinWait', 'noDataTransfers']) expect(typeof sent[key], key).toBe('boolean');
