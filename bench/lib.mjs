@@ -261,8 +261,8 @@ export function pairedMedianRatio(theirRuns, ourRuns, key) {
  * resumed), and what --resume takes back from it: the models measured, the infer() overhead runs, the diagnostics
  * and the CPU probes.
  */
-export function partialState({ createdAt, durationS, repeats, system, models, inferOverheadRuns, diagnostics }) {
-  return { partial: true, createdAt, durationS, repeats, system, models, inferOverheadRuns, diagnostics };
+export function partialState({ createdAt, durationS, repeats, system, models, selectedModels = null, inferOverheadRuns, diagnostics }) {
+  return { partial: true, createdAt, durationS, repeats, system, models, selectedModels, inferOverheadRuns, diagnostics };
 }
 
 /** What --resume keeps from a partial file (see {@link partialState}); missing parts come back empty. */
@@ -273,6 +273,8 @@ export function resumeState(partial) {
     inferOverheadRuns: partial?.inferOverheadRuns ?? {},
     diagnostics: partial?.diagnostics ?? [],
     cpuProbes: partial?.system?.cpuProbes ?? [],
+    // The first part's --models (null: every model), which a --resume without --models keeps.
+    selectedModels: Array.isArray(partial?.selectedModels) ? partial.selectedModels : null,
   };
 }
 

@@ -228,8 +228,14 @@ if (modelsDir && existsSync(modelsDir)) {
     models.push({ name: basename(file, '.onnx'), path: join(modelsDir, file), flags: ['--fp16', '--sparsity=enable'], options: { fp16: true, sparsity: 'enable' } });
   }
 }
-// --models a,b: only these (a short diagnostic run); the ratios then cover only them.
-const only = option('--models')?.split(',');
+// A bench longer than one device call runs in parts: --models-only stops after the models (their figures in the
+// partial file beside --out), and a later run with --resume (the same --out) keeps those models, measures the rest
+// of the first part's selection and then the in-process figures.
+const partialOut = option('--out') ? `${option('--out')}.partial.json` : join(root, 'bench', 'results', 'vs-trtexec-partial.json');
+const earlierPartial = args.includes('--resume') && existsSync(partialOut) ? resumeState(JSON.parse(readFileSync(partialOut, 'utf8'))) : null;
+// --models a,b: only these (a short diagnostic run); the ratios then cover only them. A --resume without --models
+// keeps the first part's selection (a model that appeared in --models-dir since is not added).
+const only = option('--models')?.split(',') ?? earlierPartial?.selectedModels ?? undefined;
 if (only) {
   const unknown = only.filter((name) => !models.some((model) => model.name === name));
   if (unknown.length) {
@@ -323,24 +329,20 @@ function pairOfRuns(trtexecFirst, timeTheirs, timeOurs) {
 
 const results = [];
 const benchStarted = performance.now();
-const partialOut = option('--out') ? `${option('--out')}.partial.json` : join(root, 'bench', 'results', 'vs-trtexec-partial.json');
 let overhead;
 let overheadCopy;
 let overheadWorker;
 const diagnostics = [];
-// A bench longer than one device call runs in parts: --models-only stops after the models (their figures in the
-// partial file beside --out), and a later run with --resume (the same --out) keeps those models, measures the rest
-// and then the in-process figures.
 const modelsOnly = args.includes('--models-only');
 let resumedFrom = null;
 if (args.includes('--resume')) {
-  if (existsSync(partialOut)) {
-    const earlier = resumeState(JSON.parse(readFileSync(partialOut, 'utf8')));
+  if (earlierPartial) {
+    const earlier = earlierPartial;
     results.push(...earlier.models);
     ({ overhead, overheadCopy, overheadWorker } = earlier.inferOverheadRuns);
     diagnostics.push(...earlier.diagnostics);
     for (const probe of earlier.cpuProbes) (system.cpuProbes ??= []).push(probe);
-    resumedFrom = { partial: partialOut, createdAt: earlier.createdAt, models: results.map((model) => model.name) };
+    resumedFrom = { partial: partialOut, createdAt: earlier.createdAt, models: results.map((model) => model.name), selectedModels: earlier.selectedModels };
     line(`resuming ${partialOut} (${earlier.createdAt}): ${resumedFrom.models.join(', ') || 'no models'} measured already`);
   } else {
     line(`--resume: no ${partialOut}; measuring every model`);
@@ -617,7 +619,7 @@ for (const [modelIndex, model] of models.entries()) {
   line(`${model.name}: build wall trtexec ${seconds(builds.trtexec)} s, trtn ${seconds(builds.trtn)} s; TensorRT build alone trtexec ${seconds(builds.innerTrtexec)} s, trtn ${seconds(builds.innerTrtn)} s; trtn's last build job ${builds.phasesTrtn.at(-1)?.map((phase) => `${phase.phase} ${phase.ms.toFixed(0)} ms`).join(', ') ?? 'without phases'} (${((performance.now() - benchStarted) / 1000).toFixed(0)} s into the bench)`);
   // What is done so far, in case the run is cut off (a device call has a time limit): replaced by the full file.
   mkdirSync(dirname(partialOut), { recursive: true });
-  const state = partialState({ createdAt: new Date().toISOString(), durationS: duration, repeats, system, models: results, inferOverheadRuns: { overhead, overheadCopy, overheadWorker }, diagnostics });
+  const state = partialState({ createdAt: new Date().toISOString(), durationS: duration, repeats, system, models: results, selectedModels: only ?? null, inferOverheadRuns: { overhead, overheadCopy, overheadWorker }, diagnostics });
   writeFileSync(partialOut, `${JSON.stringify(state, null, 2)}\n`);
 }
 if (modelsOnly) {

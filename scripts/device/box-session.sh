@@ -61,8 +61,12 @@ case $step in
     # The torchvision model (a corpus step leaves it; otherwise exported here, about 20 s), pruned 2:4.
     models=/tmp/models-$version
     mkdir -p "$models"
-    # (not for a run limited with --models to others)
+    # (not for a run limited with --models to others, nor for a --resume of a first part that was)
     case " $* " in *" --models "*) case " $* " in *resnet18*) want=1 ;; *) want=0 ;; esac ;; *) want=1 ;; esac
+    partial=/opt/trtn/bench-$version/vs-trtexec.json.partial.json
+    case " $* " in *" --models "*) ;; *" --resume "*)
+      [ -f "$partial" ] && node -e 'const p = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); process.exit(Array.isArray(p.selectedModels) && !p.selectedModels.includes("resnet18-2of4") ? 0 : 1)' "$partial" && want=0 ;;
+    esac
     if [ "$want" = 1 ] && [ ! -f "$models/resnet18-2of4.onnx" ]; then
       timeout 180 python3 scripts/device/export_torchvision.py /tmp/resnet18.onnx resnet18 1 224 && node dist/cli/bin.js sparsify /tmp/resnet18.onnx -o "$models/resnet18-2of4.onnx" >/dev/null
     fi

@@ -204,6 +204,7 @@ describe('partialState and resumeState', () => {
       repeats: 6,
       system: { cpuProbes: [{ before: 'seed003-default', chosen: 13 }] },
       models: [{ name: 'seed003-default', modes: [] }],
+      selectedModels: ['seed003-default', 'resnet-like-2of4'],
       inferOverheadRuns: { overhead: { overheadUs: 12 }, overheadCopy: undefined, overheadWorker: { overheadUs: 30 } },
       diagnostics: [{ model: 'resnet-like-2of4' }],
     });
@@ -214,10 +215,11 @@ describe('partialState and resumeState', () => {
     expect(resumed.inferOverheadRuns.overheadWorker.overheadUs).toBe(30);
     expect(resumed.diagnostics).toEqual([{ model: 'resnet-like-2of4' }]);
     expect(resumed.cpuProbes).toEqual([{ before: 'seed003-default', chosen: 13 }]);
+    expect(resumed.selectedModels).toEqual(['seed003-default', 'resnet-like-2of4']);
   });
 
   it('resumes nothing from an empty or older partial file', () => {
-    expect(resumeState({ partial: true, models: [{ name: 'a' }] })).toEqual({ createdAt: null, models: [{ name: 'a' }], inferOverheadRuns: {}, diagnostics: [], cpuProbes: [] });
+    expect(resumeState({ partial: true, models: [{ name: 'a' }] })).toEqual({ createdAt: null, models: [{ name: 'a' }], inferOverheadRuns: {}, diagnostics: [], cpuProbes: [], selectedModels: null });
     expect(resumeState(undefined).models).toEqual([]);
   });
 });

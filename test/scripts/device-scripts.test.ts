@@ -3,7 +3,7 @@
  * time that cannot be bought back: shell syntax, the bench's refusal without TensorRT, and box-session's refusals.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -82,6 +82,12 @@ describe('device scripts', () => {
       expect(first.status, first.stdout.slice(-2000) + first.stderr).toBe(0);
       expect(first.stdout).toMatch(/DRY RUN on the mock backend/);
       expect(existsSync(`${out}.partial.json`)).toBe(true);
+      // A resume without --models keeps the first part's selection: no model is added behind the caller's back.
+      const kept = join(scratch, 'dry', 'kept.json');
+      copyFileSync(`${out}.partial.json`, `${kept}.partial.json`);
+      const keptRun = spawnSync(process.execPath, [bench, ...common.slice(0, -1), kept, '--resume'], { encoding: 'utf8', timeout: 120_000 });
+      expect(keptRun.status, keptRun.stdout.slice(-2000) + keptRun.stderr).toBe(0);
+      expect(JSON.parse(readFileSync(kept, 'utf8')).models.map((model: { name: string }) => model.name)).toEqual(['resnet-like-2of4']);
       const second = spawnSync(process.execPath, [bench, ...common, '--models', 'resnet-like-2of4,seed003-hwc8', '--resume'], { encoding: 'utf8', timeout: 120_000 });
       expect(second.status, second.stdout.slice(-2000) + second.stderr).toBe(0);
       const result = JSON.parse(readFileSync(out, 'utf8'));
