@@ -343,6 +343,30 @@ export function trtnFigures(result) {
   }
 }
 
+/**
+ * The launcher of a timing run on `cpus` (a taskset list) with `pinning`: 'split' (the default where there are two
+ * CPUs or more) runs the command on the first CPU alone and moves CUDA's own threads to the others
+ * (bench/pinned-run.mjs, itself on the others); 'shared' puts the whole process on all of them (taskset -c).
+ */
+export function timingLauncher(cpus, pinning, pinnedRun, node = process.execPath) {
+  const list = String(cpus).split(',').filter(Boolean);
+  if (pinning !== 'split' || list.length < 2 || list.some((cpu) => !/^\d+$/.test(cpu))) return ['taskset', '-c', String(cpus)];
+  const [loop, ...rest] = list;
+  return ['taskset', '-c', rest.join(','), node, pinnedRun, '--cpu', loop, '--helpers', rest.join(','), '--'];
+}
+
+/** What bench/pinned-run.mjs reported on a run's stderr (its last `pinned-run: {...}` line), or undefined. */
+export function pinningOf(text) {
+  const lines = String(text ?? '').split('\n').filter((entry) => entry.startsWith('pinned-run: {'));
+  if (lines.length === 0) return undefined;
+  try {
+    const report = JSON.parse(lines.at(-1).slice('pinned-run: '.length));
+    return { loopCpu: report.loopCpu, helpers: report.helpers, moved: (report.moved ?? []).map(({ name, afterMs, ok }) => ({ name, afterMs, ok })) };
+  } catch {
+    return undefined;
+  }
+}
+
 /** How far apart a set of runs' figures for `key` are: max/min - 1 (Infinity with fewer than two numbers above 0). */
 export function runSpread(runs, key) {
   const values = runs.map((figures) => figures?.[key]).filter((value) => typeof value === 'number' && value > 0);

@@ -5,11 +5,12 @@
  * in-process build, and a rebuild with the timing cache. A benchmark, never a test: it prints figures and ratios
  * and writes them to bench/results/vs-trtexec-<date>-<gpu>-trt<version>.json.
  *
- *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--models a,b] [--duration 1] [--repeats 3] [--build-pairs 1] [--build-pairs-under 20] [--out <file>] [--models-only | --resume] [--dry-run] [--cpus 15] [--cpus-per-run 2] [--diagnose [host,elapsed,lag,times,aslr,malloc,events,cpus]]
+ *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--models a,b] [--duration 1] [--repeats 3] [--build-pairs 1] [--build-pairs-under 20] [--out <file>] [--models-only | --resume] [--dry-run] [--cpus 15] [--cpus-per-run 2] [--pinning split|shared] [--diagnose [host,elapsed,lag,times,aslr,malloc,events,cpus]]
  *
  * Timing runs (both tools, as processes, alternating) and the infer() overhead run pinned to the two fastest CPUs in a
  * probe of every CPU before each model (--cpus-per-run, or --cpus): unpinned, or given a slow CPU, a host-bound
- * engine's figures follow where the scheduler puts the thread more than either tool.
+ * engine's figures follow where the scheduler puts the thread more than either tool. With --pinning split (the
+ * default) the process runs on the first of them alone and CUDA's own threads on the others (bench/pinned-run.mjs).
  *
  * --diagnose adds, for the host-bound resnet-like model, the runs that locate a host-side gap: no-transfers again
  * after the other modes, with --useSpinWait, the trtn CLI in its own process, and both tools pinned (taskset) to a
@@ -32,7 +33,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { buildSeconds, cliBuildPhases, describeThreads, fastestCpus, probeAllCpus, hostTimeline, medians, pairedMedianRatio, parseCpuList, parseTask, partialState, pickCpus, profileWindow, resumeState, timeModesInRounds, trtexecFigures, trtnFigures } from './lib.mjs';
+import { buildSeconds, cliBuildPhases, describeThreads, fastestCpus, probeAllCpus, hostTimeline, medians, pairedMedianRatio, parseCpuList, parseTask, partialState, pickCpus, pinningOf, profileWindow, resumeState, timeModesInRounds, timingLauncher, trtexecFigures, trtnFigures } from './lib.mjs';
 
 /**
  * The longest gap between ticks of a 1 ms interval (`worst.ms`, ending at `worst.endMs`, performance.now()): where
@@ -196,6 +197,23 @@ if (!Number.isInteger(cpusPerRun) || cpusPerRun < 1) {
   console.error(`vs-trtexec: --cpus-per-run takes a whole number of CPUs (1 or more), got '${option('--cpus-per-run')}'`);
   process.exit(2);
 }
+// --pinning split (the default): a timing run's process on the first of its CPUs alone, CUDA's own threads moved to the
+// others as they appear (bench/pinned-run.mjs), the same for both tools. On two CPUs shared by the whole process
+// (--pinning shared, the bench's way until 2026-12-04) the loop landed on either, and the two were not equally fast:
+// resnet18 2:4's enqueue-bound runs by trtn came out 3.9-4.5k qps on CPU 9 and 2.7-3.9k on CPU 14 of one pair
+// (bench/results/vs-trtexec-2026-12-04-0421-*), trtexec's spread the same way, so the medians of eight runs each
+// turned on which CPU the runs happened to land on.
+const pinning = option('--pinning', 'split');
+if (!['split', 'shared'].includes(pinning)) {
+  console.error(`vs-trtexec: --pinning takes split or shared, got '${pinning}'`);
+  process.exit(2);
+}
+const pinnedRun = join(root, 'bench', 'pinned-run.mjs');
+/** A timing run's command line on `onCpus` (see --pinning). */
+const pinned = (onCpus, command) => {
+  const [program, ...rest] = [...timingLauncher(onCpus, pinning, pinnedRun), ...command];
+  return [program, rest];
+};
 let cpus = fixedCpus ?? pickCpus(allowedCpus, siblingsOf);
 /** The CPUs of a model's timing runs (a taskset list): from a fresh probe, `count` of them. */
 const chooseCpus = (label, count = cpusPerRun) => {
@@ -208,6 +226,10 @@ const chooseCpus = (label, count = cpusPerRun) => {
   return best.join(',');
 };
 system.timingCpus = fixedCpus ?? (cpusPerRun === 1 ? 'one per model, from system.cpuProbes' : `${cpusPerRun} per model, the fastest of system.cpuProbes`);
+system.timingPinning =
+  pinning === 'split'
+    ? 'split: each timing process on the first of its CPUs alone, CUDA\'s own threads (cuda-EvtHandlr and the rest) moved to the others as they appear (bench/pinned-run.mjs; every run keeps what was moved under pinning)'
+    : 'shared: each timing process on all of its CPUs (taskset -c)';
 line(`host: clocksource ${system.clocksource}, CPUs allowed ${system.allowedCpus}, GPU-local CPUs ${system.gpuLocalCpus}, persistence mode ${system.persistenceMode}; timing runs on ${system.timingCpus}`);
 
 // Models: name, ONNX path, flags in trtexec spelling, the same as trtn build options.
@@ -261,7 +283,14 @@ const describeSteps = (steps) =>
 function trtnCli(plan, flags, cpus, env, launcher = cpus ? ['taskset', '-c', cpus] : []) {
   const command = [process.execPath, join(root, 'dist', 'cli', 'bin.js'), 'bench', plan, '--json', ...flags];
   const [program, ...programArgs] = [...launcher, ...command];
-  return trtnFigures(run(program, programArgs, 300_000, env));
+  const result = run(program, programArgs, 300_000, env);
+  return withPinning(trtnFigures(result), result.text);
+}
+
+/** A run's figures with what bench/pinned-run.mjs moved, when it launched the run. */
+function withPinning(figures, text) {
+  const report = pinningOf(text);
+  return report ? { ...figures, pinning: report } : figures;
 }
 
 /**
@@ -408,8 +437,11 @@ for (const [modelIndex, model] of models.entries()) {
   cpus = chooseCpus(model.name);
   // One timing run of a mode by each tool, as a process pinned to `onCpus` (a taskset list).
   const modeFlags = (mode) => [...(mode.noDataTransfers ? ['--noDataTransfers'] : []), ...(mode.useCudaGraph ? ['--useCudaGraph'] : [])];
-  const timeTrtexecOn = (mode, onCpus) => trtexecFigures(run('taskset', ['-c', onCpus, trtexec, `--loadEngine=${plan}`, `--duration=${duration}`, '--warmUp=200', '--iterations=10', ...modeFlags(mode)], 300_000).text);
-  const timeTrtnOn = (mode, onCpus) => trtnCli(plan, ['--duration', String(duration), '--warmUp', '200', '--iterations', '10', ...modeFlags(mode)], onCpus);
+  const timeTrtexecOn = (mode, onCpus) => {
+    const result = run(...pinned(onCpus, [trtexec, `--loadEngine=${plan}`, `--duration=${duration}`, '--warmUp=200', '--iterations=10', ...modeFlags(mode)]), 300_000);
+    return withPinning(trtexecFigures(result.text), result.text);
+  };
+  const timeTrtnOn = (mode, onCpus) => trtnCli(plan, ['--duration', String(duration), '--warmUp', '200', '--iterations', '10', ...modeFlags(mode)], onCpus, undefined, timingLauncher(onCpus, pinning, pinnedRun));
   // Rounds across the modes: round r times every mode not yet settled once by each tool (an adjacent pair, the order
   // alternating by mode and round), so that a mode's runs are spread over the minutes the model takes. A host- or
   // latency-bound mode's level drifts at that scale on the H200 box (trtexec alone: 21.1k qps twice in a row in
@@ -418,6 +450,11 @@ for (const [modelIndex, model] of models.entries()) {
   // timeModesInRounds says: a GPU-bound mode repeats itself to a fraction of a percent, a host-bound one does not.
   const byMode = timeModesInRounds(MODES, repeats, (mode, trtexecFirst) => pairOfRuns(trtexecFirst, () => timeTrtexecOn(mode, cpus), () => timeTrtnOn(mode, cpus)));
   const modes = [];
+  // What the split pinning moved in the first pair of runs (the same for every run of a model, unless CUDA's threads
+  // are named otherwise on some machine: then nothing is moved, and this line says so).
+  const firstPair = byMode[0];
+  const movedOf = (run) => (run?.pinning ? `loop CPU ${run.pinning.loopCpu}, ${run.pinning.moved.length ? run.pinning.moved.map((thread) => `${thread.name} to ${run.pinning.helpers} after ${thread.afterMs} ms${thread.ok ? '' : ' (FAILED)'}`).join(', ') : 'no CUDA thread found to move'}` : 'taskset only');
+  if (firstPair) line(`${model.name} pinning: trtexec ${movedOf(firstPair.trtexecRuns[0])}; trtn ${movedOf(firstPair.trtnRuns[0])}`);
   for (const { mode, trtexecRuns, trtnRuns } of byMode) {
     const theirs = { ...medians(trtexecRuns), runs: trtexecRuns };
     const ours = { ...medians(trtnRuns), hostSteps: trtnRuns.at(-1)?.hostSteps, mode: trtnRuns.at(-1)?.mode, runs: trtnRuns.map(({ mode: _mode, ...figures }) => figures) };
@@ -433,7 +470,7 @@ for (const [modelIndex, model] of models.entries()) {
     // process on the same CPUs as the timing runs. io 'pinned' (inputBuffer() arrays, pinned output views: the raw
     // loop's own data path) is the headline; io 'copy' (the caller's typed arrays copied in and out) and spinWaitUs 0
     // (all on a worker) are reported too.
-    const measured = run('taskset', ['-c', cpus, process.execPath, fileURLToPath(import.meta.url), '--overhead-child', plan], 300_000);
+    const measured = run(...pinned(cpus, [process.execPath, fileURLToPath(import.meta.url), '--overhead-child', plan]), 300_000);
     try {
       ({ overhead, overheadCopy, overheadWorker } = JSON.parse(measured.stdout));
     } catch {
@@ -821,7 +858,7 @@ const output = {
   buildPairsUnderS,
   ...(resumedFrom ? { resumedFrom } : {}),
   note:
-    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned with taskset to the same CPUs (system.timingCpus: by default the two fastest in a probe of all CPUs before each model, system.cpuProbes), trtn with its default blockingEvents \'auto\' (with a CUDA graph trtexec\'s six blocking-sync events per inference, two without transfers; without a graph only the one waited on: docs/native.md), each mode 2 to `repeats` times per tool in alternating order, in rounds across the modes so that a mode\'s runs are minutes apart (rounds after the second only for a mode whose runs of either tool differ by more than 1% and, from the fourth, whose ratios still move by more than 1% when any one pair is left out), figures the medians (every run under runs; pairedRatios per mode: the median over adjacent pairs of trtn/trtexec, beside the ratio of the medians that the ratios use); builds (trtexec --skipInference, trtn build --noLayerProfile: neither runs inference) unpinned, buildPairs times per tool in alternating orders for a model whose first build took under buildPairsUnderS seconds (buildWallS the means, runs each build). inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync, in 10 interleaved block pairs: the median pair difference, overheadMeanUs the mean over all calls; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process (after backendInfo() loaded the backend); eventLoopLagFreshProcess: the worst gap between 1 ms ticks in a fresh process\'s first build, the backend\'s load included.',
+    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned to the same CPUs (system.timingCpus: by default the two fastest in a probe of all CPUs before each model, system.cpuProbes; system.timingPinning: by default the process on the first alone and CUDA\'s own threads on the second), trtn with its default blockingEvents \'auto\' (with a CUDA graph trtexec\'s six blocking-sync events per inference, two without transfers; without a graph only the one waited on: docs/native.md), each mode 2 to `repeats` times per tool in alternating order, in rounds across the modes so that a mode\'s runs are minutes apart (rounds after the second only for a mode whose runs of either tool differ by more than 1% and, from the fourth, whose ratios still move by more than 1% when any one pair is left out), figures the medians (every run under runs; pairedRatios per mode: the median over adjacent pairs of trtn/trtexec, beside the ratio of the medians that the ratios use); builds (trtexec --skipInference, trtn build --noLayerProfile: neither runs inference) unpinned, buildPairs times per tool in alternating orders for a model whose first build took under buildPairsUnderS seconds (buildWallS the means, runs each build). inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync, in 10 interleaved block pairs: the median pair difference, overheadMeanUs the mean over all calls; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process (after backendInfo() loaded the backend); eventLoopLagFreshProcess: the worst gap between 1 ms ticks in a fresh process\'s first build, the backend\'s load included.',
   models: results,
   ratios: {
     gpuComputeMedianMax: ratio((figures) => figures.gpuComputeMedianMs, 'low'),
