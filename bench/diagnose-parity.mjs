@@ -10,7 +10,9 @@
  * trtexec, trtn bench (its default blockingEvents 'auto': trtexec's six blocking-sync events with a graph, one without),
  * trtn bench with the other choice (--blockingEvents waited with a graph, all without), trtn
  * with TRTN_BENCH_STREAMS=non-blocking, trtn with the loop on a thread of its own (TRTN_BENCH_THREAD=own), trtn with
- * the loop thread alone pinned to one CPU (TRTN_BENCH_PIN=loop), both tools with CUDA_DEVICE_MAX_CONNECTIONS=32, and in
+ * the loop thread alone pinned to one CPU (TRTN_BENCH_PIN=loop), both tools with CUDA_DEVICE_MAX_CONNECTIONS=32, both
+ * tools with the bench's split pinning (the process on the first CPU, CUDA's threads on the second; also in
+ * transfers and no-transfers), and in
  * transfers+graph both tools with --useSpinWait. One more run of each default variant with --exportTimes leaves both
  * tools' per-inference timelines in --out (the raw files, and their gaps summarised here: host side and GPU side,
  * bench/lib.mjs hostTimeline and gpuTimeline).
@@ -25,7 +27,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { fastestCpus, gpuTimeline, hostTimeline, medians, parseCpuList, probeAllCpus, trtexecFigures, trtnFigures } from './lib.mjs';
+import { fastestCpus, gpuTimeline, hostTimeline, medians, parseCpuList, pinningOf, probeAllCpus, timingLauncher, trtexecFigures, trtnFigures } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -99,8 +101,13 @@ if (parts.has('timing')) {
   }
   const common = ['--duration', '1', '--warmUp', '200', '--iterations', '10'];
   // Each variant: its command line for a mode's flags, and the environment it runs with.
-  const trtexecRun = (env) => (flags) => ['taskset', ['-c', cpus, trtexec, `--loadEngine=${plan}`, '--duration=1', '--warmUp=200', '--iterations=10', ...flags], env];
-  const trtnRun = (extra = [], env) => (flags) => ['taskset', ['-c', cpus, process.execPath, cli, 'bench', plan, '--json', ...common, ...flags, ...extra], env];
+  // launcher: taskset on both CPUs (the default here), or the bench's split pinning (bench/pinned-run.mjs: the process
+  // on the first CPU, CUDA's own threads on the second).
+  const shared = ['taskset', '-c', cpus];
+  const split = timingLauncher(cpus, 'split', join(root, 'bench', 'pinned-run.mjs'));
+  const launch = (launcher, command, env) => [launcher[0], [...launcher.slice(1), ...command], env];
+  const trtexecRun = (env, launcher = shared) => (flags) => launch(launcher, [trtexec, `--loadEngine=${plan}`, '--duration=1', '--warmUp=200', '--iterations=10', ...flags], env);
+  const trtnRun = (extra = [], env, launcher = shared) => (flags) => launch(launcher, [process.execPath, cli, 'bench', plan, '--json', ...common, ...flags, ...extra], env);
   const variants = {
     trtexec: trtexecRun(),
     trtn: trtnRun(),
@@ -115,17 +122,23 @@ if (parts.has('timing')) {
     // Both tools with 32 hardware work queues instead of CUDA's 8: whether streams sharing a queue serialise work.
     'trtexec 32 connections': trtexecRun({ CUDA_DEVICE_MAX_CONNECTIONS: '32' }),
     'trtn 32 connections': trtnRun([], { CUDA_DEVICE_MAX_CONNECTIONS: '32' }),
+    // Both tools with the bench's split pinning instead of both CPUs for the whole process.
+    'trtexec split': trtexecRun(undefined, split),
+    'trtn split': trtnRun([], undefined, split),
   };
   const figuresOf = async (variant, flags) => {
     const [command, commandArgs, env] = variants[variant](flags);
     const result = await runStamped(command, commandArgs, env);
-    if (variant.startsWith('trtexec')) return { ...trtexecFigures(result.text), status: result.status };
-    return { ...trtnFigures(result), status: result.status };
+    const pinning = pinningOf(result.text);
+    if (variant.startsWith('trtexec')) return { ...trtexecFigures(result.text), status: result.status, ...(pinning ? { pinning } : {}) };
+    return { ...trtnFigures(result), status: result.status, ...(pinning ? { pinning } : {}) };
   };
   const modes = [
-    { mode: 'transfers+graph', flags: ['--useCudaGraph'], variants: ['trtexec', 'trtn', 'trtn waited', 'trtn own thread', 'trtn loop pinned', 'trtexec 32 connections', 'trtn 32 connections'] },
+    { mode: 'transfers+graph', flags: ['--useCudaGraph'], variants: ['trtexec', 'trtn', 'trtn waited', 'trtn own thread', 'trtn loop pinned', 'trtexec 32 connections', 'trtn 32 connections', 'trtexec split', 'trtn split'] },
     { mode: 'transfers+graph spin', flags: ['--useCudaGraph', '--useSpinWait'], variants: ['trtexec', 'trtn'] },
-    { mode: 'transfers', flags: [], variants: ['trtexec', 'trtn', 'trtn all-blocking', 'trtn non-blocking streams', 'trtn own thread'] },
+    { mode: 'transfers', flags: [], variants: ['trtexec', 'trtn', 'trtn all-blocking', 'trtn non-blocking streams', 'trtn own thread', 'trtexec split', 'trtn split'] },
+    // Enqueue-bound without copies: where two CPUs of other speeds split a model's runs most (resnet18 at 04:21).
+    { mode: 'no-transfers', flags: ['--noDataTransfers'], variants: ['trtexec', 'trtn', 'trtexec split', 'trtn split'] },
   ];
   // --modes transfers+graph,transfers: some of them.
   const modeList = option('--modes');
@@ -141,7 +154,7 @@ if (parts.has('timing')) {
         results.timing.push({ mode: mode.mode, variant, round: round + 1, ...rest, ...(trtnMode !== undefined ? { trtnMode } : {}) });
         runsOfMode.push({ variant, throughputQps: figures.throughputQps });
         const steps = figures.hostSteps;
-        line(`${mode.mode} round ${round + 1} ${variant}: ${figures.throughputQps ?? figures.error} qps, GPU compute median ${figures.gpuComputeMedianMs} ms${steps ? `; host us/inference before ${steps.beforeEnqueueUs?.toFixed(1)} enqueue ${steps.enqueueUs?.toFixed(1)} after ${steps.afterEnqueueUs?.toFixed(1)} wait ${steps.waitUs?.toFixed(1)} reads ${steps.timingReadsUs?.toFixed(1)}, switches ${steps.involuntarySwitches}/${steps.voluntarySwitches}, ${steps.streams ?? '?'} streams, ${steps.thread ?? '?'} thread${steps.pinnedCpu !== undefined ? ` pinned to ${steps.pinnedCpu}` : ''}, CPU ${steps.cpuFirst}->${steps.cpuLast}${steps.doneSeenAfterMs ? `, done seen ${((steps.doneSeenAfterMs.median - steps.doneSeenAfterMs.min) * 1000).toFixed(1)} us after its best` : ''}` : ''}`);
+        line(`${mode.mode} round ${round + 1} ${variant}: ${figures.throughputQps ?? figures.error} qps, GPU compute median ${figures.gpuComputeMedianMs} ms${steps ? `; host us/inference before ${steps.beforeEnqueueUs?.toFixed(1)} enqueue ${steps.enqueueUs?.toFixed(1)} after ${steps.afterEnqueueUs?.toFixed(1)} wait ${steps.waitUs?.toFixed(1)} reads ${steps.timingReadsUs?.toFixed(1)}, switches ${steps.involuntarySwitches}/${steps.voluntarySwitches}, ${steps.streams ?? '?'} streams, ${steps.thread ?? '?'} thread${steps.pinnedCpu !== undefined ? ` pinned to ${steps.pinnedCpu}` : ''}, CPU ${steps.cpuFirst}->${steps.cpuLast}${steps.doneSeenAfterMs ? `, done seen ${((steps.doneSeenAfterMs.median - steps.doneSeenAfterMs.min) * 1000).toFixed(1)} us after its best` : ''}` : ''}${figures.pinning ? `; split pinning: loop CPU ${figures.pinning.loopCpu}, moved ${figures.pinning.moved.map((thread) => thread.name).join(', ') || 'nothing'}` : ''}`);
       }
     }
     // Per variant: the median throughput over its rounds, and its ratio to trtexec's.

@@ -45,12 +45,12 @@ describe('device scripts', () => {
     expect(run.status, run.stdout.slice(-2000) + run.stderr).toBe(0);
     const result = JSON.parse(readFileSync(join(out, 'diagnose-parity.json'), 'utf8'));
     expect(result.dryRun).toBe(true);
-    // Seven variants in transfers+graph, two with spin-wait, five in transfers: one round each.
-    expect(result.timing).toHaveLength(14);
+    // Nine variants in transfers+graph, two with spin-wait, seven in transfers, four in no-transfers: one round each.
+    expect(result.timing).toHaveLength(22);
     // Each run keeps the mode it was timed in; trtn's own description of its mode is beside it.
-    expect(new Set(result.timing.map((entry: { mode: string }) => entry.mode))).toEqual(new Set(['transfers+graph', 'transfers+graph spin', 'transfers']));
-    expect(result.timing.filter((entry: { variant: string; trtnMode?: string }) => entry.variant.startsWith('trtn') && typeof entry.trtnMode === 'string')).toHaveLength(10);
-    expect(Object.keys(result.summary['transfers+graph'])).toEqual(['trtexec', 'trtn', 'trtn waited', 'trtn own thread', 'trtn loop pinned', 'trtexec 32 connections', 'trtn 32 connections']);
+    expect(new Set(result.timing.map((entry: { mode: string }) => entry.mode))).toEqual(new Set(['transfers+graph', 'transfers+graph spin', 'transfers', 'no-transfers']));
+    expect(result.timing.filter((entry: { variant: string; trtnMode?: string }) => entry.variant.startsWith('trtn') && typeof entry.trtnMode === 'string')).toHaveLength(14);
+    expect(Object.keys(result.summary['transfers+graph'])).toEqual(['trtexec', 'trtn', 'trtn waited', 'trtn own thread', 'trtn loop pinned', 'trtexec 32 connections', 'trtn 32 connections', 'trtexec split', 'trtn split']);
     // trtn's default with a graph records trtexec's six blocking events; the 'waited' variant one (mode words).
     const graphRun = (variant: string) => result.timing.find((entry: { mode: string; variant: string }) => entry.mode === 'transfers+graph' && entry.variant === variant);
     expect(graphRun('trtn').trtnMode).toContain('blocking sync on every event');
