@@ -43,6 +43,13 @@ function carried(format: 'jar' | 'tar.xz', partSize: number, trailingZeros = 0) 
   return { dir, files, folders, dest: join(dir, 'opt') };
 }
 
+/** Flips one byte of `file`, as a damaged transfer would. */
+function damage(file: string, at: number) {
+  const bytes = readFileSync(file);
+  bytes[at] ^= 0xff;
+  writeFileSync(file, bytes);
+}
+
 const unpack = (folder: string, dest: string, env: NodeJS.ProcessEnv = process.env) => spawnSync('python3', [script, folder, dest], { encoding: 'utf8', env });
 
 describe('unpack-tensorrt.py', () => {
@@ -80,10 +87,7 @@ describe('unpack-tensorrt.py', () => {
 
   it('rejects a damaged part and says to carry it again', () => {
     const { folders, dest } = carried('jar', 16_000);
-    const part = join(folders[0], 'tensorrt.part-000');
-    const bytes = readFileSync(part);
-    bytes[10] ^= 0xff;
-    writeFileSync(part, bytes);
+    damage(join(folders[0], 'tensorrt.part-000'), 10);
     const result = unpack(folders[0], dest);
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/REJECTED tensorrt\.part-000: sha256 .* carry it again/);
@@ -105,10 +109,7 @@ describe('unpack-tensorrt.py', () => {
 
   it('resplit refuses damaged parts, leaves them where they were and says to split again', () => {
     const { dir, folders } = carried('jar', 16_000);
-    const damaged = join(folders[1], 'tensorrt.part-001');
-    const bytes = readFileSync(damaged);
-    bytes[0] ^= 0xff;
-    writeFileSync(damaged, bytes);
+    damage(join(folders[1], 'tensorrt.part-001'), 0);
     const result = spawnSync(process.execPath, [maven, 'resplit', '10.6.0', '--part-size', '10K', '--out', dir], { encoding: 'utf8' });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/tensorrt\.part-001 does not match its manifest .*run split 10\.6\.0 again/);
