@@ -18,8 +18,9 @@
  * bench/lib.mjs hostTimeline and gpuTimeline).
  * build: seed-003 with fp16:hwc8 IO built by trtexec (--skipInference) and by the trtn CLI (--noLayerProfile), with
  * each process's timeline from its start: trtexec's output lines stamped as they arrive, the trtn CLI's build steps
- * (the tensorrt-node:build-steps diagnostics channel, through a preloaded module) and its TensorRT build time; and the
- * trtn CLI again with --profilingVerbosity layer_names_only (trtexec's default; trtn's is detailed).
+ * (the tensorrt-node:build-steps diagnostics channel, through a preloaded module), its TensorRT build time and its
+ * build phases; and the trtn CLI again with MALLOC_ARENA_MAX=1 (glibc's main arena alone, as trtexec's build on its
+ * main thread has; --profilingVerbosity layer_names_only, trtexec's default, made no difference at 02:02).
  * Prints one line per run and writes <out>/diagnose-parity.json.
  */
 import { spawn } from 'node:child_process';
@@ -27,7 +28,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { fastestCpus, gpuTimeline, hostTimeline, medians, parseCpuList, pinningOf, probeAllCpus, timingLauncher, trtexecFigures, trtnFigures } from './lib.mjs';
+import { cliBuildPhases, fastestCpus, gpuTimeline, hostTimeline, medians, parseCpuList, pinningOf, probeAllCpus, timingLauncher, trtexecFigures, trtnFigures } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -213,7 +214,9 @@ if (parts.has('build')) {
   const variants = [
     ['trtexec', () => runStamped(trtexec, ['--onnx=' + seed003, '--fp16', ...io, `--saveEngine=${join(out, 'seed003-hwc8.trtexec.plan')}`, '--skipInference'])],
     ['trtn', (file) => runStamped(process.execPath, ['--import', pathToFileURL(preload).href, cli, 'build', seed003, '--backend', backendKind, '--no-progress', '--noLayerProfile', '--fp16', ...io.flatMap((flag) => flag.split('=')), '--saveEngine', join(out, 'seed003-hwc8.trtn.plan')], { TRTN_STEPS_FILE: file })],
-    ['trtn layer_names_only', (file) => runStamped(process.execPath, ['--import', pathToFileURL(preload).href, cli, 'build', seed003, '--backend', backendKind, '--no-progress', '--noLayerProfile', '--fp16', ...io.flatMap((flag) => flag.split('=')), '--profilingVerbosity', 'layer_names_only', '--saveEngine', join(out, 'seed003-hwc8.trtn.plan')], { TRTN_STEPS_FILE: file })],
+    // glibc's main arena alone: trtexec builds on its main thread (the main arena), trtn on a libuv worker (an arena
+    // of its own); whether that moves createInferBuilder (the builder phase, 4.3-7.0 s on 10.6 and 7.5-11.5 s on 8.6).
+    ['trtn one malloc arena', (file) => runStamped(process.execPath, ['--import', pathToFileURL(preload).href, cli, 'build', seed003, '--backend', backendKind, '--no-progress', '--noLayerProfile', '--fp16', ...io.flatMap((flag) => flag.split('=')), '--saveEngine', join(out, 'seed003-hwc8.trtn.plan')], { TRTN_STEPS_FILE: file, MALLOC_ARENA_MAX: '1' })],
   ];
   for (let round = 0; round < buildRounds; round++) {
     const order = variants.map((_, index) => variants[(index + round) % variants.length]);
@@ -231,10 +234,12 @@ if (parts.has('build')) {
           entry.steps = null;
         }
         entry.buildTimeMs = Number(/^build time: ([0-9.]+) ms/m.exec(result.text)?.[1] ?? NaN);
+        // The build job's phases as the CLI prints them (createInferBuilder is 'builder').
+        entry.phases = cliBuildPhases(result.stdout) ?? null;
         if (result.status !== 0) entry.error = result.text.split('\n').slice(-4).join(' | ');
       }
       results.builds.push(entry);
-      line(`build round ${round + 1} ${variant}: wall ${entry.wallMs} ms (exit ${result.status}) ${JSON.stringify(entry.marks ?? entry.steps)} ${entry.engineBuiltS ?? entry.buildTimeMs}`);
+      line(`build round ${round + 1} ${variant}: wall ${entry.wallMs} ms (exit ${result.status}) ${JSON.stringify(entry.marks ?? entry.steps)} ${entry.engineBuiltS ?? entry.buildTimeMs}${entry.phases ? `; phases ${entry.phases.map((phase) => `${phase.phase} ${phase.ms}`).join(', ')}` : ''}`);
     }
   }
 }

@@ -57,7 +57,7 @@ describe('device scripts', () => {
     expect(graphRun('trtn waited').trtnMode).toContain('blocking sync on the awaited event');
     expect(result.summary.transfers.trtexec).toBeGreaterThan(0);
     expect(result.exports.map((entry: { variant: string }) => entry.variant)).toEqual(['trtexec', 'trtn']);
-    expect(result.builds.map((entry: { variant: string }) => entry.variant)).toEqual(['trtexec', 'trtn', 'trtn layer_names_only']);
+    expect(result.builds.map((entry: { variant: string }) => entry.variant)).toEqual(['trtexec', 'trtn', 'trtn one malloc arena']);
     // The trtn CLI's build steps came through the preloaded subscriber, from its start to its exit.
     expect(result.builds[1].steps.map((step: { step: string }) => step.step)).toEqual(expect.arrayContaining(['preload', 'model read', 'engine ready', 'exit']));
   }, 120_000);
