@@ -211,12 +211,15 @@ if (parts.has('build')) {
     ['deserialized', /Engine deserialized in/],
     ['end', /&&&& PASSED/],
   ];
+  // The trtn CLI's build of the same model, its steps written to `file` by the preload, with `env` added.
+  const trtnBuild = (env = {}) => (file) =>
+    runStamped(process.execPath, ['--import', pathToFileURL(preload).href, cli, 'build', seed003, '--backend', backendKind, '--no-progress', '--noLayerProfile', '--fp16', ...io.flatMap((flag) => flag.split('=')), '--saveEngine', join(out, 'seed003-hwc8.trtn.plan')], { TRTN_STEPS_FILE: file, ...env });
   const variants = [
     ['trtexec', () => runStamped(trtexec, ['--onnx=' + seed003, '--fp16', ...io, `--saveEngine=${join(out, 'seed003-hwc8.trtexec.plan')}`, '--skipInference'])],
-    ['trtn', (file) => runStamped(process.execPath, ['--import', pathToFileURL(preload).href, cli, 'build', seed003, '--backend', backendKind, '--no-progress', '--noLayerProfile', '--fp16', ...io.flatMap((flag) => flag.split('=')), '--saveEngine', join(out, 'seed003-hwc8.trtn.plan')], { TRTN_STEPS_FILE: file })],
+    ['trtn', trtnBuild()],
     // glibc's main arena alone: trtexec builds on its main thread (the main arena), trtn on a libuv worker (an arena
     // of its own); whether that moves createInferBuilder (the builder phase, 4.3-7.0 s on 10.6 and 7.5-11.5 s on 8.6).
-    ['trtn one malloc arena', (file) => runStamped(process.execPath, ['--import', pathToFileURL(preload).href, cli, 'build', seed003, '--backend', backendKind, '--no-progress', '--noLayerProfile', '--fp16', ...io.flatMap((flag) => flag.split('=')), '--saveEngine', join(out, 'seed003-hwc8.trtn.plan')], { TRTN_STEPS_FILE: file, MALLOC_ARENA_MAX: '1' })],
+    ['trtn one malloc arena', trtnBuild({ MALLOC_ARENA_MAX: '1' })],
   ];
   for (let round = 0; round < buildRounds; round++) {
     const order = variants.map((_, index) => variants[(index + round) % variants.length]);

@@ -30,6 +30,14 @@ namespace trtn {
 
 namespace {
 
+/** A JS array of `convert(item)` for every item of `items`, in order. */
+template <typename Item, typename Convert>
+Napi::Array ToJsArray(Napi::Env env, const std::vector<Item>& items, Convert convert) {
+  Napi::Array array = Napi::Array::New(env, items.size());
+  for (size_t i = 0; i < items.size(); ++i) array.Set(static_cast<uint32_t>(i), convert(items[i]));
+  return array;
+}
+
 struct BuildOutput {
   ConfigReadBack config;
   std::vector<uint8_t> plan;
@@ -113,64 +121,47 @@ class BuildWorker : public PromiseWorker {
     if (!output_.timingCache.empty()) std::memcpy(cache.Data(), output_.timingCache.data(), output_.timingCache.size());
     result.Set("timingCache", cache);
     result.Set("inspectorJson", output_.inspectorJson);
-    Napi::Array log = Napi::Array::New(env, output_.log.size());
-    for (size_t i = 0; i < output_.log.size(); ++i) {
-      Napi::Object line = Napi::Object::New(env);
-      line.Set("severity", output_.log[i].severity);
-      line.Set("message", output_.log[i].message);
-      log.Set(static_cast<uint32_t>(i), line);
-    }
-    result.Set("log", log);
+    result.Set("log", ToJsArray(env, output_.log, [&](const LogEntry& entry) {
+                 Napi::Object line = Napi::Object::New(env);
+                 line.Set("severity", entry.severity);
+                 line.Set("message", entry.message);
+                 return line;
+               }));
     result.Set("logTruncated", output_.logTruncated);
     if (environment_) result.Set("environment", EnvironmentToJs(env, *environment_));
-    Napi::Array entries = Napi::Array::New(env, output_.cacheEntries.size());
-    for (size_t i = 0; i < output_.cacheEntries.size(); ++i) {
-      Napi::Object entry = Napi::Object::New(env);
-      entry.Set("key", output_.cacheEntries[i].key);
-      entry.Set("tacticHash", output_.cacheEntries[i].tacticHash);
-      entry.Set("timingMs", output_.cacheEntries[i].timingMs);
-      entries.Set(static_cast<uint32_t>(i), entry);
-    }
-    result.Set("cacheEntries", entries);
-    Napi::Array algorithms = Napi::Array::New(env, output_.algorithms.size());
-    for (size_t i = 0; i < output_.algorithms.size(); ++i) {
-      const AlgorithmRecord& record = output_.algorithms[i];
+    result.Set("cacheEntries", ToJsArray(env, output_.cacheEntries, [&](const CacheEntry& cached) {
+                 Napi::Object entry = Napi::Object::New(env);
+                 entry.Set("key", cached.key);
+                 entry.Set("tacticHash", cached.tacticHash);
+                 entry.Set("timingMs", cached.timingMs);
+                 return entry;
+               }));
+    result.Set("algorithms", ToJsArray(env, output_.algorithms, [&](const AlgorithmRecord& record) {
       Napi::Object object = Napi::Object::New(env);
       object.Set("layer", record.layer);
       object.Set("implementation", Hex64(static_cast<uint64_t>(record.implementation)));
       object.Set("tactic", Hex64(static_cast<uint64_t>(record.tactic)));
       object.Set("timeMs", record.timeMs >= 0 ? Napi::Value(Napi::Number::New(env, record.timeMs)) : env.Null());
       object.Set("chosen", record.chosen);
-      auto describe = [&](const std::vector<AlgorithmIo>& list) {
-        Napi::Array array = Napi::Array::New(env, list.size());
-        for (size_t j = 0; j < list.size(); ++j) {
-          Napi::Object io = Napi::Object::New(env);
-          io.Set("dataType", list[j].dataType);
-          Napi::Array strides = Napi::Array::New(env, list[j].strides.size());
-          for (size_t k = 0; k < list[j].strides.size(); ++k) strides.Set(static_cast<uint32_t>(k), static_cast<double>(list[j].strides[k]));
-          io.Set("strides", strides);
-          io.Set("vectorizedDim", static_cast<double>(list[j].vectorizedDim));
-          io.Set("componentsPerElement", static_cast<double>(list[j].componentsPerElement));
-          array.Set(static_cast<uint32_t>(j), io);
-        }
-        return array;
+      auto describe = [&](const AlgorithmIo& tensor) {
+        Napi::Object io = Napi::Object::New(env);
+        io.Set("dataType", tensor.dataType);
+        io.Set("strides", ToJsArray(env, tensor.strides, [](auto stride) { return static_cast<double>(stride); }));
+        io.Set("vectorizedDim", static_cast<double>(tensor.vectorizedDim));
+        io.Set("componentsPerElement", static_cast<double>(tensor.componentsPerElement));
+        return io;
       };
-      object.Set("inputs", describe(record.inputs));
-      object.Set("outputs", describe(record.outputs));
-      algorithms.Set(static_cast<uint32_t>(i), object);
-    }
-    result.Set("algorithms", algorithms);
+      object.Set("inputs", ToJsArray(env, record.inputs, describe));
+      object.Set("outputs", ToJsArray(env, record.outputs, describe));
+      return object;
+    }));
     result.Set("tacticRecording", output_.tacticRecording);
     {
       const ConfigReadBack& readBack = output_.config;
       Napi::Object config = Napi::Object::New(env);
-      auto names = [&](const std::vector<std::string>& list) {
-        Napi::Array array = Napi::Array::New(env, list.size());
-        for (size_t i = 0; i < list.size(); ++i) array.Set(static_cast<uint32_t>(i), list[i]);
-        return array;
-      };
-      config.Set("flags", names(readBack.flags));
-      config.Set("tacticSources", names(readBack.tacticSources));
+      auto name = [&](const std::string& text) { return Napi::String::New(env, text); };
+      config.Set("flags", ToJsArray(env, readBack.flags, name));
+      config.Set("tacticSources", ToJsArray(env, readBack.tacticSources, name));
       Napi::Object pools = Napi::Object::New(env);
       for (const auto& pool : readBack.memoryPools) pools.Set(pool.first, pool.second);
       config.Set("memoryPools", pools);
@@ -180,18 +171,14 @@ class BuildWorker : public PromiseWorker {
       config.Set("optimizationProfiles", readBack.optimizationProfiles);
       result.Set("config", config);
     }
-    Napi::Array warnings = Napi::Array::New(env, output_.warnings.size());
-    for (size_t i = 0; i < output_.warnings.size(); ++i) warnings.Set(static_cast<uint32_t>(i), output_.warnings[i]);
-    result.Set("warnings", warnings);
+    result.Set("warnings", ToJsArray(env, output_.warnings, [&](const std::string& text) { return Napi::String::New(env, text); }));
     result.Set("buildTimeMs", output_.buildTimeMs);
-    Napi::Array phases = Napi::Array::New(env, output_.phasesMs.size());
-    for (size_t i = 0; i < output_.phasesMs.size(); ++i) {
-      Napi::Object phase = Napi::Object::New(env);
-      phase.Set("phase", output_.phasesMs[i].first);
-      phase.Set("ms", output_.phasesMs[i].second);
-      phases.Set(static_cast<uint32_t>(i), phase);
-    }
-    result.Set("phasesMs", phases);
+    result.Set("phasesMs", ToJsArray(env, output_.phasesMs, [&](const auto& mark) {
+                 Napi::Object phase = Napi::Object::New(env);
+                 phase.Set("phase", mark.first);
+                 phase.Set("ms", mark.second);
+                 return phase;
+               }));
     result.Set("tensorrtVersion", VersionText(Library().libraryVersion));
     deferred_.Resolve(result);
   }
