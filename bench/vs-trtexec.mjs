@@ -470,11 +470,11 @@ for (const [modelIndex, model] of models.entries()) {
     // process on the same CPUs as the timing runs. io 'pinned' (inputBuffer() arrays, pinned output views: the raw
     // loop's own data path) is the headline; io 'copy' (the caller's typed arrays copied in and out) and spinWaitUs 0
     // (all on a worker) are reported too.
-    const measured = run(...pinned(cpus, [process.execPath, fileURLToPath(import.meta.url), '--overhead-child', plan]), 300_000);
+    const measured = run(...pinned(cpus, [process.execPath, fileURLToPath(import.meta.url), '--overhead-child', plan, ...(dryRun ? ['--dry-run'] : [])]), 300_000);
     try {
       ({ overhead, overheadCopy, overheadWorker } = JSON.parse(measured.stdout));
     } catch {
-      line(`infer() overhead measurement failed: ${measured.text.split('\n').slice(-4).join(' | ')}`);
+      line(`infer() overhead measurement failed: ${measured.text.split('\n').find((text) => /^\w*Error( \[\w+\])?: /.test(text)) ?? measured.text.split('\n').slice(-4).join(' | ')}`);
     }
     for (const [label, figures] of [['pinned io', overhead], ['copied io', overheadCopy], ['pinned io, all on a worker', overheadWorker]]) {
       if (!figures) continue;
