@@ -344,9 +344,9 @@ export function trtnFigures(result) {
 }
 
 /**
- * The launcher of a timing run on `cpus` (a taskset list) with `pinning`: 'split' (the default where there are two
+ * The launcher of a timing run on `cpus` (a taskset list) with `pinning`: 'split' (where there are two
  * CPUs or more) runs the command on the first CPU alone and moves CUDA's own threads to the others
- * (bench/pinned-run.mjs, itself on the others); 'shared' puts the whole process on all of them (taskset -c).
+ * (bench/pinned-run.mjs, itself on the others); 'shared' (the bench's default) puts the whole process on all of them (taskset -c).
  */
 export function timingLauncher(cpus, pinning, pinnedRun, node = process.execPath) {
   const list = String(cpus).split(',').filter(Boolean);

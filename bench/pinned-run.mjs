@@ -37,8 +37,10 @@ if (!/^\d+$/.test(loopCpu ?? '') || !/^[\d,-]+$/.test(helpers ?? '') || command.
 const started = performance.now();
 const child = spawn('taskset', ['-c', loopCpu, ...command], { stdio: ['ignore', 'inherit', 'inherit'] });
 const moved = [];
-// Threads done with: moved, or seen twice under a name that is not CUDA's (a thread names itself as it starts, so
-// the second sighting, a poll later, has its final name). Only new threads cost reads after that.
+// Threads done with: moved. Every other thread is read again at each poll: a new thread starts under its creator's
+// name and names itself when it first runs, which on a busy loop CPU can be many polls later (on the H200 box,
+// 2026-12-04 05:2x, trtn's CUDA thread was most likely taken for another thread seen twice under its first name, and was
+// not moved in most runs, while trtexec's was in every one).
 const done = new Set();
 const firstNames = new Map();
 const readName = (tid) => {
@@ -60,8 +62,7 @@ const poll = () => {
     const name = readName(tid);
     if (name === undefined) continue;
     if (!name.startsWith('cuda')) {
-      if (firstNames.has(tid)) done.add(tid);
-      else firstNames.set(tid, name);
+      if (!firstNames.has(tid)) firstNames.set(tid, name);
       continue;
     }
     done.add(tid);

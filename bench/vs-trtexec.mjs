@@ -5,12 +5,13 @@
  * in-process build, and a rebuild with the timing cache. A benchmark, never a test: it prints figures and ratios
  * and writes them to bench/results/vs-trtexec-<date>-<gpu>-trt<version>.json.
  *
- *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--models a,b] [--duration 1] [--repeats 3] [--build-pairs 1] [--build-pairs-under 20] [--out <file>] [--models-only | --resume] [--dry-run] [--cpus 15] [--cpus-per-run 2] [--pinning split|shared] [--diagnose [host,elapsed,lag,times,aslr,malloc,events,cpus]]
+ *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--models a,b] [--duration 1] [--repeats 3] [--build-pairs 1] [--build-pairs-under 20] [--out <file>] [--models-only | --resume] [--dry-run] [--cpus 15] [--cpus-per-run 2] [--pinning shared|split] [--diagnose [host,elapsed,lag,times,aslr,malloc,events,cpus]]
  *
  * Timing runs (both tools, as processes, alternating) and the infer() overhead run pinned to the two fastest CPUs in a
  * probe of every CPU before each model (--cpus-per-run, or --cpus): unpinned, or given a slow CPU, a host-bound
- * engine's figures follow where the scheduler puts the thread more than either tool. With --pinning split (the
- * default) the process runs on the first of them alone and CUDA's own threads on the others (bench/pinned-run.mjs).
+ * engine's figures follow where the scheduler puts the thread more than either tool. With --pinning split (not the
+ * default: it slowed both tools) the process runs on the first of them alone and CUDA's own threads on the others
+ * (bench/pinned-run.mjs).
  *
  * --diagnose adds, for the host-bound resnet-like model, the runs that locate a host-side gap: no-transfers again
  * after the other modes, with --useSpinWait, the trtn CLI in its own process, and both tools pinned (taskset) to a
@@ -197,13 +198,15 @@ if (!Number.isInteger(cpusPerRun) || cpusPerRun < 1) {
   console.error(`vs-trtexec: --cpus-per-run takes a whole number of CPUs (1 or more), got '${option('--cpus-per-run')}'`);
   process.exit(2);
 }
-// --pinning split (the default): a timing run's process on the first of its CPUs alone, CUDA's own threads moved to the
-// others as they appear (bench/pinned-run.mjs), the same for both tools. On two CPUs shared by the whole process
-// (--pinning shared, the bench's way until 2026-12-04) the loop landed on either, and the two were not equally fast:
-// resnet18 2:4's enqueue-bound runs by trtn came out 3.9-4.5k qps on CPU 9 and 2.7-3.9k on CPU 14 of one pair
-// (bench/results/vs-trtexec-2026-12-04-0421-*), trtexec's spread the same way, so the medians of eight runs each
-// turned on which CPU the runs happened to land on.
-const pinning = option('--pinning', 'split');
+// --pinning shared (the default): each timing process on all of its CPUs (taskset -c). --pinning split: the process on
+// the first CPU alone, CUDA's own threads moved to the others as they appear (bench/pinned-run.mjs), the same for both
+// tools. Split was the default for one lease (H200, 2026-12-04 05:2x, bench/results/vs-trtexec-2026-12-04-0519-*) and
+// made both tools slower, not steadier: in diagnose-parity on the probed CPUs trtexec split ran resnet-like 2:4 at
+// 0.77 (no transfers) and 0.82 (transfers) of trtexec shared, trtn split at 0.76 and 0.88 of trtn shared (the event
+// handler's wake-ups crossing CPUs); and trtn's CUDA thread went unmoved in most runs (fixed since in pinned-run), so
+// the bench compared a trtn sharing one CPU with its event handler against a trtexec that did not (resnet-like
+// no-transfers 0.899). Kept as an option, for the record and for machines where it helps.
+const pinning = option('--pinning', 'shared');
 if (!['split', 'shared'].includes(pinning)) {
   console.error(`vs-trtexec: --pinning takes split or shared, got '${pinning}'`);
   process.exit(2);
@@ -858,7 +861,7 @@ const output = {
   buildPairsUnderS,
   ...(resumedFrom ? { resumedFrom } : {}),
   note:
-    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned to the same CPUs (system.timingCpus: by default the two fastest in a probe of all CPUs before each model, system.cpuProbes; system.timingPinning: by default the process on the first alone and CUDA\'s own threads on the second), trtn with its default blockingEvents \'auto\' (with a CUDA graph trtexec\'s six blocking-sync events per inference, two without transfers; without a graph only the one waited on: docs/native.md), each mode 2 to `repeats` times per tool in alternating order, in rounds across the modes so that a mode\'s runs are minutes apart (rounds after the second only for a mode whose runs of either tool differ by more than 1% and, from the fourth, whose ratios still move by more than 1% when any one pair is left out), figures the medians (every run under runs; pairedRatios per mode: the median over adjacent pairs of trtn/trtexec, beside the ratio of the medians that the ratios use); builds (trtexec --skipInference, trtn build --noLayerProfile: neither runs inference) unpinned, buildPairs times per tool in alternating orders for a model whose first build took under buildPairsUnderS seconds (buildWallS the means, runs each build). inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync, in 10 interleaved block pairs: the median pair difference, overheadMeanUs the mean over all calls; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process (after backendInfo() loaded the backend); eventLoopLagFreshProcess: the worst gap between 1 ms ticks in a fresh process\'s first build, the backend\'s load included.',
+    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned to the same CPUs (system.timingCpus: by default the two fastest in a probe of all CPUs before each model, system.cpuProbes; system.timingPinning: by default the whole process on both, with --pinning split the process on the first alone and CUDA\'s own threads on the second), trtn with its default blockingEvents \'auto\' (with a CUDA graph trtexec\'s six blocking-sync events per inference, two without transfers; without a graph only the one waited on: docs/native.md), each mode 2 to `repeats` times per tool in alternating order, in rounds across the modes so that a mode\'s runs are minutes apart (rounds after the second only for a mode whose runs of either tool differ by more than 1% and, from the fourth, whose ratios still move by more than 1% when any one pair is left out), figures the medians (every run under runs; pairedRatios per mode: the median over adjacent pairs of trtn/trtexec, beside the ratio of the medians that the ratios use); builds (trtexec --skipInference, trtn build --noLayerProfile: neither runs inference) unpinned, buildPairs times per tool in alternating orders for a model whose first build took under buildPairsUnderS seconds (buildWallS the means, runs each build). inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync, in 10 interleaved block pairs: the median pair difference, overheadMeanUs the mean over all calls; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process (after backendInfo() loaded the backend); eventLoopLagFreshProcess: the worst gap between 1 ms ticks in a fresh process\'s first build, the backend\'s load included.',
   models: results,
   ratios: {
     gpuComputeMedianMax: ratio((figures) => figures.gpuComputeMedianMs, 'low'),

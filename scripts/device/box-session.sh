@@ -14,6 +14,10 @@
 #   calls <version> [iterations]
 #                       what the timing loop's CUDA calls cost through the runtime and through the driver entries
 #                       (scripts/device/driver-call-costs.cc), by stream and event flags; to $OUT/driver-call-costs.txt
+#   stalls <version> [rounds]
+#                       seed-003 --fp16 built by trtexec, trtn and trtn with MALLOC_ARENA_MAX=1, in turn, [rounds] times
+#                       (default 2), each under scripts/device/stall-probe.py (a process beside the build, sleeping 1 ms
+#                       at a time: how late it woke); the probe lines, each build's log and trtn's phases to $OUT/stalls
 #   advice <version>    trtn calibrate (this GPU's measured peaks), then explain --try on seed-003 and on the 2:4
 #                       resnet-like model, and explain of a seed-003 build report against the measured peaks
 # 10.6 runs first and leaves its plan in /opt/trtn/plans for the other versions' foreign-plan tests.
@@ -29,7 +33,7 @@ for entry in dist build; do [ -e "$entry" ] || cp -a "$bundle/repo/$entry" "$ent
 [ -e node_modules ] || ln -s "$bundle/repo/node_modules" node_modules
 lib=${TRTN_TENSORRT_ROOT:-/opt/trtn/tensorrt}/$version/lib
 [ -d "$lib" ] || { echo "box-session: no $lib (carry the TensorRT $version parts first)" >&2; exit 2; }
-case $step in suite|corpus|bench|parity|calls|advice) ;; *) echo "box-session: unknown step $step (suite, corpus, bench, parity, calls or advice)" >&2; exit 2 ;; esac
+case $step in suite|corpus|bench|parity|calls|stalls|advice) ;; *) echo "box-session: unknown step $step (suite, corpus, bench, parity, calls, stalls or advice)" >&2; exit 2 ;; esac
 stubs=$(pwd)/deps/stubs-cuda12
 extra=/usr/local/cuda/lib64
 case $version in 8.*) extra="$stubs:$extra"; export TRTN_TEST_CHILD_LD_LIBRARY_PATH=$stubs ;; esac
@@ -95,6 +99,17 @@ case $step in
     # flags (scripts/device/driver-call-costs.cc); pinned to one CPU (TRTN_CALLS_CPU, default 5) like the bench.
     g++ -O2 -std=c++17 -I/usr/local/cuda/include scripts/device/driver-call-costs.cc -L/usr/local/cuda/lib64 -lcudart -ldl -o /tmp/driver-call-costs || exit 2
     LD_LIBRARY_PATH=/usr/local/cuda/lib64 taskset -c "${TRTN_CALLS_CPU:-5}" /tmp/driver-call-costs "${3:-20000}" | tee "$OUT/driver-call-costs.txt" ;;
+  stalls)
+    # Whether the machine stalls a sleeping thread while TensorRT builds, for trtexec's build as for trtn's.
+    export LD_LIBRARY_PATH="$lib:$extra" TRTN_TENSORRT_LIB_DIR=$lib
+    mkdir -p "$OUT/stalls"
+    for round in $(seq 1 "${3:-2}"); do
+      python3 scripts/device/stall-probe.py --label "trtexec-$round" --out "$OUT/stalls/stalls.jsonl" -- "$trtexec" --onnx=examples/seed003.onnx --fp16 --saveEngine=/tmp/stalls-trtexec.plan --skipInference >"$OUT/stalls/trtexec-$round.log" 2>&1
+      python3 scripts/device/stall-probe.py --label "trtn-$round" --out "$OUT/stalls/stalls.jsonl" -- node dist/cli/bin.js build examples/seed003.onnx --fp16 --backend tensorrt --no-progress --noLayerProfile --saveEngine /tmp/stalls-trtn.plan >"$OUT/stalls/trtn-$round.log" 2>&1
+      MALLOC_ARENA_MAX=1 python3 scripts/device/stall-probe.py --label "trtn-arena1-$round" --out "$OUT/stalls/stalls.jsonl" -- node dist/cli/bin.js build examples/seed003.onnx --fp16 --backend tensorrt --no-progress --noLayerProfile --saveEngine /tmp/stalls-trtn.plan >"$OUT/stalls/trtn-arena1-$round.log" 2>&1
+    done
+    for log in "$OUT"/stalls/*.log; do echo "== $(basename "$log"): $(grep -h 'Engine built in\|Init builder kernel library\|^build phases\|^build time' "$log" | tr '\n' ' ')"; done
+    python3 -c 'import json,sys; [print(r["label"], "wall", r["wallS"], "s, worst", r["worstMs"], "ms late,", r["over2ms"], "over 2 ms; worst at", r["gaps"][:5]) for r in map(json.loads, open(sys.argv[1]))]' "$OUT/stalls/stalls.jsonl" ;;
   advice)
     export LD_LIBRARY_PATH="$lib:$extra" TRTN_TENSORRT_LIB_DIR=$lib
     node dist/cli/bin.js calibrate --json >"$OUT/calibrate.json" 2>"$OUT/calibrate.stderr"; echo "calibrate exit $?"

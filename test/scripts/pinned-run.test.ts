@@ -49,6 +49,18 @@ describe('bench/pinned-run.mjs', () => {
     expect(report!.moved[0].afterMs).toBeGreaterThan(0);
   }, 30_000);
 
+  it.skipIf(!canPin)('moves a thread that names itself long after it started (as a CUDA thread on a busy loop CPU)', () => {
+    // The thread runs 150 ms under its creator's name before it names itself: many polls see it as 'python3' first.
+    const lateNamer = standIn.replace('def worker(name):\n', "def worker(name):\n    time.sleep(0.15 if name.startswith('cuda') else 0)\n").replace("'cuda-EvtHandlr'", "'cuda00001400006'");
+    const run = spawnSync('taskset', ['-c', '1', process.execPath, script, '--cpu', '0', '--helpers', '1', '--', 'python3', '-c', lateNamer], { encoding: 'utf8', timeout: 20_000 });
+    expect(run.status, run.stderr).toBe(3);
+    const allowed = Object.fromEntries(run.stdout.trim().split('\n').map((entry) => entry.split(' ')));
+    expect(allowed).toEqual({ cuda00001400006: '1', 'loop-thread': '0', main: '0' });
+    const report = pinningOf(run.stderr);
+    expect(report!.moved.map((thread: { name: string }) => thread.name)).toEqual(['cuda00001400006']);
+    expect(report!.moved[0].afterMs).toBeGreaterThan(150);
+  }, 30_000);
+
   it('refuses a call without one CPU, a helper list and a command, and says how to call it', () => {
     for (const args of [[], ['--cpu', '0', '--helpers', '1'], ['--cpu', '0,1', '--helpers', '1', '--', 'true'], ['--cpu', '0', '--helpers', 'x', '--', 'true']]) {
       const run = spawnSync(process.execPath, [script, ...args], { encoding: 'utf8' });
