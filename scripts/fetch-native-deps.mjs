@@ -15,6 +15,8 @@ const deps = join(root, 'deps');
 const TENSORRT_TAGS = { 'tensorrt-8.6.1': 'v8.6.1', 'tensorrt-10.16': 'v10.16', 'tensorrt-11.1': 'v11.1' };
 // cuda_runtime_api.h is in nvidia-cuda-runtime; since CUDA 13 the crt/ headers it includes are in nvidia-cuda-crt.
 const CUDA_WHEELS = ['nvidia-cuda-runtime==13.0.96', 'nvidia-cuda-crt==13.0.88'];
+// scripts/trtexec/build.sh takes <nv/target> (cuda_fp16.h needs it) from CCCL's wheel in deps/wheels/.
+const CCCL_WHEEL = 'nvidia-cuda-cccl==13.0.85';
 
 const args = process.argv.slice(2);
 const option = (name) => {
@@ -63,5 +65,12 @@ if (!args.includes('--skip-cuda')) {
       process.exit(1);
     }
     console.log('deps/cuda/include: extracted from', CUDA_WHEELS.join(', '));
+  }
+  const wheels = join(deps, 'wheels');
+  mkdirSync(wheels, { recursive: true });
+  if (readdirSync(wheels, { withFileTypes: true }).some((entry) => entry.name.startsWith('nvidia_cuda_cccl-13'))) {
+    console.log('deps/wheels: CCCL present');
+  } else {
+    execFileSync('python3', ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '-d', wheels, CCCL_WHEEL], { stdio: 'inherit' });
   }
 }
