@@ -417,3 +417,87 @@ export function timeModesInRounds(modes, repeats, timePair) {
   }
   return byMode;
 }
+
+/** nvidia-smi's clocks event (throttle) reason bits, as nvml.h names them. */
+const CLOCK_REASONS = [
+  [0x1n, 'gpuIdle'],
+  [0x2n, 'applicationsClocksSetting'],
+  [0x4n, 'swPowerCap'],
+  [0x8n, 'hwSlowdown'],
+  [0x10n, 'syncBoost'],
+  [0x20n, 'swThermalSlowdown'],
+  [0x40n, 'hwThermalSlowdown'],
+  [0x80n, 'hwPowerBrakeSlowdown'],
+  [0x100n, 'displayClockSetting'],
+];
+
+/**
+ * bench/gpu-sampler.py's file: one reading per line (`<epoch ms>, <sm MHz>, <mem MHz>, <pstate>, <util %>, <power W>[,
+ * <reasons bitmask>]`), its `# fields:` line naming them. Readings nvidia-smi could not take ('[N/A]', '[Not
+ * Supported]') are left out of that field; lines that are not readings (a cut last line) are skipped.
+ */
+export function parseGpuSamples(text) {
+  const samples = [];
+  for (const line of (text ?? '').split('\n')) {
+    if (!line.trim() || line.startsWith('#')) continue;
+    const [at, sm, mem, pstate, util, power, reasons] = line.split(',').map((field) => field.trim());
+    const number = (field) => (field !== undefined && /^[0-9.]+$/.test(field) ? Number(field) : undefined);
+    const atMs = number(at);
+    const smMhz = number(sm);
+    if (atMs === undefined || smMhz === undefined) continue;
+    const sample = { atMs, smMhz };
+    if (number(mem) !== undefined) sample.memMhz = number(mem);
+    if (/^P\d+$/.test(pstate ?? '')) sample.pstate = pstate;
+    if (number(util) !== undefined) sample.utilizationPercent = number(util);
+    if (number(power) !== undefined) sample.powerW = number(power);
+    if (/^0x[0-9a-fA-F]+$/.test(reasons ?? '')) {
+      const bits = BigInt(reasons);
+      sample.reasons = CLOCK_REASONS.filter(([bit]) => bits & bit).map(([, name]) => name);
+      const unknown = bits & ~CLOCK_REASONS.reduce((all, [bit]) => all | bit, 0n);
+      if (unknown) sample.reasons.push(`0x${unknown.toString(16)}`);
+    }
+    samples.push(sample);
+  }
+  return samples;
+}
+
+/**
+ * The readings taken within [fromMs, toMs] (epoch ms) summed up: how many, the SM clock's median, min and max, the
+ * memory clock's median, the power's median, every P-state and every clocks event reason seen. null when none fell
+ * in the window (a run shorter than the sampling period, or no sampler).
+ */
+export function summarizeGpuSamples(samples, fromMs, toMs) {
+  const inside = samples.filter((sample) => sample.atMs >= fromMs && sample.atMs <= toMs);
+  if (!inside.length) return null;
+  const median = (values) => {
+    const sorted = values.filter((value) => value !== undefined).sort((a, b) => a - b);
+    if (!sorted.length) return undefined;
+    const middle = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  };
+  const sm = inside.map((sample) => sample.smMhz);
+  const summary = { samples: inside.length, smMhzMedian: median(sm), smMhzMin: Math.min(...sm), smMhzMax: Math.max(...sm) };
+  const memMhzMedian = median(inside.map((sample) => sample.memMhz));
+  if (memMhzMedian !== undefined) summary.memMhzMedian = memMhzMedian;
+  const powerWMedian = median(inside.map((sample) => sample.powerW));
+  if (powerWMedian !== undefined) summary.powerWMedian = powerWMedian;
+  const pstates = [...new Set(inside.map((sample) => sample.pstate).filter(Boolean))];
+  if (pstates.length) summary.pstates = pstates;
+  if (inside.some((sample) => sample.reasons)) summary.reasons = [...new Set(inside.flatMap((sample) => sample.reasons ?? []))];
+  return summary;
+}
+
+/**
+ * A build's warnings as each tool prints them, once each and in order: trtexec's `[W] …` lines (TensorRT's own
+ * warnings among them, `[W] [TRT] …`) without their timestamp, and the trtn CLI's `warning: …` lines.
+ */
+export function buildWarnings(text) {
+  const warnings = [];
+  for (const line of (text ?? '').split('\n')) {
+    const trtexec = /\[W\]\s+(.*\S)/.exec(line);
+    const trtn = /^(?:trtn: )?warning: (.*\S)/.exec(line);
+    const warning = trtexec ? trtexec[1] : trtn?.[1];
+    if (warning && !warnings.includes(warning)) warnings.push(warning);
+  }
+  return warnings;
+}

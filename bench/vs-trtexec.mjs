@@ -34,7 +34,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { buildSeconds, cliBuildPhases, describeThreads, fastestCpus, probeAllCpus, hostTimeline, medians, pairedMedianRatio, parseCpuList, parseTask, partialState, pickCpus, pinningOf, profileWindow, resumeState, timeModesInRounds, timingLauncher, trtexecFigures, trtnFigures } from './lib.mjs';
+import { buildSeconds, buildWarnings, cliBuildPhases, describeThreads, parseGpuSamples, summarizeGpuSamples, fastestCpus, probeAllCpus, hostTimeline, medians, pairedMedianRatio, parseCpuList, parseTask, partialState, pickCpus, pinningOf, profileWindow, resumeState, timeModesInRounds, timingLauncher, trtexecFigures, trtnFigures } from './lib.mjs';
 
 /**
  * The longest gap between ticks of a 1 ms interval (`worst.ms`, ending at `worst.endMs`, performance.now()): where
@@ -179,6 +179,53 @@ const system = {
   })(),
   kernelMitigations: shell('grep -r . /sys/devices/system/cpu/vulnerabilities/ 2>/dev/null | sed "s|.*/||" | tr "\\n" ";"'),
 };
+// CUDA's module loading as the tools inherit it (unset on the H200 box, where TensorRT 8.6 and 10.6 both log "CUDA lazy
+// loading is enabled": test/fixtures/real/*/seed003-default/trtexec-verbose.log.gz), and the GPU's clocks, idle.
+system.cudaModuleLoading = process.env.CUDA_MODULE_LOADING ?? null;
+system.gpuClocksIdle = shell('nvidia-smi --query-gpu=clocks.sm,clocks.max.sm,clocks.mem,clocks.max.mem,pstate,power.draw,power.limit --format=csv -i 0');
+// The GPU's clocks during every timing run (bench/gpu-sampler.py: nvidia-smi every --gpu-sample-ms, 200 by default;
+// 0 turns it off): each run keeps the readings that fell in it (run.gpu: SM clock median/min/max, memory clock,
+// power, P-states, clocks event reasons), so that a run at another clock than its pair says so. Not in a dry run.
+const gpuSampleMs = Number(option('--gpu-sample-ms', '200'));
+if (!Number.isInteger(gpuSampleMs) || gpuSampleMs < 0) {
+  console.error(`vs-trtexec: --gpu-sample-ms takes a whole number of milliseconds (0 turns the sampler off), got '${option('--gpu-sample-ms')}'`);
+  process.exit(2);
+}
+const gpuSamplesFile = join(scratch, 'gpu-samples.csv');
+let gpuSampler = null;
+if (!dryRun && gpuSampleMs > 0 && shell('command -v nvidia-smi')) {
+  gpuSampler = spawn('python3', [join(root, 'bench', 'gpu-sampler.py'), gpuSamplesFile, String(gpuSampleMs)], { detached: true, stdio: 'ignore' });
+  gpuSampler.on('error', () => {
+    gpuSampler = null;
+  });
+  gpuSampler.unref();
+  process.once('exit', () => {
+    try {
+      if (gpuSampler?.pid) process.kill(-gpuSampler.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  });
+}
+system.gpuSampler = gpuSampler ? { periodMs: gpuSampleMs, tool: 'nvidia-smi --query-gpu (bench/gpu-sampler.py)' } : { off: dryRun ? 'dry run' : gpuSampleMs === 0 ? '--gpu-sample-ms 0' : 'no nvidia-smi' };
+/** The GPU readings taken while `result` (run()'s) ran, or undefined without a sampler or readings. */
+const gpuDuring = (result) => {
+  if (!gpuSampler || result.startedAtMs === undefined) return undefined;
+  let text;
+  try {
+    text = readFileSync(gpuSamplesFile, 'utf8');
+  } catch {
+    return undefined;
+  }
+  if (system.gpuSampler.fields === undefined) system.gpuSampler.fields = /^# fields: (.*)$/m.exec(text)?.[1] ?? /^# (.*)$/m.exec(text)?.[1];
+  return summarizeGpuSamples(parseGpuSamples(text), result.startedAtMs, result.endedAtMs) ?? undefined;
+};
+/** A run's figures with the GPU readings of its span (see gpuDuring). */
+const withGpu = (figures, result) => {
+  const gpu = gpuDuring(result);
+  return gpu ? { ...figures, gpu } : figures;
+};
+
 // Timing runs of both tools, and the infer() overhead, run as processes pinned to the same CPU: on the H200
 // box an unpinned host-bound run varied by up to 3x with where the scheduler put its thread (trtexec alone gave
 // 10-36k qps on one plan; CPU 0, which takes the interrupts, was slow for both tools). --cpus overrides.
@@ -272,8 +319,9 @@ if (only) {
 
 function run(command, commandArgs, timeoutMs, env) {
   const started = performance.now();
+  const startedAtMs = Date.now();
   const result = spawnSync(command, commandArgs, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 28, ...(env ? { env: { ...process.env, ...env } } : {}) });
-  return { ...result, wallS: (performance.now() - started) / 1000, text: `${result.stdout ?? ''}${result.stderr ?? ''}` };
+  return { ...result, wallS: (performance.now() - started) / 1000, startedAtMs, endedAtMs: Date.now(), text: `${result.stdout ?? ''}${result.stderr ?? ''}` };
 }
 
 const describeSteps = (steps) =>
@@ -287,7 +335,7 @@ function trtnCli(plan, flags, cpus, env, launcher = cpus ? ['taskset', '-c', cpu
   const command = [process.execPath, join(root, 'dist', 'cli', 'bin.js'), 'bench', plan, '--json', ...flags];
   const [program, ...programArgs] = [...launcher, ...command];
   const result = run(program, programArgs, 300_000, env);
-  return withPinning(trtnFigures(result), result.text);
+  return withGpu(withPinning(trtnFigures(result), result.text), result);
 }
 
 /** A run's figures with what bench/pinned-run.mjs moved, when it launched the run. */
@@ -407,7 +455,7 @@ for (const [modelIndex, model] of models.entries()) {
   // Alternating which tool builds first, so that neither always meets the GPU cold (it idles at a low clock). A
   // build's wall time varies by 5-10% run to run on the H200 (tactic timing), so with --build-pairs N a model whose
   // first build took under --build-pairs-under seconds (20) is built N times by both tools, alternating the order, and the figures are the means.
-  const builds = { trtexec: [], trtn: [], innerTrtexec: [], innerTrtn: [], phasesTrtn: [] };
+  const builds = { trtexec: [], trtn: [], innerTrtexec: [], innerTrtn: [], phasesTrtn: [], warnings: { trtexec: [], trtn: [] } };
   let built;
   let trtnBuilt;
   const buildPair = (trtexecFirst) => {
@@ -426,6 +474,13 @@ for (const [modelIndex, model] of models.entries()) {
     // Where the trtn build job's time went (report.buildPhases as the CLI prints them): the context, the builder's
     // kernel library, the build, the release of the builder, beside trtexec's one figure for the build alone.
     builds.phasesTrtn.push(cliBuildPhases(trtnBuilt.stdout) ?? null);
+    // What each tool warned of while building (TensorRT's warnings through trtexec's [W] lines, the trtn CLI's
+    // warning: lines), once each, so that a build that differs says how (subnormal FP16 weights, a missing tactic).
+    for (const [tool, text] of [['trtexec', built.text], ['trtn', trtnBuilt.text]]) {
+      const seen = new Set(builds.warnings[tool]);
+      for (const warning of buildWarnings(text)) if (!seen.has(warning) && seen.size < 20) seen.add(warning);
+      builds.warnings[tool] = [...seen];
+    }
   };
   buildPair(modelIndex % 2 === 0);
   for (let pair = 1; pair < buildPairs && built.status === 0 && trtnBuilt.status === 0 && builds.trtexec[0] < buildPairsUnderS; pair++) buildPair((modelIndex + pair) % 2 === 0);
@@ -442,7 +497,7 @@ for (const [modelIndex, model] of models.entries()) {
   const modeFlags = (mode) => [...(mode.noDataTransfers ? ['--noDataTransfers'] : []), ...(mode.useCudaGraph ? ['--useCudaGraph'] : [])];
   const timeTrtexecOn = (mode, onCpus) => {
     const result = run(...pinned(onCpus, [trtexec, `--loadEngine=${plan}`, `--duration=${duration}`, '--warmUp=200', '--iterations=10', ...modeFlags(mode)]), 300_000);
-    return withPinning(trtexecFigures(result.text), result.text);
+    return withGpu(withPinning(trtexecFigures(result.text), result.text), result);
   };
   const timeTrtnOn = (mode, onCpus) => trtnCli(plan, ['--duration', String(duration), '--warmUp', '200', '--iterations', '10', ...modeFlags(mode)], onCpus, undefined, timingLauncher(onCpus, pinning, pinnedRun));
   // Rounds across the modes: round r times every mode not yet settled once by each tool (an adjacent pair, the order
@@ -458,6 +513,12 @@ for (const [modelIndex, model] of models.entries()) {
   const firstPair = byMode[0];
   const movedOf = (run) => (run?.pinning ? `loop CPU ${run.pinning.loopCpu}, ${run.pinning.moved.length ? run.pinning.moved.map((thread) => `${thread.name} to ${run.pinning.helpers} after ${thread.afterMs} ms${thread.ok ? '' : ' (FAILED)'}`).join(', ') : 'no CUDA thread found to move'}` : 'taskset only');
   if (firstPair) line(`${model.name} pinning: trtexec ${movedOf(firstPair.trtexecRuns[0])}; trtn ${movedOf(firstPair.trtnRuns[0])}`);
+  // Each run's median SM clock (MHz) from the GPU sampler, per tool in run order: a host-bound engine's GPU compute
+  // follows the clock the GPU settled at, and a pair at different clocks is not a comparison of the tools.
+  const clocksOf = (trtexecRuns, trtnRuns) => {
+    const list = (runs) => runs.map((run) => run?.gpu?.smMhzMedian ?? '?').join('/');
+    return trtexecRuns.concat(trtnRuns).some((run) => run?.gpu) ? `; SM clock MHz trtexec ${list(trtexecRuns)}, trtn ${list(trtnRuns)}` : '';
+  };
   for (const { mode, trtexecRuns, trtnRuns } of byMode) {
     const theirs = { ...medians(trtexecRuns), runs: trtexecRuns };
     const ours = { ...medians(trtnRuns), hostSteps: trtnRuns.at(-1)?.hostSteps, mode: trtnRuns.at(-1)?.mode, runs: trtnRuns.map(({ mode: _mode, ...figures }) => figures) };
@@ -465,7 +526,7 @@ for (const [modelIndex, model] of models.entries()) {
     const pairedRatios = { gpuComputeMedianMs: pairedMedianRatio(trtexecRuns, trtnRuns, 'gpuComputeMedianMs'), throughputQps: pairedMedianRatio(trtexecRuns, trtnRuns, 'throughputQps') };
     modes.push({ mode: mode.mode, trtexec: theirs, trtn: ours, pairedRatios });
     if (ours.hostSteps) line(`${model.name} ${mode.mode}: trtn host us/iteration ${describeSteps(ours.hostSteps)}`);
-    line(`${model.name} ${mode.mode}: GPU compute median trtexec ${theirs.gpuComputeMedianMs} ms, trtn ${ours.gpuComputeMedianMs?.toFixed(4)} ms; throughput ${theirs.throughputQps} vs ${ours.throughputQps?.toFixed(1)} qps${ours.errors ? ` (trtn failed: ${ours.errors.join('; ')})` : ''} (medians of ${trtnRuns.length})`);
+    line(`${model.name} ${mode.mode}: GPU compute median trtexec ${theirs.gpuComputeMedianMs} ms, trtn ${ours.gpuComputeMedianMs?.toFixed(4)} ms; throughput ${theirs.throughputQps} vs ${ours.throughputQps?.toFixed(1)} qps${ours.errors ? ` (trtn failed: ${ours.errors.join('; ')})` : ''} (medians of ${trtnRuns.length})${clocksOf(trtexecRuns, trtnRuns)}`);
   }
   const engine = await loadEngine(plan, { backend: backendKind });
   if (model.name === 'resnet-like-2of4') {
@@ -861,7 +922,7 @@ const output = {
   buildPairsUnderS,
   ...(resumedFrom ? { resumedFrom } : {}),
   note:
-    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned to the same CPUs (system.timingCpus: by default the two fastest in a probe of all CPUs before each model, system.cpuProbes; system.timingPinning: by default the whole process on both, with --pinning split the process on the first alone and CUDA\'s own threads on the second), trtn with its default blockingEvents \'auto\' (with a CUDA graph trtexec\'s six blocking-sync events per inference, two without transfers; without a graph only the one waited on: docs/native.md), each mode 2 to `repeats` times per tool in alternating order, in rounds across the modes so that a mode\'s runs are minutes apart (rounds after the second only for a mode whose runs of either tool differ by more than 1% and, from the fourth, whose ratios still move by more than 1% when any one pair is left out), figures the medians (every run under runs; pairedRatios per mode: the median over adjacent pairs of trtn/trtexec, beside the ratio of the medians that the ratios use); builds (trtexec --skipInference, trtn build --noLayerProfile: neither runs inference) unpinned, buildPairs times per tool in alternating orders for a model whose first build took under buildPairsUnderS seconds (buildWallS the means, runs each build). inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync, in 10 interleaved block pairs: the median pair difference, overheadMeanUs the mean over all calls; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process (after backendInfo() loaded the backend); eventLoopLagFreshProcess: the worst gap between 1 ms ticks in a fresh process\'s first build, the backend\'s load included.',
+    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned to the same CPUs (system.timingCpus: by default the two fastest in a probe of all CPUs before each model, system.cpuProbes; system.timingPinning: by default the whole process on both, with --pinning split the process on the first alone and CUDA\'s own threads on the second), trtn with its default blockingEvents \'auto\' (with a CUDA graph trtexec\'s six blocking-sync events per inference, two without transfers; without a graph only the one waited on: docs/native.md), each mode 2 to `repeats` times per tool in alternating order, in rounds across the modes so that a mode\'s runs are minutes apart (rounds after the second only for a mode whose runs of either tool differ by more than 1% and, from the fourth, whose ratios still move by more than 1% when any one pair is left out), figures the medians (every run under runs; pairedRatios per mode: the median over adjacent pairs of trtn/trtexec, beside the ratio of the medians that the ratios use); builds (trtexec --skipInference, trtn build --noLayerProfile: neither runs inference) unpinned, buildPairs times per tool in alternating orders for a model whose first build took under buildPairsUnderS seconds (buildWallS the means, runs each build). inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync, in 10 interleaved block pairs: the median pair difference, overheadMeanUs the mean over all calls; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process (after backendInfo() loaded the backend); eventLoopLagFreshProcess: the worst gap between 1 ms ticks in a fresh process\'s first build, the backend\'s load included. run.gpu: the GPU\'s readings (nvidia-smi every system.gpuSampler.periodMs) that fell within that timing run: SM clock median/min/max, memory clock, power, P-states, clocks event reasons.',
   models: results,
   ratios: {
     gpuComputeMedianMax: ratio((figures) => figures.gpuComputeMedianMs, 'low'),

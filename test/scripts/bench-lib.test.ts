@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseTrtexecTimesJson, toTrtexecTimesJson } from '../../lib/timing/index.js';
 // @ts-expect-error — a plain .mjs module without type declarations
-import { buildSeconds, cliBuildPhases, fastestCpu, fastestCpus, probeAllCpus, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow, hostTimeline, gpuTimeline, pairedMedianRatio, partialState, resumeState, parseTask, describeThreads, ratioSteady, runSpread, timeModesInRounds } from '../../bench/lib.mjs';
+import { buildSeconds, buildWarnings, cliBuildPhases, fastestCpu, fastestCpus, probeAllCpus, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow, hostTimeline, gpuTimeline, pairedMedianRatio, partialState, resumeState, parseTask, describeThreads, ratioSteady, runSpread, timeModesInRounds } from '../../bench/lib.mjs';
 
 const real = resolve(import.meta.dirname, '..', 'fixtures', 'real', 'trt10.6-h200');
 
@@ -82,6 +82,25 @@ describe('bench/lib.mjs', () => {
     ]);
     expect(cliBuildPhases('build time: 12345 ms   layers: 5   reformats: 0\n')).toBeUndefined();
     expect(buildSeconds('no build here')).toBeUndefined();
+  });
+});
+
+describe('buildWarnings', () => {
+  it("keeps trtexec 8.6's [W] lines from a real build log once each, without timestamps, and no [I] or [V] line", () => {
+    const log = gunzipSync(readFileSync(join(real, '..', 'trt8.6-h200', 'seed003-default', 'trtexec-verbose.log.gz'))).toString('utf8');
+    const warnings: string[] = buildWarnings(log);
+    const raw = log.split('\n').filter((line) => line.includes('[W] '));
+    expect(raw.length).toBeGreaterThan(warnings.length - 1);
+    expect(warnings).toContain('[TRT] Check verbose logs for the list of affected weights.');
+    expect(new Set(warnings).size).toBe(warnings.length);
+    expect(warnings.every((warning) => !/^\[\d\d\/|\[I\]|\[V\]/.test(warning))).toBe(true);
+    // The log repeats its throughput hint once per bound (inputs, outputs): one entry.
+    expect(raw.filter((line) => line.endsWith('Add --noDataTransfers flag to disable data transfers.')).length).toBeGreaterThan(1);
+    expect(warnings.filter((warning) => warning === 'Add --noDataTransfers flag to disable data transfers.')).toHaveLength(1);
+  });
+
+  it('reads the trtn CLI\'s warning: lines', () => {
+    expect(buildWarnings('build time: 12 ms\nwarning: a\ntrtn: warning: b\nwarning: a\n')).toEqual(['a', 'b']);
   });
 });
 
