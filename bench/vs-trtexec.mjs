@@ -5,7 +5,7 @@
  * in-process build, and a rebuild with the timing cache. A benchmark, never a test: it prints figures and ratios
  * and writes them to bench/results/vs-trtexec-<date>-<gpu>-trt<version>.json.
  *
- *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--models a,b] [--duration 1] [--repeats 3] [--build-pairs 1] [--build-pairs-under 20] [--out <file>] [--models-only | --resume] [--dry-run] [--cpus 15] [--cpus-per-run 2] [--pinning shared|split] [--diagnose [host,elapsed,lag,times,aslr,malloc,events,cpus]]
+ *   node bench/vs-trtexec.mjs --trtexec <path> [--models-dir <dir>] [--models a,b] [--duration 1] [--repeats 3] [--build-pairs 1] [--build-pairs-under 20] [--out <file>] [--models-only | --resume] [--dry-run] [--cpus 15] [--cpus-per-run 2] [--pinning shared|split] [--gpu-sample-ms 500] [--diagnose [host,elapsed,lag,times,aslr,malloc,events,cpus]]
  *
  * Timing runs (both tools, as processes, alternating) and the infer() overhead run pinned to the two fastest CPUs in a
  * probe of every CPU before each model (--cpus-per-run, or --cpus): unpinned, or given a slow CPU, a host-bound
@@ -183,10 +183,10 @@ const system = {
 // loading is enabled": test/fixtures/real/*/seed003-default/trtexec-verbose.log.gz), and the GPU's clocks, idle.
 system.cudaModuleLoading = process.env.CUDA_MODULE_LOADING ?? null;
 system.gpuClocksIdle = shell('nvidia-smi --query-gpu=clocks.sm,clocks.max.sm,clocks.mem,clocks.max.mem,pstate,power.draw,power.limit --format=csv -i 0');
-// The GPU's clocks during every timing run (bench/gpu-sampler.py: nvidia-smi every --gpu-sample-ms, 200 by default;
+// The GPU's clocks during every timing run (bench/gpu-sampler.py: nvidia-smi every --gpu-sample-ms, 500 by default (fewer NVML calls beside a host-bound run);
 // 0 turns it off): each run keeps the readings that fell in it (run.gpu: SM clock median/min/max, memory clock,
 // power, P-states, clocks event reasons), so that a run at another clock than its pair says so. Not in a dry run.
-const gpuSampleMs = Number(option('--gpu-sample-ms', '200'));
+const gpuSampleMs = Number(option('--gpu-sample-ms', '500'));
 if (!Number.isInteger(gpuSampleMs) || gpuSampleMs < 0) {
   console.error(`vs-trtexec: --gpu-sample-ms takes a whole number of milliseconds (0 turns the sampler off), got '${option('--gpu-sample-ms')}'`);
   process.exit(2);
