@@ -11,7 +11,7 @@
  * trtn bench with the other choice (--blockingEvents waited with a graph, all without), trtn
  * with TRTN_BENCH_STREAMS=non-blocking, trtn with the loop on a thread of its own (TRTN_BENCH_THREAD=own), trtn with
  * the loop thread alone pinned to one CPU (TRTN_BENCH_PIN=loop), both tools with CUDA_DEVICE_MAX_CONNECTIONS=32, both
- * tools with the bench's split pinning (the process on the first CPU, CUDA's threads on the second; also in
+ * tools with the bench's --pinning split (the process on the first CPU, CUDA's threads on the second; also in
  * transfers and no-transfers), and in
  * transfers+graph both tools with --useSpinWait. One more run of each default variant with --exportTimes leaves both
  * tools' per-inference timelines in --out (the raw files, and their gaps summarised here: host side and GPU side,
@@ -102,7 +102,7 @@ if (parts.has('timing')) {
   }
   const common = ['--duration', '1', '--warmUp', '200', '--iterations', '10'];
   // Each variant: its command line for a mode's flags, and the environment it runs with.
-  // launcher: taskset on both CPUs (the default here), or the bench's split pinning (bench/pinned-run.mjs: the process
+  // launcher: taskset on both CPUs (the default here), or the bench's --pinning split (bench/pinned-run.mjs: the process
   // on the first CPU, CUDA's own threads on the second).
   const shared = ['taskset', '-c', cpus];
   const split = timingLauncher(cpus, 'split', join(root, 'bench', 'pinned-run.mjs'));
@@ -123,7 +123,7 @@ if (parts.has('timing')) {
     // Both tools with 32 hardware work queues instead of CUDA's 8: whether streams sharing a queue serialise work.
     'trtexec 32 connections': trtexecRun({ CUDA_DEVICE_MAX_CONNECTIONS: '32' }),
     'trtn 32 connections': trtnRun([], { CUDA_DEVICE_MAX_CONNECTIONS: '32' }),
-    // Both tools with the bench's split pinning instead of both CPUs for the whole process.
+    // Both tools with the bench's --pinning split instead of both CPUs for the whole process.
     'trtexec split': trtexecRun(undefined, split),
     'trtn split': trtnRun([], undefined, split),
   };
