@@ -8,6 +8,7 @@ read the file between its synchronous timing runs and attribute each reading to 
 those of FIELDS (the first of them that this driver's nvidia-smi accepts); the first line of FILE names them. Runs
 until killed (the bench kills its process group, nvidia-smi included).
 """
+import os
 import subprocess
 import sys
 import time
@@ -36,9 +37,14 @@ def main() -> int:
         out.flush()
         smi = subprocess.Popen(['nvidia-smi', f'--query-gpu={fields}', '--format=csv,noheader,nounits', '-i', gpu, '-lms', str(period_ms)], stdout=subprocess.PIPE, text=True)
         assert smi.stdout is not None
+        parent = os.getppid()
         for line in smi.stdout:
             out.write(f'{time.time() * 1000:.0f}, {line}')
             out.flush()
+            # The bench was killed without killing this group (a device call's time limit): stop polling the GPU.
+            if os.getppid() != parent:
+                smi.kill()
+                break
     return 0
 
 
