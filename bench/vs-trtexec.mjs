@@ -180,7 +180,8 @@ const system = {
   kernelMitigations: shell('grep -r . /sys/devices/system/cpu/vulnerabilities/ 2>/dev/null | sed "s|.*/||" | tr "\\n" ";"'),
 };
 // CUDA's module loading as the tools inherit it (unset on the H200 box, where TensorRT 8.6 and 10.6 both log "CUDA lazy
-// loading is enabled": test/fixtures/real/*/seed003-default/trtexec-verbose.log.gz), and the GPU's clocks, idle.
+// loading is enabled": test/fixtures/real/*/seed003-default/trtexec-verbose.log.gz), and the GPU's clocks as the bench
+// starts (gpuClocksIdle: idle only in a fresh lease's first bench; after a build or suite the GPU is still at 1980 MHz).
 system.cudaModuleLoading = process.env.CUDA_MODULE_LOADING ?? null;
 system.gpuClocksIdle = shell('nvidia-smi --query-gpu=clocks.sm,clocks.max.sm,clocks.mem,clocks.max.mem,pstate,power.draw,power.limit --format=csv -i 0');
 // The GPU's clocks during every timing run (bench/gpu-sampler.py: nvidia-smi every --gpu-sample-ms, 500 by default (fewer NVML calls beside a host-bound run);
@@ -208,6 +209,10 @@ if (!dryRun && gpuSampleMs > 0 && shell('command -v nvidia-smi')) {
   });
 }
 system.gpuSampler = gpuSampler ? { periodMs: gpuSampleMs, tool: 'nvidia-smi --query-gpu (bench/gpu-sampler.py)' } : { off: dryRun ? 'dry run' : gpuSampleMs === 0 ? '--gpu-sample-ms 0' : 'no nvidia-smi' };
+/** The sampler's field list (its file's first line) under system.gpuSampler, once. */
+const noteSamplerFields = (text) => {
+  if (gpuSampler && system.gpuSampler.fields === undefined && text) system.gpuSampler.fields = /^# fields: (.*)$/m.exec(text)?.[1] ?? /^# (.*)$/m.exec(text)?.[1];
+};
 /** The GPU readings taken while `result` (run()'s) ran, or undefined without a sampler or readings. */
 const gpuDuring = (result) => {
   if (!gpuSampler || result.startedAtMs === undefined) return undefined;
@@ -217,7 +222,7 @@ const gpuDuring = (result) => {
   } catch {
     return undefined;
   }
-  if (system.gpuSampler.fields === undefined) system.gpuSampler.fields = /^# fields: (.*)$/m.exec(text)?.[1] ?? /^# (.*)$/m.exec(text)?.[1];
+  noteSamplerFields(text);
   return summarizeGpuSamples(parseGpuSamples(text), result.startedAtMs, result.endedAtMs) ?? undefined;
 };
 /** A run's figures with the GPU readings of its span (see gpuDuring). */
@@ -911,6 +916,12 @@ const worstPaired = (key, better) => {
 };
 const buildRatios = results.filter((model) => model.buildWallS?.trtn && model.buildWallS?.trtexec).map((model) => model.buildWallS.trtn / model.buildWallS.trtexec);
 const gpu = first.report.environment.gpu?.name;
+// (a --resume that timed nothing has not read the sampler's file yet)
+try {
+  noteSamplerFields(gpuSampler ? readFileSync(gpuSamplesFile, 'utf8') : undefined);
+} catch {
+  // no readings taken
+}
 const output = {
   ...(dryRun ? { dryRun: true, dryRunNote: 'the mock backend against a stand-in for trtexec: estimates and fakes, never measurements' } : {}),
   gpu: first.report.environment.gpu?.name ?? 'unknown',

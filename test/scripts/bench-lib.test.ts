@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseTrtexecTimesJson, toTrtexecTimesJson } from '../../lib/timing/index.js';
 // @ts-expect-error — a plain .mjs module without type declarations
-import { buildSeconds, buildWarnings, cliBuildPhases, fastestCpu, fastestCpus, probeAllCpus, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow, hostTimeline, gpuTimeline, pairedMedianRatio, partialState, resumeState, parseTask, describeThreads, ratioSteady, runSpread, timeModesInRounds } from '../../bench/lib.mjs';
+import { buildSeconds, buildWarnings, parseGpuSamples, summarizeGpuSamples, cliBuildPhases, fastestCpu, fastestCpus, probeAllCpus, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow, hostTimeline, gpuTimeline, pairedMedianRatio, partialState, resumeState, parseTask, describeThreads, ratioSteady, runSpread, timeModesInRounds } from '../../bench/lib.mjs';
 
 const real = resolve(import.meta.dirname, '..', 'fixtures', 'real', 'trt10.6-h200');
 
@@ -101,6 +101,43 @@ describe('buildWarnings', () => {
 
   it('reads the trtn CLI\'s warning: lines', () => {
     expect(buildWarnings('build time: 12 ms\nwarning: a\ntrtn: warning: b\nwarning: a\n')).toEqual(['a', 'b']);
+  });
+});
+
+describe('parseGpuSamples and summarizeGpuSamples', () => {
+  // bench/gpu-sampler.py's own file from the idle H200 (2026-12-04, driver 580): 200 ms apart for 3 s.
+  const text = readFileSync(join(real, '..', 'nvidia-smi', 'gpu-sampler-idle-h200-2026-12-04.csv'), 'utf8');
+
+  it("reads the sampler's real lines: epoch ms, SM and memory clocks, P-state, utilization, power, the reasons bitmask decoded", () => {
+    const samples = parseGpuSamples(text);
+    const lines = text.split('\n').filter((line) => /^\d/.test(line));
+    expect(samples).toHaveLength(lines.length);
+    const [first] = lines[0].split(', ');
+    expect(samples[0].atMs).toBe(Number(first));
+    expect(samples.every((sample: { atMs: number }, index: number) => index === 0 || sample.atMs > samples[index - 1].atMs)).toBe(true);
+    // Idle: the SM clock parked far below its 1980 MHz maximum, with the idle reason set.
+    expect(samples.every((sample: { smMhz: number; pstate: string; reasons: string[] }) => sample.smMhz < 1000 && sample.pstate === 'P0' && sample.reasons.includes('gpuIdle'))).toBe(true);
+    expect(samples[0].memMhz).toBe(Number(lines[0].split(', ')[2]));
+    expect(samples[0].powerW).toBeGreaterThan(10);
+  });
+
+  it('keeps only the readings inside a run and says nothing for a run between readings', () => {
+    const samples = parseGpuSamples(text);
+    const from = samples[2].atMs;
+    const to = samples[5].atMs;
+    const summary = summarizeGpuSamples(samples, from, to);
+    expect(summary.samples).toBe(4);
+    expect(summary.smMhzMin).toBeLessThanOrEqual(summary.smMhzMedian);
+    expect(summary.smMhzMax).toBeGreaterThanOrEqual(summary.smMhzMedian);
+    expect(summary.reasons).toEqual(['gpuIdle']);
+    expect(summarizeGpuSamples(samples, from + 1, from + 100)).toBeNull();
+  });
+
+  it('skips a cut last line and unreadable fields instead of inventing values', () => {
+    const samples = parseGpuSamples(`${text}1796414773430, 34`);
+    expect(samples.at(-1).smMhz).toBe(34);
+    expect(samples.at(-1).memMhz).toBeUndefined();
+    expect(parseGpuSamples('1796414773430, [N/A], 3201, P0, 0, 79.9, 0x1\n')).toEqual([]);
   });
 });
 
