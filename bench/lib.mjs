@@ -501,3 +501,90 @@ export function buildWarnings(text) {
   }
   return warnings;
 }
+
+/** A small seeded PRNG (mulberry32): the same resamples, and so the same interval, for the same runs. */
+function seededRandom(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const statistics = {
+  median(values) {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  },
+  mean: (values) => values.reduce((sum, value) => sum + value, 0) / values.length,
+};
+
+/**
+ * How far a ratio of two tools' figures moves with the runs alone: a percentile bootstrap of
+ * statistic(ours) / statistic(theirs), each tool's runs resampled with replacement on their own (the tools' runs are
+ * not paired by level on the H200 box: see docs/gpu-testing.md), `resamples` times with a fixed seed. Returns
+ * [low, high] at `level` (0.95), or null with fewer than two runs of either tool. An interval that holds a bound
+ * (0.98, 1.02, 1.10) says this many runs cannot tell the tools apart at that bound; one that excludes 1 says the
+ * tools differ beyond their run-to-run spread.
+ */
+export function ratioInterval(theirs, ours, { statistic = 'median', level = 0.95, resamples = 4000, seed = 9 } = {}) {
+  const clean = (values) => (values ?? []).filter((value) => typeof value === 'number' && Number.isFinite(value) && value > 0);
+  const a = clean(theirs);
+  const b = clean(ours);
+  if (a.length < 2 || b.length < 2) return null;
+  const stat = statistics[statistic];
+  if (!stat) throw new Error(`ratioInterval: statistic is median or mean, got ${statistic}`);
+  const random = seededRandom(seed);
+  const draw = (values) => Array.from(values, () => values[Math.floor(random() * values.length)]);
+  const ratios = Array.from({ length: resamples }, () => stat(draw(b)) / stat(draw(a))).sort((x, y) => x - y);
+  const at = (fraction) => ratios[Math.min(ratios.length - 1, Math.max(0, Math.round(fraction * (ratios.length - 1))))];
+  return [at((1 - level) / 2), at(1 - (1 - level) / 2)];
+}
+
+/** Below this many runs of a tool, worstCases gives an interval and no verdict. */
+const MIN_RUNS_FOR_VERDICT = 4;
+
+/**
+ * The cases behind a vs-trtexec file's three ratios, each with its runs' bootstrap interval (ratioInterval): the
+ * model and mode of the highest GPU-compute ratio and of the lowest throughput ratio (medians of the runs, as the
+ * ratios are), and the model of the highest build ratio (means of the builds, as buildWallS is). `within` says
+ * whether the issue's bound lies inside the interval, i.e. whether these runs could have landed on either side of it
+ * (null, with noVerdict saying why, when a tool has fewer than four runs).
+ */
+export function worstCases(file, bounds = { gpuComputeMedianMax: 1.02, throughputMin: 0.98, buildWallMax: 1.1 }) {
+  const valuesOf = (runs, key) => (runs ?? []).map((run) => run?.[key]);
+  const modeCase = (key, pick) => {
+    let worst = null;
+    for (const model of file.models ?? []) {
+      for (const mode of model.modes ?? []) {
+        const theirs = mode.trtexec?.[key];
+        const ours = mode.trtn?.[key];
+        if (typeof theirs !== 'number' || typeof ours !== 'number' || theirs <= 0) continue;
+        const ratio = ours / theirs;
+        if (!worst || pick(ratio, worst.ratio)) worst = { model: model.name, mode: mode.mode, ratio, runs: [mode.trtexec.runs?.length ?? 0, mode.trtn.runs?.length ?? 0], interval95: ratioInterval(valuesOf(mode.trtexec.runs, key), valuesOf(mode.trtn.runs, key)) };
+      }
+    }
+    return worst;
+  };
+  let build = null;
+  for (const model of file.models ?? []) {
+    const wall = model.buildWallS;
+    if (!wall?.trtn || !wall?.trtexec) continue;
+    const ratio = wall.trtn / wall.trtexec;
+    if (!build || ratio > build.ratio) build = { model: model.name, ratio, runs: [wall.runs?.trtexec?.length ?? 0, wall.runs?.trtn?.length ?? 0], interval95: ratioInterval(wall.runs?.trtexec, wall.runs?.trtn, { statistic: 'mean' }) };
+  }
+  const cases = { gpuComputeMedianMax: modeCase('gpuComputeMedianMs', (a, b) => a > b), throughputMin: modeCase('throughputQps', (a, b) => a < b), buildWallMax: build };
+  for (const [key, entry] of Object.entries(cases)) {
+    if (!entry) continue;
+    entry.bound = bounds[key];
+    // Resampling two or three runs gives a handful of distinct medians: an interval, but too narrow to judge by.
+    const enough = entry.interval95 && Math.min(...entry.runs) >= MIN_RUNS_FOR_VERDICT;
+    entry.within = enough ? entry.interval95[0] <= bounds[key] && bounds[key] <= entry.interval95[1] : null;
+    if (!enough) entry.noVerdict = entry.interval95 ? `fewer than ${MIN_RUNS_FOR_VERDICT} runs of a tool: the interval understates the spread` : 'one run per tool';
+  }
+  return cases;
+}

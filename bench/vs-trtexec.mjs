@@ -34,7 +34,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { buildSeconds, buildWarnings, cliBuildPhases, describeThreads, parseGpuSamples, summarizeGpuSamples, fastestCpus, probeAllCpus, hostTimeline, medians, pairedMedianRatio, parseCpuList, parseTask, partialState, pickCpus, pinningOf, profileWindow, resumeState, timeModesInRounds, timingLauncher, trtexecFigures, trtnFigures } from './lib.mjs';
+import { buildSeconds, buildWarnings, cliBuildPhases, ratioInterval, worstCases, describeThreads, parseGpuSamples, summarizeGpuSamples, fastestCpus, probeAllCpus, hostTimeline, medians, pairedMedianRatio, parseCpuList, parseTask, partialState, pickCpus, pinningOf, profileWindow, resumeState, timeModesInRounds, timingLauncher, trtexecFigures, trtnFigures } from './lib.mjs';
 
 /**
  * The longest gap between ticks of a 1 ms interval (`worst.ms`, ending at `worst.endMs`, performance.now()): where
@@ -529,7 +529,9 @@ for (const [modelIndex, model] of models.entries()) {
     const ours = { ...medians(trtnRuns), hostSteps: trtnRuns.at(-1)?.hostSteps, mode: trtnRuns.at(-1)?.mode, runs: trtnRuns.map(({ mode: _mode, ...figures }) => figures) };
     // Beside the ratio of the medians (the ratios below): the median of the per-pair ratios (see pairedMedianRatio).
     const pairedRatios = { gpuComputeMedianMs: pairedMedianRatio(trtexecRuns, trtnRuns, 'gpuComputeMedianMs'), throughputQps: pairedMedianRatio(trtexecRuns, trtnRuns, 'throughputQps') };
-    modes.push({ mode: mode.mode, trtexec: theirs, trtn: ours, pairedRatios });
+    // And how far the ratio of the medians moves with these runs alone (a bootstrap of each tool's runs).
+    const ratioIntervals95 = Object.fromEntries(['gpuComputeMedianMs', 'throughputQps'].map((key) => [key, ratioInterval(trtexecRuns.map((run) => run?.[key]), trtnRuns.map((run) => run?.[key]))]));
+    modes.push({ mode: mode.mode, trtexec: theirs, trtn: ours, pairedRatios, ratioIntervals95 });
     if (ours.hostSteps) line(`${model.name} ${mode.mode}: trtn host us/iteration ${describeSteps(ours.hostSteps)}`);
     line(`${model.name} ${mode.mode}: GPU compute median trtexec ${theirs.gpuComputeMedianMs} ms, trtn ${ours.gpuComputeMedianMs?.toFixed(4)} ms; throughput ${theirs.throughputQps} vs ${ours.throughputQps?.toFixed(1)} qps${ours.errors ? ` (trtn failed: ${ours.errors.join('; ')})` : ''} (medians of ${trtnRuns.length})${clocksOf(trtexecRuns, trtnRuns)}`);
   }
@@ -933,13 +935,16 @@ const output = {
   buildPairsUnderS,
   ...(resumedFrom ? { resumedFrom } : {}),
   note:
-    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned to the same CPUs (system.timingCpus: by default the two fastest in a probe of all CPUs before each model, system.cpuProbes; system.timingPinning: by default the whole process on both, with --pinning split the process on the first alone and CUDA\'s own threads on the second), trtn with its default blockingEvents \'auto\' (with a CUDA graph trtexec\'s six blocking-sync events per inference, two without transfers; without a graph only the one waited on: docs/native.md), each mode 2 to `repeats` times per tool in alternating order, in rounds across the modes so that a mode\'s runs are minutes apart (rounds after the second only for a mode whose runs of either tool differ by more than 1% and, from the fourth, whose ratios still move by more than 1% when any one pair is left out), figures the medians (every run under runs; pairedRatios per mode: the median over adjacent pairs of trtn/trtexec, beside the ratio of the medians that the ratios use); builds (trtexec --skipInference, trtn build --noLayerProfile: neither runs inference) unpinned, buildPairs times per tool in alternating orders for a model whose first build took under buildPairsUnderS seconds (buildWallS the means, runs each build). inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync, in 10 interleaved block pairs: the median pair difference, overheadMeanUs the mean over all calls; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process (after backendInfo() loaded the backend); eventLoopLagFreshProcess: the worst gap between 1 ms ticks in a fresh process\'s first build, the backend\'s load included. run.gpu: the GPU\'s readings (nvidia-smi every system.gpuSampler.periodMs) that fell within that timing run: SM clock median/min/max, memory clock, power, P-states, clocks event reasons.',
+    'trtn/trtexec ratios, worst over models and modes; every figure measured in this run on this GPU. Timing: both tools as processes (trtexec --loadEngine, trtn bench) on the same plan, pinned to the same CPUs (system.timingCpus: by default the two fastest in a probe of all CPUs before each model, system.cpuProbes; system.timingPinning: by default the whole process on both, with --pinning split the process on the first alone and CUDA\'s own threads on the second), trtn with its default blockingEvents \'auto\' (with a CUDA graph trtexec\'s six blocking-sync events per inference, two without transfers; without a graph only the one waited on: docs/native.md), each mode 2 to `repeats` times per tool in alternating order, in rounds across the modes so that a mode\'s runs are minutes apart (rounds after the second only for a mode whose runs of either tool differ by more than 1% and, from the fourth, whose ratios still move by more than 1% when any one pair is left out), figures the medians (every run under runs; pairedRatios per mode: the median over adjacent pairs of trtn/trtexec, beside the ratio of the medians that the ratios use); builds (trtexec --skipInference, trtn build --noLayerProfile: neither runs inference) unpinned, buildPairs times per tool in alternating orders for a model whose first build took under buildPairsUnderS seconds (buildWallS the means, runs each build). inferOverheadUs: engine.measureInferOverhead({ io: "pinned" }) on resnet-like-2of4 (awaited infer() calls on inputBuffer() arrays with pinned output views, against a C++ loop of the same copies, enqueue and sync, in 10 interleaved block pairs: the median pair difference, overheadMeanUs the mean over all calls; in a process on the same CPUs); inferOverheadCopiedIo is the same with the caller\'s own typed arrays copied in and out (copiedBytesPerCall), inferOverheadWorkerOnly with spinWaitUs 0. eventLoopLagMaxMs: monitorEventLoopDelay over the first in-process build of this process (after backendInfo() loaded the backend); eventLoopLagFreshProcess: the worst gap between 1 ms ticks in a fresh process\'s first build, the backend\'s load included. worstCases: the model and mode behind each ratio with a 95% percentile bootstrap interval of its runs (each tool\'s runs resampled on their own; builds by their means) and whether the issue\'s bound lies within it; ratioIntervals95 per mode the same for both figures. run.gpu: the GPU\'s readings (nvidia-smi every system.gpuSampler.periodMs) that fell within that timing run: SM clock median/min/max, memory clock, power, P-states, clocks event reasons.',
   models: results,
   ratios: {
     gpuComputeMedianMax: ratio((figures) => figures.gpuComputeMedianMs, 'low'),
     throughputMin: ratio((figures) => figures.throughputQps, 'high'),
     buildWallMax: buildRatios.length ? Math.max(...buildRatios) : null,
   },
+  // Where each ratio came from, and the 95% bootstrap interval of that case's runs: whether the bound lies within
+  // what these runs can resolve (within: true) or the tools differ beyond their run-to-run spread.
+  worstCases: worstCases({ models: results }),
   // The same worst cases from each mode's pairedRatios (for comparison; the ratios above are the definition).
   ratiosPaired: {
     gpuComputeMedianMax: worstPaired('gpuComputeMedianMs', 'low'),
@@ -965,5 +970,8 @@ const out = option('--out', join(root, 'bench', 'results', `vs-trtexec-${output.
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(output, null, 2)}\n`);
 rmSync(partialOut, { force: true });
+for (const [key, entry] of Object.entries(output.worstCases)) {
+  if (entry) line(`${key}: ${entry.model}${entry.mode ? ` ${entry.mode}` : ''} ${entry.ratio.toFixed(3)}, 95% interval of its runs ${entry.interval95 ? entry.interval95.map((value) => value.toFixed(3)).join('-') : 'n/a (one run per tool)'}${entry.within === null ? ` (${entry.noVerdict})` : entry.within ? `: holds the bound ${entry.bound} (these runs cannot tell which side of it the tools are)` : `: clear of the bound ${entry.bound}`}`);
+}
 line(`ratios ${JSON.stringify(output.ratios)}; wrote ${out} (${((performance.now() - benchStarted) / 1000).toFixed(0)} s)`);
 rmSync(scratch, { recursive: true, force: true });

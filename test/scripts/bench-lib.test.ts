@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseTrtexecTimesJson, toTrtexecTimesJson } from '../../lib/timing/index.js';
 // @ts-expect-error — a plain .mjs module without type declarations
-import { buildSeconds, buildWarnings, parseGpuSamples, summarizeGpuSamples, cliBuildPhases, fastestCpu, fastestCpus, probeAllCpus, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow, hostTimeline, gpuTimeline, pairedMedianRatio, partialState, resumeState, parseTask, describeThreads, ratioSteady, runSpread, timeModesInRounds } from '../../bench/lib.mjs';
+import { buildSeconds, buildWarnings, ratioInterval, worstCases, parseGpuSamples, summarizeGpuSamples, cliBuildPhases, fastestCpu, fastestCpus, probeAllCpus, medians, parseCpuList, pickCpus, trtexecFigures, profileWindow, hostTimeline, gpuTimeline, pairedMedianRatio, partialState, resumeState, parseTask, describeThreads, ratioSteady, runSpread, timeModesInRounds } from '../../bench/lib.mjs';
 
 const real = resolve(import.meta.dirname, '..', 'fixtures', 'real', 'trt10.6-h200');
 
@@ -138,6 +138,51 @@ describe('parseGpuSamples and summarizeGpuSamples', () => {
     expect(samples.at(-1).smMhz).toBe(34);
     expect(samples.at(-1).memMhz).toBeUndefined();
     expect(parseGpuSamples('1796414773430, [N/A], 3201, P0, 0, 79.9, 0x1\n')).toEqual([]);
+  });
+});
+
+describe('ratioInterval and worstCases', () => {
+  const results = resolve(import.meta.dirname, '..', '..', 'bench', 'results');
+  const load = (name: string) => JSON.parse(readFileSync(join(results, name), 'utf8'));
+
+  it('brackets the ratio of the medians, repeats itself for the same runs and needs two runs of each tool', () => {
+    const theirs = [25272, 29827, 25137, 25822, 29996, 31217, 29037, 29038];
+    const ours = [25957, 26596, 31742, 21570, 20799, 27605, 27809, 22915];
+    const interval = ratioInterval(theirs, ours);
+    const median = (values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      return (sorted[3] + sorted[4]) / 2;
+    };
+    expect(interval[0]).toBeLessThanOrEqual(median(ours) / median(theirs));
+    expect(interval[1]).toBeGreaterThanOrEqual(median(ours) / median(theirs));
+    expect(ratioInterval(theirs, ours)).toEqual(interval);
+    expect(ratioInterval([10, 10, 10], [11, 11])).toEqual([1.1, 1.1].map((value) => expect.closeTo(value, 12)));
+    expect(ratioInterval([10], [11, 12])).toBeNull();
+    expect(() => ratioInterval([1, 2], [1, 2], { statistic: 'mode' })).toThrow(/median or mean/);
+  });
+
+  it("names the case behind each ratio of a real H200 file, and the bound lies within the host-bound mode's spread", () => {
+    const file = load('vs-trtexec-2026-12-04-2016-nvidia-h200-trt10.6.0.json');
+    const cases = worstCases(file);
+    expect(cases.gpuComputeMedianMax.ratio).toBeCloseTo(file.ratios.gpuComputeMedianMax, 12);
+    expect(cases.throughputMin.ratio).toBeCloseTo(file.ratios.throughputMin, 12);
+    expect(cases.buildWallMax.ratio).toBeCloseTo(file.ratios.buildWallMax, 12);
+    expect(cases.throughputMin).toMatchObject({ model: 'resnet-like-2of4', mode: 'no-transfers', bound: 0.98, within: true });
+  });
+
+  it('tells a real difference from noise: 8.6 transfers+graph before blocking events followed trtexec (0257) sits clear of 0.98', () => {
+    const cases = worstCases(load('vs-trtexec-2026-12-04-0257-nvidia-h200-trt8.6.1.json'));
+    expect(cases.throughputMin).toMatchObject({ model: 'resnet-like-2of4', mode: 'transfers+graph', within: false });
+    expect(cases.throughputMin.interval95[1]).toBeLessThan(0.98);
+    // One build per tool: no interval, no verdict.
+    expect(cases.buildWallMax).toMatchObject({ interval95: null, within: null, noVerdict: 'one run per tool' });
+  });
+
+  it('gives no verdict on two or three runs of a tool, only the interval', () => {
+    const cases = worstCases(load('vs-trtexec-2026-12-04-2029-nvidia-h200-trt8.6.1.json'));
+    expect(cases.buildWallMax).toMatchObject({ model: 'seed003-hwc8', runs: [3, 3], within: null });
+    expect(cases.buildWallMax.interval95).toHaveLength(2);
+    expect(cases.buildWallMax.noVerdict).toMatch(/fewer than 4 runs/);
   });
 });
 
