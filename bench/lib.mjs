@@ -26,14 +26,20 @@ export function trtexecFigures(text) {
 /** The figures the ratios use, in every run. */
 export const FIGURES = ['gpuComputeMedianMs', 'throughputQps', 'latencyMedianMs', 'h2dMedianMs', 'enqueueMedianMs'];
 
+/** The median of the finite numbers among `values` (mean of the middle two for an even count); undefined for none. */
+function medianOf(values) {
+  const sorted = values.filter((value) => typeof value === 'number' && Number.isFinite(value)).sort((a, b) => a - b);
+  if (sorted.length === 0) return undefined;
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 /** The median of every figure over the runs that have it (mean of the middle two for an even count); errors kept. */
 export function medians(runs) {
   const out = {};
   for (const key of FIGURES) {
-    const values = runs.map((figures) => figures?.[key]).filter((value) => typeof value === 'number' && Number.isFinite(value)).sort((a, b) => a - b);
-    if (values.length === 0) continue;
-    const middle = values.length >> 1;
-    out[key] = values.length % 2 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    const median = medianOf(runs.map((figures) => figures?.[key]));
+    if (median !== undefined) out[key] = median;
   }
   const failed = runs.filter((figures) => figures?.error);
   if (failed.length) out.errors = failed.map((figures) => figures.error);
@@ -250,10 +256,7 @@ export function pairedMedianRatio(theirRuns, ourRuns, key) {
     const ours = ourRuns[index]?.[key];
     if (typeof theirs === 'number' && typeof ours === 'number' && theirs > 0 && ours > 0) ratios.push(ours / theirs);
   }
-  if (ratios.length === 0) return null;
-  ratios.sort((a, b) => a - b);
-  const middle = ratios.length >> 1;
-  return ratios.length % 2 ? ratios[middle] : (ratios[middle - 1] + ratios[middle]) / 2;
+  return medianOf(ratios) ?? null;
 }
 
 /**
@@ -469,17 +472,11 @@ export function parseGpuSamples(text) {
 export function summarizeGpuSamples(samples, fromMs, toMs) {
   const inside = samples.filter((sample) => sample.atMs >= fromMs && sample.atMs <= toMs);
   if (!inside.length) return null;
-  const median = (values) => {
-    const sorted = values.filter((value) => value !== undefined).sort((a, b) => a - b);
-    if (!sorted.length) return undefined;
-    const middle = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  };
   const sm = inside.map((sample) => sample.smMhz);
-  const summary = { samples: inside.length, smMhzMedian: median(sm), smMhzMin: Math.min(...sm), smMhzMax: Math.max(...sm) };
-  const memMhzMedian = median(inside.map((sample) => sample.memMhz));
+  const summary = { samples: inside.length, smMhzMedian: medianOf(sm), smMhzMin: Math.min(...sm), smMhzMax: Math.max(...sm) };
+  const memMhzMedian = medianOf(inside.map((sample) => sample.memMhz));
   if (memMhzMedian !== undefined) summary.memMhzMedian = memMhzMedian;
-  const powerWMedian = median(inside.map((sample) => sample.powerW));
+  const powerWMedian = medianOf(inside.map((sample) => sample.powerW));
   if (powerWMedian !== undefined) summary.powerWMedian = powerWMedian;
   const pstates = [...new Set(inside.map((sample) => sample.pstate).filter(Boolean))];
   if (pstates.length) summary.pstates = pstates;
@@ -515,11 +512,7 @@ function seededRandom(seed) {
 }
 
 const statistics = {
-  median(values) {
-    const sorted = [...values].sort((a, b) => a - b);
-    const middle = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  },
+  median: medianOf,
   mean: (values) => values.reduce((sum, value) => sum + value, 0) / values.length,
 };
 
