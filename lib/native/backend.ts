@@ -8,7 +8,7 @@ import { normalizeInspectorJson } from '../analysis/index.js';
 import { readBuildLog, warmBuildLogReader } from '../analysis/parse/build-log.js';
 import { inferLayerFormats } from '../analysis/parse/layer-formats.js';
 import { TensorRTError } from '../errors.js';
-import type { BackendAddon, NativeAlgorithmRecord, NativeBenchmarkOptions, NativeBuildOptions, AddonEngine, NativeEnvironment, NativeInputs, NativeIOTensor, NativeOutputs, NativeTimingInputs } from './addon.js';
+import type { BackendAddon, NativeAlgorithmRecord, NativeBenchmarkOptions, NativeBuildOptions, NativeBuildResult, AddonEngine, NativeEnvironment, NativeInputs, NativeIOTensor, NativeOutputs, NativeTimingInputs } from './addon.js';
 import { readOnnx } from '../onnx/codec.js';
 import type { OnnxModel } from '../onnx/model.js';
 import { looksLikeTensorRTPlan } from './plan.js';
@@ -514,6 +514,28 @@ class NativeEngineHandle implements EngineHandle {
   }
 }
 
+/** At most this many of TensorRT's own warnings go into a report's warnings; the rest stay in report.log. */
+const TENSORRT_WARNINGS_KEPT = 20;
+
+/**
+ * TensorRT's own warnings and errors of a build that succeeded (what trtexec prints as `[W] [TRT] …` and
+ * `[E] [TRT] …`), once each and in order, as report warnings: `TensorRT: <message>` (`TensorRT error: …` for errors).
+ * Without them the CLI said nothing of, e.g., subnormal FP16 weights that trtexec warns of on the same model.
+ */
+export function tensorrtWarningsOf(log: NativeBuildResult['log']): string[] {
+  const kept: string[] = [];
+  const seen = new Set<string>();
+  for (const line of log) {
+    if (line.severity !== 'warning' && line.severity !== 'error' && line.severity !== 'internal_error') continue;
+    const text = `${line.severity === 'warning' ? 'TensorRT' : 'TensorRT error'}: ${line.message.trim()}`;
+    if (seen.has(text)) continue;
+    seen.add(text);
+    kept.push(text);
+  }
+  if (kept.length <= TENSORRT_WARNINGS_KEPT) return kept;
+  return [...kept.slice(0, TENSORRT_WARNINGS_KEPT), `TensorRT: ${kept.length - TENSORRT_WARNINGS_KEPT} more warnings and errors of TensorRT's in report.log.`];
+}
+
 function modelSummary(onnx: Uint8Array, decoded?: OnnxModel): ModelSummary {
   const { name, producer, opset, irVersion, nodeCount, inputs, outputs } = summarizeModel(decoded ?? readOnnx(onnx));
   return { name, producer, opset, irVersion, nodeCount, inputs, outputs };
@@ -603,7 +625,7 @@ export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
     // the event loop between them (the first, cold run of this code took milliseconds).
     await yieldToEventLoop();
     const logText = result.log.map((line) => line.message);
-    const warnings = [...result.warnings];
+    const warnings = [...result.warnings, ...tensorrtWarningsOf(result.log)];
     // The log is read for tactic tables, sparsity lists and tensor layouts; a log it cannot read (non-verbose, or a
     // wording it does not know) costs those tables, never the build.
     const reading = readBuildLog(logText);

@@ -280,7 +280,11 @@ export interface BuildReport {
   };
   /** Logger lines of the build. */
   log: LogLine[];
-  /** Problems worth reading, in plain words (e.g. an ignored option, a format TensorRT did not honour). */
+  /**
+   * Problems worth reading, in plain words (e.g. an ignored option, a format TensorRT did not honour), then
+   * TensorRT's own warnings and errors of the build once each, as `TensorRT: …` / `TensorRT error: …` (the first 20;
+   * every line stays in {@link BuildReport.log}).
+   */
   warnings: string[];
 }
 

@@ -4,8 +4,11 @@
  * JSON, typed-array and layout checks on infer, benchmark statistics from real trtexec records, profiles,
  * measureInferOverhead and error mapping.
  */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { createNativeBackend } from '../../lib/native/backend.js';
+import { createNativeBackend, tensorrtWarningsOf } from '../../lib/native/backend.js';
 import { Engine } from '../../lib/engine.js';
 import { TensorRTError } from '../../lib/errors.js';
 import { float16ToFloat32, float32ToFloat16 } from '../../lib/onnx/fp16.js';
@@ -14,7 +17,7 @@ import { writeOnnx } from '../../lib/onnx/codec.js';
 import { resolveBuildOptions } from '../../lib/options.js';
 import type { NativeIOTensor } from '../../lib/native/addon.js';
 import { computeStats, dropWarmUp } from '../../lib/timing/index.js';
-import { createFakeAddon, loadCorpusCase } from '../support/fake-addon.js';
+import { createFakeAddon, loadCorpusCase, tensorrtLinesOfTrtexecLog } from '../support/fake-addon.js';
 
 const hwc8Case = loadCorpusCase('seed003-hwc8');
 const resnet18 = loadCorpusCase('resnet18-2of4');
@@ -123,10 +126,45 @@ describe('native adapter: build reports from real TensorRT 10.6 output', () => {
     const { backend } = backendOver({ build: hwc8Case, io: hwc8Io, severities: ['info', 'warning'] });
     const quiet = await backend.build(onnx, resolveBuildOptions({}), {});
     expect(quiet.report.tactics).toEqual([]);
-    expect(quiet.report.warnings.filter((warning) => /tactic|log/i.test(warning))).toEqual([]);
+    // (TensorRT's own warnings of this build are there, its "Check verbose logs …" among them: not the reader's.)
+    expect(quiet.report.warnings.filter((warning) => !warning.startsWith('TensorRT') && /tactic|log/i.test(warning))).toEqual([]);
     const asked = await backend.build(onnx, resolveBuildOptions({ recordTactics: true }), {});
     expect(asked.report.tactics).toEqual([]);
     expect(asked.report.warnings.length).toBeGreaterThan(0);
+  });
+
+  it("carries TensorRT's own warnings into the report once each, as trtexec prints them: real 8.6 and 10.6 logs", async () => {
+    const real = resolve(import.meta.dirname, '..', 'fixtures', 'real');
+    // trtexec 8.6's log of seed-003 (subnormal FP16 weights), and the addon's own log of a 10.6 build with tactics
+    // recorded (TensorRT's note on the layer timing cache beside an algorithm selector).
+    const log86 = tensorrtLinesOfTrtexecLog(gunzipSync(readFileSync(join(real, 'trt8.6-h200', 'seed003-default', 'trtexec-verbose.log.gz'))).toString('utf8'));
+    const log106 = (JSON.parse(gunzipSync(readFileSync(join(real, 'trt10.6-h200', 'seed003-default', 'trtn-report.json.gz'))).toString('utf8')) as { log: typeof log86 }).log;
+    for (const [log, expected] of [
+      [log86, 'TensorRT: Check verbose logs for the list of affected weights.'],
+      [log106, /^TensorRT: It is suggested to disable layer timing cache while using AlgorithmSelector/],
+    ] as const) {
+      const { backend } = backendOver({ build: { ...hwc8Case, log }, io: hwc8Io });
+      const { report } = await backend.build(onnx, resolveBuildOptions({ fp16: true }), {});
+      const fromTensorRT = report.warnings.filter((warning) => warning.startsWith('TensorRT'));
+      const distinct = new Set(log.filter((line) => line.severity === 'warning').map((line) => line.message.trim()));
+      expect(distinct.size).toBeGreaterThan(0);
+      expect(fromTensorRT).toHaveLength(distinct.size);
+      if (typeof expected === 'string') expect(fromTensorRT).toContain(expected);
+      else expect(fromTensorRT.some((warning) => expected.test(warning))).toBe(true);
+    }
+  });
+
+  it("keeps twenty of TensorRT's warnings and counts the rest, errors named as errors", () => {
+    const log = [
+      ...Array.from({ length: 25 }, (_, index) => ({ severity: 'warning' as const, message: `w${index}` })),
+      { severity: 'warning' as const, message: 'w0' },
+      { severity: 'info' as const, message: 'not a warning' },
+    ];
+    const kept = tensorrtWarningsOf(log);
+    expect(kept).toHaveLength(21);
+    expect(kept[0]).toBe('TensorRT: w0');
+    expect(kept[20]).toBe("TensorRT: 5 more warnings and errors of TensorRT's in report.log.");
+    expect(tensorrtWarningsOf([{ severity: 'error', message: 'e ' }])).toEqual(['TensorRT error: e']);
   });
 
   it('passes the cancellation through: an aborted signal rejects before the addon is asked', async () => {
