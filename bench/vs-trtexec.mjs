@@ -658,8 +658,9 @@ for (const [modelIndex, model] of models.entries()) {
         }
       }
     }
-    // Whether glibc's per-thread malloc arenas cost the enqueue (trtexec enqueues on its main thread, on the main
-    // arena; trtn on a libuv worker, on an arena of its own): trtn with MALLOC_ARENA_MAX=1 and without, alternating.
+    // Whether glibc's per-thread malloc arenas cost the enqueue: trtn with MALLOC_ARENA_MAX=1 (every thread on the main
+    // arena) and without, alternating. (Both tools enqueue off their main thread: trtexec's runInference starts a
+    // std::thread for its inferenceExecution even with one stream, samples/common/sampleInference.cpp; trtn a worker.)
     const arenaRuns = [];
     if (diagnosing('malloc')) {
       for (const [label, extra] of [['transfers', []], ['no-transfers', ['--noDataTransfers']]]) {
