@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The GPU's clocks while the bench times: nvidia-smi's readings every PERIOD ms, appended to FILE as they come.
 
-    python3 bench/gpu-sampler.py FILE [PERIOD_MS] [GPU_INDEX]
+    python3 bench/gpu-sampler.py FILE [PERIOD_MS (500)] [GPU_INDEX (0)]
 
 Each line of FILE is `<epoch ms of this host>, <nvidia-smi's CSV fields>` and is flushed at once, so the bench can
 read the file between its synchronous timing runs and attribute each reading to the run it fell in. The fields are
@@ -23,7 +23,7 @@ FIELDS = [
 
 def main() -> int:
     out_path = sys.argv[1]
-    period_ms = int(sys.argv[2]) if len(sys.argv) > 2 else 200
+    period_ms = int(sys.argv[2]) if len(sys.argv) > 2 else 500
     gpu = sys.argv[3] if len(sys.argv) > 3 else '0'
     with open(out_path, 'w', encoding='utf-8') as out:
         for fields in FIELDS:

@@ -194,7 +194,7 @@ if (!Number.isInteger(gpuSampleMs) || gpuSampleMs < 0) {
 }
 const gpuSamplesFile = join(scratch, 'gpu-samples.csv');
 let gpuSampler = null;
-if (!dryRun && gpuSampleMs > 0 && shell('command -v nvidia-smi')) {
+if (!dryRun && gpuSampleMs > 0 && shell('command -v nvidia-smi') && shell('command -v python3')) {
   gpuSampler = spawn('python3', [join(root, 'bench', 'gpu-sampler.py'), gpuSamplesFile, String(gpuSampleMs)], { detached: true, stdio: 'ignore' });
   gpuSampler.on('error', () => {
     gpuSampler = null;
@@ -208,22 +208,23 @@ if (!dryRun && gpuSampleMs > 0 && shell('command -v nvidia-smi')) {
     }
   });
 }
-system.gpuSampler = gpuSampler ? { periodMs: gpuSampleMs, tool: 'nvidia-smi --query-gpu (bench/gpu-sampler.py)' } : { off: dryRun ? 'dry run' : gpuSampleMs === 0 ? '--gpu-sample-ms 0' : 'no nvidia-smi' };
-/** The sampler's field list (its file's first line) under system.gpuSampler, once. */
-const noteSamplerFields = (text) => {
-  if (gpuSampler && system.gpuSampler.fields === undefined && text) system.gpuSampler.fields = /^# fields: (.*)$/m.exec(text)?.[1] ?? /^# (.*)$/m.exec(text)?.[1];
-};
-/** The GPU readings taken while `result` (run()'s) ran, or undefined without a sampler or readings. */
-const gpuDuring = (result) => {
-  if (!gpuSampler || result.startedAtMs === undefined) return undefined;
+system.gpuSampler = gpuSampler ? { periodMs: gpuSampleMs, tool: 'nvidia-smi --query-gpu (bench/gpu-sampler.py)' } : { off: dryRun ? 'dry run' : gpuSampleMs === 0 ? '--gpu-sample-ms 0' : 'no nvidia-smi or no python3' };
+/** The sampler's file so far (undefined without a sampler, or before its first line), its field list noted once. */
+const gpuSamplesText = () => {
+  if (!gpuSampler) return undefined;
   let text;
   try {
     text = readFileSync(gpuSamplesFile, 'utf8');
   } catch {
     return undefined;
   }
-  noteSamplerFields(text);
-  return summarizeGpuSamples(parseGpuSamples(text), result.startedAtMs, result.endedAtMs) ?? undefined;
+  if (system.gpuSampler.fields === undefined) system.gpuSampler.fields = /^# fields: (.*)$/m.exec(text)?.[1] ?? /^# (.*)$/m.exec(text)?.[1];
+  return text;
+};
+/** The GPU readings taken while `result` (run()'s) ran, or undefined without a sampler or readings. */
+const gpuDuring = (result) => {
+  const text = result.startedAtMs === undefined ? undefined : gpuSamplesText();
+  return text === undefined ? undefined : (summarizeGpuSamples(parseGpuSamples(text), result.startedAtMs, result.endedAtMs) ?? undefined);
 };
 /** A run's figures with the GPU readings of its span (see gpuDuring). */
 const withGpu = (figures, result) => {
@@ -481,11 +482,7 @@ for (const [modelIndex, model] of models.entries()) {
     builds.phasesTrtn.push(cliBuildPhases(trtnBuilt.stdout) ?? null);
     // What each tool warned of while building (TensorRT's warnings through trtexec's [W] lines, the trtn CLI's
     // warning: lines), once each, so that a build that differs says how (subnormal FP16 weights, a missing tactic).
-    for (const [tool, text] of [['trtexec', built.text], ['trtn', trtnBuilt.text]]) {
-      const seen = new Set(builds.warnings[tool]);
-      for (const warning of buildWarnings(text)) if (!seen.has(warning) && seen.size < 20) seen.add(warning);
-      builds.warnings[tool] = [...seen];
-    }
+    for (const [tool, text] of [['trtexec', built.text], ['trtn', trtnBuilt.text]]) builds.warnings[tool] = [...new Set([...builds.warnings[tool], ...buildWarnings(text)])].slice(0, 20);
   };
   buildPair(modelIndex % 2 === 0);
   for (let pair = 1; pair < buildPairs && built.status === 0 && trtnBuilt.status === 0 && builds.trtexec[0] < buildPairsUnderS; pair++) buildPair((modelIndex + pair) % 2 === 0);
@@ -919,12 +916,8 @@ const worstPaired = (key, better) => {
 };
 const buildRatios = results.filter((model) => model.buildWallS?.trtn && model.buildWallS?.trtexec).map((model) => model.buildWallS.trtn / model.buildWallS.trtexec);
 const gpu = first.report.environment.gpu?.name;
-// (a --resume that timed nothing has not read the sampler's file yet)
-try {
-  noteSamplerFields(gpuSampler ? readFileSync(gpuSamplesFile, 'utf8') : undefined);
-} catch {
-  // no readings taken
-}
+// (a --resume that timed nothing has not read the sampler's file yet: its field list)
+gpuSamplesText();
 const output = {
   ...(dryRun ? { dryRun: true, dryRunNote: 'the mock backend against a stand-in for trtexec: estimates and fakes, never measurements' } : {}),
   gpu: first.report.environment.gpu?.name ?? 'unknown',
