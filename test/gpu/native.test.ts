@@ -78,6 +78,11 @@ describe.skipIf(!canBuild)('native TensorRT backend', () => {
       for (const phase of phases) figure(`native.build_phase.${phase.phase}`, phase.ms, 'ms');
       const major = Number.parseInt(report.versions.tensorrt ?? '0', 10);
       if (major >= 10) expect(progressPhases.size).toBeGreaterThan(0);
+      // TensorRT's own warnings and errors of this build (trtexec's `[W] [TRT]` lines) reach the report's warnings.
+      const fromTensorRT = [...new Set(report.log.filter((line) => ['warning', 'error', 'internal_error'].includes(line.severity)).map((line) => line.message.trim()))];
+      figure('native.build_tensorrt_warnings', fromTensorRT.length);
+      for (const message of fromTensorRT.slice(0, 20)) expect(report.warnings.some((warning) => /^TensorRT( error)?: /.test(warning) && warning.endsWith(message))).toBe(true);
+      expect(report.warnings.filter((warning) => /^TensorRT( error)?: /.test(warning)).length).toBe(Math.min(fromTensorRT.length, 20) + (fromTensorRT.length > 20 ? 1 : 0));
 
       const raw = engine.inspectRaw();
       expect(Array.isArray(raw.Layers)).toBe(true);
