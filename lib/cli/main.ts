@@ -212,6 +212,10 @@ async function commandBuild(model: string, flags: Record<string, unknown>): Prom
     errorOnTimingCacheMiss: flags.errorOnTimingCacheMiss === true ? true : undefined,
     backend: flags.backend as BuildOptions['backend'],
     mockDevice: flags.mockDevice as string | undefined,
+    // One build, then this process exits: the builder (its kernel library, about 4.7 GB of host and 1.3 GB of device
+    // memory with TensorRT 10.6 on the H200) is left to the process's exit instead of being torn down first, which
+    // the build job's release phase timed at 0.9-1.6 s there (bench/results, 2026-12-04). Nothing reads it after.
+    keepBuilder: true,
     // None when nothing is shown: every progress event would otherwise cross into JS (trtexec attaches no monitor;
     // cancellation on SIGINT still works, the addon keeps its monitor for that).
     onProgress: showProgress ? progress.update : undefined,

@@ -115,7 +115,8 @@ export interface BuildOptions {
   /**
    * TensorRT only: keep this device's builder after the build, so that later builds skip loading the builder
    * kernel library (seconds each; it holds about 1.3 GB of device memory on an H200 until {@link releaseBuilders}).
-   * For scripts that build many variants (`tryVariants` uses it). Defaults to `false`.
+   * For scripts that build many variants (`tryVariants` uses it, and `trtn build`, whose process exits after its one
+   * build). Defaults to `false`.
    */
   keepBuilder?: boolean;
   /** Which backend to use. `'auto'` picks TensorRT when it loads and the mock otherwise. Defaults to `'auto'`. */

@@ -23,7 +23,8 @@ describe('trtn build', () => {
     expect(report.layers.length).toBeGreaterThanOrEqual(3);
     expect(report.estimates.length).toBeGreaterThanOrEqual(3);
     for (const estimate of report.estimates) expect(estimate.estimated).toBe(true);
-    expect(report.options).toMatchObject({ fp16: true, sparsity: 'enable' });
+    // One build per CLI process: the builder is left to the process's exit (keepBuilder), not torn down first.
+    expect(report.options).toMatchObject({ fp16: true, sparsity: 'enable', keepBuilder: true });
   });
 
   it('says on the human output that figures are estimates', async () => {

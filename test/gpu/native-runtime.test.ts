@@ -5,8 +5,8 @@
  * and the library folder alone (no LD_LIBRARY_PATH) is enough to build.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildEngine, loadEngine } from '../../lib/build.js';
@@ -221,6 +221,36 @@ describe.skipIf(!ready)('native runtime on the GPU', () => {
     expect(result.layers).toBeGreaterThan(0);
     expect(result.outputs).toBe(8 * 16 * 16);
     expect(result.tensorrt).toBe(loadNativeBackend().ok ? (loadNativeBackend() as { backend: { info(): { tensorrtVersion?: string } } }).backend.info().tensorrtVersion : '');
+  });
+
+  it('trtn build (the CLI, one build per process) leaves its builder to the exit: it exits 0, and its plan loads and infers', async () => {
+    expect(existsSync(join(repo, 'dist', 'cli', 'bin.js')), 'dist/ (npm run build:ts) is needed by the child').toBe(true);
+    const folder = mkdtempSync(join(tmpdir(), 'trtn-cli-build-'));
+    const onnxPath = join(folder, 'small.onnx');
+    const planPath = join(folder, 'small.plan');
+    writeFileSync(onnxPath, smallOnnx);
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    if (process.env.TRTN_TEST_CHILD_LD_LIBRARY_PATH) env.LD_LIBRARY_PATH = [process.env.TRTN_TEST_CHILD_LD_LIBRARY_PATH, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
+    const started = performance.now();
+    const child = spawnSync(process.execPath, [join(repo, 'dist', 'cli', 'bin.js'), 'build', onnxPath, '--backend', 'tensorrt', '--no-progress', '--noLayerProfile', '--saveEngine', planPath, '--json'], { env, encoding: 'utf8', timeout: 300_000 });
+    figure('runtime.cli_build_wall_ms', performance.now() - started, 'ms');
+    // A crash in the exit (TensorRT's or CUDA's teardown with the builder still alive) shows as a signal or a status.
+    expect(child.signal, `child stderr: ${child.stderr.slice(-2000)}`).toBeNull();
+    expect(child.status, `child stderr: ${child.stderr.slice(-2000)}`).toBe(0);
+    const report = JSON.parse(child.stdout) as { options: { keepBuilder: boolean }; buildPhases?: { phase: string; ms: number }[] };
+    expect(report.options.keepBuilder).toBe(true);
+    for (const phase of report.buildPhases ?? []) figure(`runtime.cli_build_phase.${phase.phase}`, phase.ms, 'ms');
+    const engine = await loadEngine(new Uint8Array(readFileSync(planPath)), { backend: 'tensorrt' });
+    try {
+      const context = engine.createContext();
+      const outputs = await context.infer({ input: seededInput(inputElements) });
+      context.dispose();
+      expect(outputs.output.data.length).toBe(inputElements);
+      expect(Array.from(outputs.output.data as Float32Array).every(Number.isFinite)).toBe(true);
+    } finally {
+      engine.dispose();
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('a fresh process opens TensorRT on a worker (probeAsync, loadAsync): the event loop turns while it loads', () => {
