@@ -30,9 +30,9 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { buildSeconds, buildWarnings, cliBuildPhases, ratioInterval, worstCases, describeThreads, parseGpuSamples, summarizeGpuSamples, fastestCpus, probeAllCpus, hostTimeline, medians, pairedMedianRatio, parseCpuList, parseTask, partialState, pickCpus, pinningOf, profileWindow, resumeState, timeModesInRounds, timingLauncher, trtexecFigures, trtnFigures } from './lib.mjs';
 
@@ -183,6 +183,16 @@ const system = {
 // loading is enabled": test/fixtures/real/*/seed003-default/trtexec-verbose.log.gz), and the GPU's clocks as the bench
 // starts (gpuClocksIdle: idle only in a fresh lease's first bench; after a build or suite the GPU is still at 1980 MHz).
 system.cudaModuleLoading = process.env.CUDA_MODULE_LOADING ?? null;
+// CUDA's JIT cache (PTX compiled for this GPU at module load): a library without SASS for sm_90 would compile there,
+// and a cache too small for it (CUDA_CACHE_MAXSIZE, 256 MiB by default) would compile again on every build, a
+// candidate for TensorRT 8.6's builder creation taking 8-13 s (10.6: 4-6 s) on the H200. Each build records the
+// cache's size after it (buildWallS.runs.computeCacheBytes): growth means JIT compilation, none means none.
+const computeCachePath = process.env.CUDA_CACHE_PATH ?? join(homedir(), '.nv', 'ComputeCache');
+const computeCacheBytes = () => {
+  const text = shell(`du -sb ${JSON.stringify(computeCachePath)} 2>/dev/null | cut -f1`);
+  return text && /^\d+$/.test(text.trim()) ? Number(text.trim()) : 0;
+};
+system.cudaComputeCache = { path: computeCachePath, bytesAtStart: computeCacheBytes(), disable: process.env.CUDA_CACHE_DISABLE ?? null, maxSize: process.env.CUDA_CACHE_MAXSIZE ?? null };
 system.gpuClocksIdle = shell('nvidia-smi --query-gpu=clocks.sm,clocks.max.sm,clocks.mem,clocks.max.mem,pstate,power.draw,power.limit --format=csv -i 0');
 // The GPU's clocks during every timing run (bench/gpu-sampler.py: nvidia-smi every --gpu-sample-ms, 500 by default (fewer NVML calls beside a host-bound run);
 // 0 turns it off): each run keeps the readings that fell in it (run.gpu: SM clock median/min/max, memory clock,
@@ -461,16 +471,22 @@ for (const [modelIndex, model] of models.entries()) {
   // Alternating which tool builds first, so that neither always meets the GPU cold (it idles at a low clock). A
   // build's wall time varies by 5-10% run to run on the H200 (tactic timing), so with --build-pairs N a model whose
   // first build took under --build-pairs-under seconds (20) is built N times by both tools, alternating the order, and the figures are the means.
-  const builds = { trtexec: [], trtn: [], innerTrtexec: [], innerTrtn: [], phasesTrtn: [], warnings: { trtexec: [], trtn: [] } };
+  const builds = { trtexec: [], trtn: [], innerTrtexec: [], innerTrtn: [], phasesTrtn: [], warnings: { trtexec: [], trtn: [] }, computeCacheBytes: [] };
   let built;
   let trtnBuilt;
+  // Each build, then the size of CUDA's JIT cache after it (see computeCachePath).
+  const cached = (tool, build) => {
+    const result = build();
+    builds.computeCacheBytes.push({ tool, bytes: computeCacheBytes() });
+    return result;
+  };
   const buildPair = (trtexecFirst) => {
     if (trtexecFirst) {
-      built = buildTrtexec();
-      trtnBuilt = buildTrtn();
+      built = cached('trtexec', buildTrtexec);
+      trtnBuilt = cached('trtn', buildTrtn);
     } else {
-      trtnBuilt = buildTrtn();
-      built = buildTrtexec();
+      trtnBuilt = cached('trtn', buildTrtn);
+      built = cached('trtexec', buildTrtexec);
     }
     builds.trtexec.push(built.status === 0 ? built.wallS : null);
     builds.trtn.push(trtnBuilt.status === 0 ? trtnBuilt.wallS : null);
@@ -722,6 +738,7 @@ for (const [modelIndex, model] of models.entries()) {
   const buildWallS = { trtexec: meanOf(builds.trtexec), trtn: meanOf(builds.trtn), runs: builds };
   results.push({ name: model.name, flags: model.flags.join(' '), modes, buildWallS });
   const seconds = (values) => values.map((value) => value?.toFixed(2)).join(', ');
+  line(`${model.name}: CUDA JIT cache ${computeCachePath}: ${system.cudaComputeCache.bytesAtStart} bytes at the bench's start, after each build ${builds.computeCacheBytes.map((entry) => `${entry.tool} ${entry.bytes}`).join(', ')}`);
   line(`${model.name}: build wall trtexec ${seconds(builds.trtexec)} s, trtn ${seconds(builds.trtn)} s; TensorRT build alone trtexec ${seconds(builds.innerTrtexec)} s, trtn ${seconds(builds.innerTrtn)} s; trtn's last build job ${builds.phasesTrtn.at(-1)?.map((phase) => `${phase.phase} ${phase.ms.toFixed(0)} ms`).join(', ') ?? 'without phases'} (${((performance.now() - benchStarted) / 1000).toFixed(0)} s into the bench)`);
   // What is done so far, in case the run is cut off (a device call has a time limit): replaced by the full file.
   mkdirSync(dirname(partialOut), { recursive: true });
@@ -740,8 +757,11 @@ const cachePath = join(scratch, 'cache.bin');
 const seedBytes = readFileSync(seed003);
 // Where a stall comes from: the longest gap between 1 ms ticks, and the GC pauses in the same window.
 const gcPauses = [];
+// Which collector paused (a scavenge of the young generation, a full mark-compact, the end of incremental marking):
+// a long pause of a small heap with the main thread in a futex wait is V8 waiting on its helper threads.
+const gcKindNames = { [perfConstants.NODE_PERFORMANCE_GC_MAJOR]: 'major', [perfConstants.NODE_PERFORMANCE_GC_MINOR]: 'minor', [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental', [perfConstants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb' };
 const gcObserver = new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) gcPauses.push({ atMs: entry.startTime, ms: entry.duration });
+  for (const entry of list.getEntries()) gcPauses.push({ atMs: entry.startTime, ms: entry.duration, kind: gcKindNames[entry.detail?.kind] ?? entry.detail?.kind ?? null, flags: entry.detail?.flags ?? null });
 });
 gcObserver.observe({ entryTypes: ['gc'] });
 const gaps = watchGaps();
@@ -775,8 +795,22 @@ const watchdog = spawn(
        const sample = { atMs, state: stateOf(read(task + 'stat')), syscall: read(task + 'syscall')?.split(' ')[0] ?? null, wchan: read(task + 'wchan'), schedstat: read(task + 'schedstat') };
        if (round++ % 5 === 0) {
          const census = {};
-         try { for (const tid of readdirSync('/proc/' + pid + '/task')) { const state = stateOf(read('/proc/' + pid + '/task/' + tid + '/stat')); census[state] = (census[state] ?? 0) + 1; } } catch {}
+         // And each thread that is not idle-asleep (running, in D, or asleep anywhere but the usual waits): its name,
+         // state and wait channel, so that a GC's helpers or a builder thread holding the process's memory-map lock show.
+         const busy = [];
+         try {
+           for (const tid of readdirSync('/proc/' + pid + '/task')) {
+             const stat = read('/proc/' + pid + '/task/' + tid + '/stat');
+             const state = stateOf(stat);
+             census[state] = (census[state] ?? 0) + 1;
+             if (tid === pid) continue;
+             const wchan = read('/proc/' + pid + '/task/' + tid + '/wchan');
+             if (state === 'S' && /^(do_epoll_wait|futex_do_wait|futex_wait_queue|hrtimer_nanosleep|do_sys_poll|do_select|pipe_read|unix_stream_read_generic)$/.test(wchan ?? '')) continue;
+             busy.push({ tid, name: stat ? stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) : null, state, wchan });
+           }
+         } catch {}
          sample.threads = census;
+         sample.busyThreads = busy;
          sample.loadavg = read('/proc/loadavg');
        }
        ring[next] = sample;
@@ -841,7 +875,7 @@ const stall = {
   // onProgress calls in the build and inside the worst gap (a burst of them would be main-thread work).
   progressCalls: buildPhases.length,
   progressCallsInGap: buildPhases.filter((phase) => phase.atMs >= worstGap.endMs - worstGap.ms && phase.atMs <= worstGap.endMs).length,
-  gcPausesInBuild: gcPauses.filter((pause) => pause.atMs >= started && pause.atMs <= buildEndMs).map((pause) => ({ atMsAfterBuildStart: pause.atMs - started, ms: pause.ms })),
+  gcPausesInBuild: gcPauses.filter((pause) => pause.atMs >= started && pause.atMs <= buildEndMs).map((pause) => ({ atMsAfterBuildStart: pause.atMs - started, ms: pause.ms, kind: pause.kind, flags: pause.flags })),
   // The main thread as /proc showed it from 5 ms before the worst gap to 5 ms after it (state R: running; S/D: in a
   // syscall, D uninterruptibly, e.g. on a lock), sampled by another process.
   // The build's steps, ms after its start; the gap began after `stepBefore` ended and ended before `stepAfter` did.
@@ -851,9 +885,9 @@ const stall = {
   mainThreadWhileStalled: watchdogSamples.map((sample) => ({ ...sample, atMs: undefined, atMsAfterBuildStart: sample.atMs - originMs - started })),
 };
 for (const sample of stall.mainThreadWhileStalled) {
-  line(`main thread at ${sample.atMsAfterBuildStart.toFixed(1)} ms: state ${sample.state}, syscall ${sample.syscall}, wchan ${sample.wchan}, schedstat ${sample.schedstat}${sample.threads ? `, threads ${JSON.stringify(sample.threads)}, load ${sample.loadavg}` : ''}`);
+  line(`main thread at ${sample.atMsAfterBuildStart.toFixed(1)} ms: state ${sample.state}, syscall ${sample.syscall}, wchan ${sample.wchan}, schedstat ${sample.schedstat}${sample.threads ? `, threads ${JSON.stringify(sample.threads)}, load ${sample.loadavg}` : ''}${sample.busyThreads?.length ? `; not idle: ${sample.busyThreads.map((thread) => `${thread.name} ${thread.state} ${thread.wchan}`).join(', ')}` : ''}`);
 }
-line(`worst event-loop gap ${stall.worstGapMs.toFixed(2)} ms, ending ${stall.endedMsAfterBuildStart.toFixed(0)} ms into a ${stall.buildMs.toFixed(0)} ms build (last progress phase before it: ${stall.lastProgressPhaseBefore}, ${stall.progressCallsInGap} of ${stall.progressCalls} onProgress calls inside it; between build steps '${stall.stepBefore}' and '${stall.stepAfter}'); GC pauses in the build: ${stall.gcPausesInBuild.map((pause) => pause.ms.toFixed(1)).join(', ') || 'none'} ms`);
+line(`worst event-loop gap ${stall.worstGapMs.toFixed(2)} ms, ending ${stall.endedMsAfterBuildStart.toFixed(0)} ms into a ${stall.buildMs.toFixed(0)} ms build (last progress phase before it: ${stall.lastProgressPhaseBefore}, ${stall.progressCallsInGap} of ${stall.progressCalls} onProgress calls inside it; between build steps '${stall.stepBefore}' and '${stall.stepAfter}'); GC pauses in the build: ${stall.gcPausesInBuild.map((pause) => `${pause.ms.toFixed(1)} ms (${pause.kind ?? '?'})`).join(', ') || 'none'}`);
 line(`build steps (ms after start): ${stall.steps.map((step) => `${step.step} ${step.atMsAfterBuildStart.toFixed(1)}`).join(', ')}`);
 // The same first build in a fresh process, unprofiled: what a service meets at its first build, the backend's
 // load included (the in-process figure above comes after backendInfo() loaded it). Reported beside, never instead.
