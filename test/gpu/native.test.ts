@@ -2,6 +2,8 @@
  * The native TensorRT backend end to end. Runs only on a machine with a GPU and TensorRT (the lead runs it on
  * the device box); it has never run yet. Models come from lib/onnx builders, references from onnxruntime (CPU).
  */
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { buildEngine, loadEngine } from '../../lib/build.js';
@@ -9,6 +11,7 @@ import { TensorRTError } from '../../lib/errors.js';
 import { loadNativeBackend } from '../../lib/native/loader.js';
 import { buildSeed003Model } from '../../lib/onnx/builders.js';
 import { writeOnnx } from '../../lib/onnx/codec.js';
+import type { BuildReport } from '../../lib/types/build.js';
 import { figure, gpuAvailable, probeBuilder, tensorrtAvailable } from './helpers.js';
 
 const ready = gpuAvailable() && (await tensorrtAvailable());
@@ -17,6 +20,7 @@ const canBuild = ready && (await probeBuilder()).available;
 const model = buildSeed003Model({ channels: 16, height: 64, width: 64, layers: 3 });
 const onnxBytes = writeOnnx(model);
 const shape = [1, 16, 64, 64];
+const repo = resolve(dirname(new URL(import.meta.url).pathname), '..', '..');
 
 function seededInput(count: number): Float32Array {
   let state = 7;
@@ -38,6 +42,17 @@ async function expectCode(promise: Promise<unknown>, codes: string[]): Promise<T
   expect(caught).toBeInstanceOf(TensorRTError);
   expect(codes).toContain((caught as TensorRTError).code);
   return caught as TensorRTError;
+}
+
+/**
+ * TensorRT's own warnings and errors of a build (trtexec's `[W] [TRT]` lines) are in its report's warnings, once each
+ * and the first 20 of them, as `TensorRT: …`. Returns the distinct messages TensorRT logged.
+ */
+function expectTensorRTWarningsReported(report: BuildReport): string[] {
+  const fromTensorRT = [...new Set(report.log.filter((line) => ['warning', 'error', 'internal_error'].includes(line.severity)).map((line) => line.message.trim()))];
+  for (const message of fromTensorRT.slice(0, 20)) expect(report.warnings.some((warning) => /^TensorRT( error)?: /.test(warning) && warning.endsWith(message))).toBe(true);
+  expect(report.warnings.filter((warning) => /^TensorRT( error)?: /.test(warning)).length).toBe(Math.min(fromTensorRT.length, 20) + (fromTensorRT.length > 20 ? 1 : 0));
+  return fromTensorRT;
 }
 
 describe.skipIf(!ready)('native TensorRT backend: loading', () => {
@@ -78,11 +93,7 @@ describe.skipIf(!canBuild)('native TensorRT backend', () => {
       for (const phase of phases) figure(`native.build_phase.${phase.phase}`, phase.ms, 'ms');
       const major = Number.parseInt(report.versions.tensorrt ?? '0', 10);
       if (major >= 10) expect(progressPhases.size).toBeGreaterThan(0);
-      // TensorRT's own warnings and errors of this build (trtexec's `[W] [TRT]` lines) reach the report's warnings.
-      const fromTensorRT = [...new Set(report.log.filter((line) => ['warning', 'error', 'internal_error'].includes(line.severity)).map((line) => line.message.trim()))];
-      figure('native.build_tensorrt_warnings', fromTensorRT.length);
-      for (const message of fromTensorRT.slice(0, 20)) expect(report.warnings.some((warning) => /^TensorRT( error)?: /.test(warning) && warning.endsWith(message))).toBe(true);
-      expect(report.warnings.filter((warning) => /^TensorRT( error)?: /.test(warning)).length).toBe(Math.min(fromTensorRT.length, 20) + (fromTensorRT.length > 20 ? 1 : 0));
+      figure('native.build_tensorrt_warnings', expectTensorRTWarningsReported(report).length);
 
       const raw = engine.inspectRaw();
       expect(Array.isArray(raw.Layers)).toBe(true);
@@ -142,6 +153,16 @@ describe.skipIf(!canBuild)('native TensorRT backend', () => {
     expect(compared.length).toBeGreaterThan(0);
     for (const name of compared) expect(replayed.get(name)).toBe(tacticsByLayer.get(name));
     expect(second.report.warnings.filter((warning) => /Replay/.test(warning))).toEqual([]);
+  });
+
+  it("reports TensorRT's warnings of a build: examples/seed003.onnx in FP16 (8.6 warns of its subnormal FP16 weights)", async () => {
+    // trtexec 8.6 on the H200 warned '3 weights are affected by this issue: Detected subnormal FP16 values' for this
+    // model with --fp16 (test/fixtures/real/trt8.6-h200/seed003-default/trtexec-verbose.log.gz); trtexec 10.6 did not.
+    const { engine, report } = await buildEngine(readFileSync(join(repo, 'examples', 'seed003.onnx')), { backend: 'tensorrt', fp16: true, profileLayers: false });
+    engine.dispose();
+    const logged = expectTensorRTWarningsReported(report);
+    figure('native.seed003_fp16_tensorrt_warnings', logged.length);
+    if (Number.parseInt(report.versions.tensorrt ?? '0', 10) === 8) expect(report.warnings.some((warning) => /^TensorRT: .*subnormal FP16/.test(warning))).toBe(true);
   });
 
   it('cancels a build through its AbortSignal (TensorRT 10+)', async () => {
