@@ -113,6 +113,8 @@ Napi::Object Capabilities(Napi::Env env) {
   out.Set("precisionFlags", static_cast<bool>(TRTN_HAS_PRECISION_FLAGS));
   // benchmark()/profile() take { synthetic, byteLength, shape } inputs and a releaseAfter option.
   out.Set("syntheticInputs", true);
+  // infer(arrays, spinWaitUs, inputNames, outputNames): typed arrays by position in, an array of output data out.
+  out.Set("positionalInfer", true);
   return out;
 }
 

@@ -248,6 +248,64 @@ void ClaimContext(ContextCore& core) {
   }
 }
 
+namespace {
+
+size_t TypedArrayElementBytes(napi_typedarray_type type) {
+  switch (type) {
+    case napi_int8_array:
+    case napi_uint8_array:
+    case napi_uint8_clamped_array:
+      return 1;
+    case napi_int16_array:
+    case napi_uint16_array:
+      return 2;
+    case napi_int32_array:
+    case napi_uint32_array:
+    case napi_float32_array:
+      return 4;
+    case napi_float64_array:
+    case napi_bigint64_array:
+    case napi_biguint64_array:
+      return 8;
+    default:
+      return 0;
+  }
+}
+
+/**
+ * The bytes of typed array `data` for `tensor`: with `stageInto` (main thread, context claimed) straight into that
+ * context's page-locked staging buffer, one copy and no allocation once it is big enough, none at all when the
+ * caller filled a view over that very buffer (hostBuffer()); otherwise a host copy.
+ */
+void TakeBytes(HostTensor& tensor, Napi::Value data, ContextCore* stageInto) {
+  // One call for where the bytes start (offset included) and how many elements there are.
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* start = nullptr;
+  if (napi_get_typedarray_info(data.Env(), data, &type, &length, &start, nullptr, nullptr) != napi_ok) {
+    throw NativeError("ERR_INPUT", "Input '" + tensor.name + "' must be a TypedArray.");
+  }
+  const uint8_t* bytes = static_cast<const uint8_t*>(start);
+  const size_t elementBytes = TypedArrayElementBytes(type);
+  if (elementBytes == 0) throw NativeError("ERR_INPUT", "Input '" + tensor.name + "' is a typed array of a kind this addon does not know.");
+  tensor.byteLength = length * elementBytes;
+  if (stageInto != nullptr) {
+    auto found = stageInto->staging.find(tensor.name);
+    const bool inPlace = found != stageInto->staging.end() && found->second && found->second->data() == bytes &&
+                         found->second->capacity() >= tensor.byteLength;
+    if (!inPlace) {
+      PinnedBuffer& host = stageInto->Staging(tensor.name, tensor.byteLength);
+      // memmove: the data may be another part of this very buffer (a subarray of an inputBuffer() array).
+      if (tensor.byteLength > 0) std::memmove(host.data(), bytes, tensor.byteLength);
+    }
+    tensor.staged = true;
+  } else {
+    tensor.bytes.assign(bytes, bytes + tensor.byteLength);
+  }
+}
+
+}  // namespace
+
 std::vector<HostTensor> ReadInputs(Napi::Value value, ContextCore* stageInto) {
   std::vector<HostTensor> inputs;
   if (value.IsUndefined() || value.IsNull()) return inputs;
@@ -279,25 +337,38 @@ std::vector<HostTensor> ReadInputs(Napi::Value value, ContextCore* stageInto) {
       continue;
     }
     if (!data.IsTypedArray()) throw NativeError("ERR_INPUT", "Input '" + tensor.name + "' must be { data: TypedArray, shape: number[] }.");
-    Napi::TypedArray array = data.As<Napi::TypedArray>();
-    const uint8_t* bytes = static_cast<const uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset();
-    tensor.byteLength = array.ByteLength();
-    if (stageInto != nullptr) {
-      // Straight into page-locked memory: one copy, no allocation once the buffer is big enough; none at all when
-      // the caller filled a view over that very buffer (hostBuffer()).
-      auto found = stageInto->staging.find(tensor.name);
-      const bool inPlace = found != stageInto->staging.end() && found->second && found->second->data() == bytes &&
-                           found->second->capacity() >= tensor.byteLength;
-      if (!inPlace) {
-        PinnedBuffer& host = stageInto->Staging(tensor.name, tensor.byteLength);
-        // memmove: the data may be another part of this very buffer (a subarray of an inputBuffer() array).
-        if (tensor.byteLength > 0) std::memmove(host.data(), bytes, tensor.byteLength);
-      }
-      tensor.staged = true;
-    } else {
-      tensor.bytes.assign(bytes, bytes + tensor.byteLength);
-    }
+    TakeBytes(tensor, data, stageInto);
     inputs.push_back(std::move(tensor));
+  }
+  return inputs;
+}
+
+std::vector<HostTensor> ReadInputsByPosition(Napi::Value value, const std::vector<std::string>& names, ContextCore& stageInto) {
+  if (!value.IsArray()) throw NativeError("ERR_INTERNAL", "infer() by position takes an array of typed arrays; this is a bug in tensorrt-node.");
+  Napi::Array arrays = value.As<Napi::Array>();
+  if (arrays.Length() != names.size()) {
+    throw NativeError("ERR_INTERNAL", "infer() by position got " + std::to_string(arrays.Length()) + " inputs for " + std::to_string(names.size()) +
+                                          " names; this is a bug in tensorrt-node.");
+  }
+  std::vector<HostTensor> inputs(names.size());
+  for (uint32_t i = 0; i < names.size(); ++i) {
+    HostTensor& tensor = inputs[i];
+    tensor.name = names[i];
+    // By position only an engine whose shapes never change is called: the shape as last bound, or (nothing bound:
+    // the first call, or one after a refused input cleared the binding) the engine's own.
+    const auto bound = std::find_if(stageInto.boundShapes.begin(), stageInto.boundShapes.end(), [&](const auto& entry) { return entry.first == tensor.name; });
+    if (bound != stageInto.boundShapes.end()) {
+      tensor.shape = bound->second;
+    } else {
+      const nvinfer1::Dims dims = stageInto.engine->engine->getTensorShape(tensor.name.c_str());
+      for (int32_t d = 0; d < dims.nbDims; ++d) {
+        if (dims.d[d] < 0) throw NativeError("ERR_INTERNAL", "infer() by position for input '" + tensor.name + "', whose shape is dynamic; this is a bug in tensorrt-node.");
+        tensor.shape.push_back(dims.d[d]);
+      }
+    }
+    Napi::Value data = arrays.Get(i);
+    if (!data.IsTypedArray()) throw NativeError("ERR_INPUT", "Input '" + tensor.name + "' must be a TypedArray.");
+    TakeBytes(tensor, data, &stageInto);
   }
   return inputs;
 }
@@ -353,6 +424,24 @@ Napi::ArrayBuffer PinnedArrayBuffer(Napi::Env env, const std::shared_ptr<PinnedB
  * { name: { data, dataType, shape } } from the staging buffers of a finished run (main thread, context claimed):
  * copies, or with pinnedOutputs views over the staging buffers themselves.
  */
+/**
+ * The data of one output of a finished run: a copy, or with pinnedOutputs a view over its staging buffer when JS
+ * has none of that buffer yet (noted in `sent`), else undefined (the JS layer reuses the view it has, over
+ * byteLength bytes of it, so nothing is allocated per call).
+ */
+Napi::Value OutputData(Napi::Env env, ContextCore& core, const OutputTensor& output, std::vector<std::pair<std::string, uint64_t>>& sent) {
+  const std::shared_ptr<PinnedBuffer>& staged = core.staging[output.name];
+  if (core.pinnedOutputs) {
+    const auto handed = core.handedOutViews.find(output.name);
+    if (handed != core.handedOutViews.end() && handed->second == staged->id()) return env.Undefined();
+    sent.emplace_back(output.name, staged->id());
+    return PinnedArrayBuffer(env, staged, staged->capacity(), core.engine->device);
+  }
+  Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, output.byteLength);
+  if (output.byteLength > 0) std::memcpy(buffer.Data(), staged->data(), output.byteLength);
+  return buffer;
+}
+
 Napi::Object OutputsToJs(Napi::Env env, ContextCore& core, const std::vector<OutputTensor>& outputs) {
   Napi::Object result = Napi::Object::New(env);
   // Views sent in this result, recorded as handed out only once the whole result is built (a throw part-way must
@@ -360,20 +449,8 @@ Napi::Object OutputsToJs(Napi::Env env, ContextCore& core, const std::vector<Out
   std::vector<std::pair<std::string, uint64_t>> sent;
   for (const OutputTensor& output : outputs) {
     Napi::Object entry = Napi::Object::New(env);
-    const std::shared_ptr<PinnedBuffer>& staged = core.staging[output.name];
-    if (core.pinnedOutputs) {
-      // The whole staging buffer, once per buffer: later calls that land in it send no view (the JS layer reuses
-      // the one it has, over byteLength bytes of it), so nothing is allocated per call.
-      const auto handed = core.handedOutViews.find(output.name);
-      if (handed == core.handedOutViews.end() || handed->second != staged->id()) {
-        entry.Set("data", PinnedArrayBuffer(env, staged, staged->capacity(), core.engine->device));
-        sent.emplace_back(output.name, staged->id());
-      }
-    } else {
-      Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, output.byteLength);
-      if (output.byteLength > 0) std::memcpy(buffer.Data(), staged->data(), output.byteLength);
-      entry.Set("data", buffer);
-    }
+    Napi::Value data = OutputData(env, core, output, sent);
+    if (!data.IsUndefined()) entry.Set("data", data);
     entry.Set("byteLength", static_cast<double>(output.byteLength));
     entry.Set("dataType", output.dataType);
     Napi::Array shape = Napi::Array::New(env, output.shape.size());
@@ -386,29 +463,55 @@ Napi::Object OutputsToJs(Napi::Env env, ContextCore& core, const std::vector<Out
 }
 
 /**
+ * infer() by position's result: the data of each output named in `names`, in that order (OutputData: a copy, a new
+ * view, or undefined). No names, types or shapes: by position only an engine whose shapes never change is called,
+ * and the JS layer kept them from its first call by name.
+ */
+Napi::Array OutputsByPositionToJs(Napi::Env env, ContextCore& core, const std::vector<OutputTensor>& outputs, const std::vector<std::string>& names) {
+  Napi::Array result = Napi::Array::New(env, names.size());
+  std::vector<std::pair<std::string, uint64_t>> sent;
+  for (uint32_t i = 0; i < names.size(); ++i) {
+    const auto output = std::find_if(outputs.begin(), outputs.end(), [&](const OutputTensor& candidate) { return candidate.name == names[i]; });
+    if (output == outputs.end()) throw NativeError("ERR_INTERNAL", "infer() by position asked for output '" + names[i] + "', which this engine lacks; this is a bug in tensorrt-node.");
+    result.Set(i, OutputData(env, core, *output, sent));
+  }
+  for (const auto& [name, id] : sent) core.handedOutViews[name] = id;
+  return result;
+}
+
+/** The result of a finished infer(): by name, or by position when `byPosition` names the outputs. */
+Napi::Value InferResultToJs(Napi::Env env, ContextCore& core, const std::vector<OutputTensor>& outputs, const std::vector<std::string>* byPosition) {
+  if (byPosition != nullptr) return OutputsByPositionToJs(env, core, outputs, *byPosition);
+  return OutputsToJs(env, core, outputs);
+}
+
+/**
  * infer() on a worker thread. Either the whole run (spin budget 0: nothing of it on the main thread), or, when the
  * main thread already launched it and its spin budget ran out, only the wait.
  */
 class InferWorker : public ContextWorker {
  public:
-  InferWorker(Napi::Env env, std::shared_ptr<ContextCore> core, std::vector<HostTensor> inputs, Napi::Object self)
-      : ContextWorker(env, "trtn:infer", std::move(core), std::move(inputs), self) {}
+  InferWorker(Napi::Env env, std::shared_ptr<ContextCore> core, std::vector<HostTensor> inputs, Napi::Object self,
+              std::shared_ptr<const std::vector<std::string>> byPosition)
+      : ContextWorker(env, "trtn:infer", std::move(core), std::move(inputs), self), byPosition_(std::move(byPosition)) {}
   /**
    * The wait of a run the main thread launched. `timed`: runStart/runEnd were recorded around it, so the run's own
    * length comes from them; otherwise it already outlasted the spin budget and `launchedAt` is when its launch
    * returned (as for a spun run, the launch itself is not counted).
    */
   InferWorker(Napi::Env env, std::shared_ptr<ContextCore> core, std::vector<OutputTensor> launched, bool timed,
-              std::chrono::steady_clock::time_point launchedAt, Napi::Object self)
+              std::chrono::steady_clock::time_point launchedAt, Napi::Object self,
+              std::shared_ptr<const std::vector<std::string>> byPosition)
       : ContextWorker(env, "trtn:infer", std::move(core), {}, self),
         outputs_(std::move(launched)),
         launched_(true),
         timed_(timed),
-        launchedAt_(launchedAt) {}
+        launchedAt_(launchedAt),
+        byPosition_(std::move(byPosition)) {}
 
   void OnOK() override {
     // The context stays claimed until this worker dies, so its staging buffers still hold this run's outputs.
-    deferred_.Resolve(OutputsToJs(Env(), *core_, outputs_));
+    deferred_.Resolve(InferResultToJs(Env(), *core_, outputs_, byPosition_.get()));
   }
 
  private:
@@ -434,6 +537,8 @@ class InferWorker : public ContextWorker {
   bool launched_ = false;
   bool timed_ = false;
   std::chrono::steady_clock::time_point launchedAt_{};
+  // The output names of an infer() by position (its result is then an array in their order); null: by name.
+  std::shared_ptr<const std::vector<std::string>> byPosition_;
 };
 
 }  // namespace
@@ -491,6 +596,20 @@ void ContextObject::Release() {
   if (!engineObject_.IsEmpty()) engineObject_.Reset();
 }
 
+std::shared_ptr<const std::vector<std::string>> PositionalNames::Names(Napi::Array names) {
+  // The JS layer passes one frozen array per context for each side: recognised by identity, decoded once.
+  if (decoded_ && !array_.IsEmpty() && array_.Value().StrictEquals(names)) return decoded_;
+  auto decoded = std::make_shared<std::vector<std::string>>();
+  for (uint32_t i = 0; i < names.Length(); ++i) {
+    Napi::Value name = names.Get(i);
+    if (!name.IsString()) throw NativeError("ERR_INTERNAL", "infer() by position takes arrays of tensor names; this is a bug in tensorrt-node.");
+    decoded->push_back(name.As<Napi::String>().Utf8Value());
+  }
+  array_ = Napi::Persistent(names);
+  decoded_ = std::move(decoded);
+  return decoded_;
+}
+
 std::shared_ptr<ContextCore> ContextObject::EnsureAlive() const {
   if (!core_ || core_->released.load()) throw NativeError("ERR_DISPOSED", "This execution context (or its engine) was disposed.");
   return core_;
@@ -505,6 +624,15 @@ Napi::Value ContextObject::Infer(const Napi::CallbackInfo& info) {
     double spinWaitUs = 0;
     if (info.Length() > 1 && info[1].IsNumber()) spinWaitUs = info[1].As<Napi::Number>().DoubleValue();
     if (!(spinWaitUs >= 0) || spinWaitUs > 1e6) throw NativeError("ERR_INVALID_ARGUMENT", "infer(inputs, spinWaitUs) needs 0 to 1,000,000 µs.");
+    // infer(arrays, spinWaitUs, inputNames, outputNames): by position (capabilities.positionalInfer), for an engine
+    // whose shapes never change, after a call by name bound them: no names, shapes or output objects cross per call.
+    const bool byPosition = info.Length() > 3 && info[2].IsArray() && info[3].IsArray();
+    std::shared_ptr<const std::vector<std::string>> outputNames;
+    std::shared_ptr<const std::vector<std::string>> inputNames;
+    if (byPosition) {
+      inputNames = positionalNames_[0].Names(info[2].As<Napi::Array>());
+      outputNames = positionalNames_[1].Names(info[3].As<Napi::Array>());
+    }
     ContextClaim claim(*core);
     std::vector<HostTensor> inputs;
     std::vector<OutputTensor> outputs;
@@ -518,7 +646,7 @@ Napi::Value ContextObject::Infer(const Napi::CallbackInfo& info) {
     const Clock::time_point entered = Clock::now();
     ContextCore::InferSteps& steps = core->inferSteps;
     try {
-      inputs = ReadInputs(info.Length() > 0 ? info[0] : env.Undefined(), core.get());
+      inputs = byPosition ? ReadInputsByPosition(info[0], *inputNames, *core) : ReadInputs(info.Length() > 0 ? info[0] : env.Undefined(), core.get());
       launched = Clock::now();
       steps.readUs += us(entered, launched);
       if (spinWaitUs > 0) {
@@ -547,13 +675,13 @@ Napi::Value ContextObject::Infer(const Napi::CallbackInfo& info) {
     if (done) {
       const Clock::time_point converting = Clock::now();
       Napi::Promise::Deferred deferred = Napi::Promise::Deferred::New(env);
-      deferred.Resolve(OutputsToJs(env, *core, outputs));
+      deferred.Resolve(InferResultToJs(env, *core, outputs, outputNames.get()));
       steps.outputsUs += us(converting, Clock::now());
       return deferred.Promise();
     }
     steps.handedOff += 1;
-    auto* worker = spinWaitUs > 0 ? new InferWorker(env, core, std::move(outputs), timed, queued, Value())
-                                  : new InferWorker(env, core, std::move(inputs), Value());
+    auto* worker = spinWaitUs > 0 ? new InferWorker(env, core, std::move(outputs), timed, queued, Value(), outputNames)
+                                  : new InferWorker(env, core, std::move(inputs), Value(), outputNames);
     claim.Dismiss();
     Napi::Promise promise = worker->Promise();
     worker->Queue();

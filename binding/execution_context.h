@@ -139,6 +139,20 @@ class ContextWorker : public PromiseWorker {
   Napi::ObjectReference self_;
 };
 
+/**
+ * The names of one side of an infer() by position (inputs or outputs), as the JS layer passes them: the same frozen
+ * array on every call of a context, so it is recognised by identity and decoded once. Main thread only.
+ */
+class PositionalNames {
+ public:
+  /** The decoded names of `names`; shared, so that a worker finishing the call keeps them. */
+  std::shared_ptr<const std::vector<std::string>> Names(Napi::Array names);
+
+ private:
+  Napi::Reference<Napi::Array> array_;
+  std::shared_ptr<const std::vector<std::string>> decoded_;
+};
+
 class ContextObject : public Napi::ObjectWrap<ContextObject> {
  public:
   static Napi::Function Define(Napi::Env env);
@@ -164,6 +178,8 @@ class ContextObject : public Napi::ObjectWrap<ContextObject> {
   std::shared_ptr<ContextCore> core_;
   Napi::ObjectReference engineObject_;
   EngineObject* engine_ = nullptr;
+  // infer() by position: [0] the input names, [1] the output names.
+  PositionalNames positionalNames_[2];
 };
 
 /**
@@ -173,6 +189,13 @@ class ContextObject : public Napi::ObjectWrap<ContextObject> {
  * (benchmark and profile inputs) carries no data: the worker fills the staging buffer.
  */
 std::vector<HostTensor> ReadInputs(Napi::Value value, ContextCore* stageInto = nullptr);
+
+/**
+ * Reads an array of typed arrays, one per name of `names` in that order, straight into `stageInto`'s staging buffers,
+ * each at the shape last bound for that input, or the engine's own when none is (infer() by position: only for an
+ * engine whose shapes never change; ERR_INTERNAL for a dynamic one).
+ */
+std::vector<HostTensor> ReadInputsByPosition(Napi::Value value, const std::vector<std::string>& names, ContextCore& stageInto);
 
 /** Marks the context busy or throws ERR_INVALID_ARGUMENT when a run is already in flight. */
 void ClaimContext(ContextCore& core);

@@ -74,6 +74,8 @@ export interface NativeCapabilities {
   precisionFlags: boolean;
   /** benchmark()/profile() fill `{ synthetic, byteLength }` inputs on the worker and take `releaseAfter`. */
   syntheticInputs?: boolean;
+  /** infer(arrays, spinWaitUs, inputNames, outputNames): inputs by position, each output's data back by position. */
+  positionalInfer?: boolean;
 }
 
 /** One IO format spec as native code takes it (IOFormatSpec of lib/types/build.ts). */
@@ -252,6 +254,13 @@ export interface NativeProfileResult {
 export interface AddonContext {
   /** `spinWaitUs` > 0: launched on the calling thread and polled that long before a worker waits (0 or absent: all on a worker). */
   infer(inputs: NativeInputs, spinWaitUs?: number): Promise<NativeOutputs>;
+  /**
+   * infer() by position (capabilities.positionalInfer), for an engine whose shapes are static, after a call by name
+   * bound them: `inputs[i]` is input `inputNames[i]` at its bound shape; the result holds each output of
+   * `outputNames` in that order: a copy, a new view over its staging buffer, or undefined (the kept view holds it).
+   * Pass the same frozen name arrays on every call: the addon recognises them by identity.
+   */
+  infer(inputs: ArrayBufferView[], spinWaitUs: number, inputNames: readonly string[], outputNames: readonly string[]): Promise<(ArrayBuffer | undefined)[]>;
   benchmark(options: NativeBenchmarkOptions, inputs: NativeTimingInputs): Promise<NativeBenchmarkResult>;
   profile(options: NativeBenchmarkOptions, inputs: NativeTimingInputs): Promise<NativeProfileResult>;
   /** infer()'s GPU work (copies in, enqueueV3, copies out, sync) `iterations` times in a C++ loop. */

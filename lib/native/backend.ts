@@ -103,38 +103,70 @@ function planTensors(io: NativeIOTensor[], mode: 'input' | 'output'): Map<string
   return plans;
 }
 
+function unknownInput(name: string, plans: Map<string, TensorPlan>): TensorRTError {
+  return new TensorRTError('ERR_INPUT', `Unknown input '${name}'; the engine's inputs are: ${[...plans.keys()].join(', ')}.`);
+}
+
+/** The data of input `name` as the addon takes it (of the engine's element type, in its IO format's layout). */
+function checkedInputData(name: string, plan: TensorPlan, data: unknown, shape: readonly number[]): TensorData {
+  const { tensor, expected } = plan;
+  // The addon copies bytes; an array of another element type would be read as garbage, so refuse it here.
+  if (!ArrayBuffer.isView(data) || data.constructor !== expected) {
+    const got = data === null || data === undefined ? String(data) : ((data as object).constructor?.name ?? typeof data);
+    throw new TensorRTError('ERR_INPUT', `Input '${name}' is ${tensor.dataType}: pass a ${expected.name}${tensor.dataType === 'float16' ? ' of fp16 bits (or a Float32Array, converted for you)' : ''}, got ${got}.`, { input: name, expected: expected.name });
+  }
+  for (const extent of shape) {
+    if (extent < 0) throw new TensorRTError('ERR_INPUT', `Input '${name}' has dynamic dimensions ${JSON.stringify(tensor.shape)}; pass { data, shape }.`);
+  }
+  // Callers always speak logical NCHW; vectorised IO formats (hwc8, chw16, …) are re-laid out here.
+  return plan.relayout ? toPhysicalLayout(data as TensorData, shape as number[], tensor.format) : (data as TensorData);
+}
+
+function missingInput(given: { has(name: string): boolean }, plans: Map<string, TensorPlan>): TensorRTError | undefined {
+  for (const name of plans.keys()) if (!given.has(name)) return new TensorRTError('ERR_INPUT', `Missing input '${name}'.`);
+  return undefined;
+}
+
 function toNativeInputs(inputs: InferInputs, plans: Map<string, TensorPlan>): NativeInputs {
   const out: NativeInputs = {};
   let given = 0;
   for (const name in inputs) {
     if (!Object.hasOwn(inputs, name)) continue;
     const plan = plans.get(name);
-    if (!plan) {
-      throw new TensorRTError('ERR_INPUT', `Unknown input '${name}'; the engine's inputs are: ${[...plans.keys()].join(', ')}.`);
-    }
-    const { tensor, expected } = plan;
+    if (!plan) throw unknownInput(name, plans);
     const value = inputs[name];
     const view = ArrayBuffer.isView(value);
-    const data = view ? value : value.data;
-    const shape = view ? tensor.shape : value.shape;
-    // The addon copies bytes; an array of another element type would be read as garbage, so refuse it here.
-    if (!ArrayBuffer.isView(data) || data.constructor !== expected) {
-      const got = data === null || data === undefined ? String(data) : ((data as object).constructor?.name ?? typeof data);
-      throw new TensorRTError('ERR_INPUT', `Input '${name}' is ${tensor.dataType}: pass a ${expected.name}${tensor.dataType === 'float16' ? ' of fp16 bits (or a Float32Array, converted for you)' : ''}, got ${got}.`, { input: name, expected: expected.name });
-    }
-    for (const extent of shape) {
-      if (extent < 0) throw new TensorRTError('ERR_INPUT', `Input '${name}' has dynamic dimensions ${JSON.stringify(tensor.shape)}; pass { data, shape }.`);
-    }
-    // Callers always speak logical NCHW; vectorised IO formats (hwc8, chw16, …) are re-laid out here.
-    out[name] = { data: plan.relayout ? toPhysicalLayout(data, shape, tensor.format) : data, shape };
+    const shape = view ? plan.tensor.shape : value.shape;
+    out[name] = { data: checkedInputData(name, plan, view ? value : value.data, shape), shape };
     given += 1;
   }
   if (given !== plans.size) {
-    for (const name of plans.keys()) {
-      if (!(name in out)) throw new TensorRTError('ERR_INPUT', `Missing input '${name}'.`);
-    }
+    const missing = missingInput({ has: (name) => name in out }, plans);
+    if (missing) throw missing;
   }
   return out;
+}
+
+/**
+ * infer() by position's inputs (every input a typed array, the engine's shapes static): the data in the order of
+ * `plans` into `into` (reused from call to call), with the same checks as by name; undefined when an input is given
+ * as `{ data, shape }`, which goes by name.
+ */
+function toPositionalInputs(inputs: InferInputs, plans: Map<string, TensorPlan>, into: TensorData[]): TensorData[] | undefined {
+  let given = 0;
+  for (const name in inputs) {
+    if (!Object.hasOwn(inputs, name)) continue;
+    if (!plans.has(name)) throw unknownInput(name, plans);
+    if (!ArrayBuffer.isView(inputs[name])) return undefined;
+    given += 1;
+  }
+  if (given !== plans.size) {
+    const missing = missingInput({ has: (name) => Object.hasOwn(inputs, name) }, plans);
+    if (missing) throw missing;
+  }
+  let index = 0;
+  for (const [name, plan] of plans) into[index++] = checkedInputData(name, plan, inputs[name], plan.tensor.shape);
+  return into;
 }
 
 /**
@@ -148,14 +180,24 @@ function fromNativeOutputs(outputs: NativeOutputs, plans: Map<string, TensorPlan
   const out: InferOutputs = {};
   for (const name in outputs) {
     const value = outputs[name];
-    const plan = plans.get(name);
-    // The addon sends a view whenever its buffer is new and records it only once the whole result is built.
-    const buffer = value.data ?? views?.get(name);
-    if (!buffer) throw new TensorRTError('ERR_INTERNAL', `The addon sent no buffer for output '${name}' and none is kept; this is a bug in tensorrt-node (please report it).`);
-    const data = typedArrayFor(value.dataType, buffer, value.byteLength ?? buffer.byteLength);
-    out[name] = { data: plan?.relayout ? fromPhysicalLayout(data, value.shape, plan.tensor.format) : data, shape: value.shape };
+    out[name] = outputOf(name, value.data ?? views?.get(name), value, plans.get(name));
   }
   return out;
+}
+
+/** One output as infer() returns it, from the buffer the addon sent (or the kept view) and what it is. */
+function outputOf(name: string, buffer: ArrayBuffer | undefined, facts: OutputFacts, plan: TensorPlan | undefined): InferOutputs[string] {
+  // The addon sends a view whenever its buffer is new and records it only once the whole result is built.
+  if (!buffer) throw new TensorRTError('ERR_INTERNAL', `The addon sent no buffer for output '${name}' and none is kept; this is a bug in tensorrt-node (please report it).`);
+  const data = typedArrayFor(facts.dataType, buffer, facts.byteLength ?? buffer.byteLength);
+  return { data: plan?.relayout ? fromPhysicalLayout(data, facts.shape, plan.tensor.format) : data, shape: facts.shape };
+}
+
+/** What infer() by name says of an output besides its data (kept for the calls by position that follow). */
+interface OutputFacts {
+  dataType: NativeOutputs[string]['dataType'];
+  byteLength?: number;
+  shape: number[];
 }
 
 /** measureInferOverhead() times its calls in this many interleaved blocks of the raw loop and of infer(). */
@@ -241,18 +283,52 @@ class NativeContextHandle implements ContextHandle {
   readonly #spinWaitUs: number;
   // Pinned-output contexts: the staging view of each output the addon last sent (it sends one only when it changes).
   readonly #views: Map<string, ArrayBuffer> | undefined;
+  /**
+   * infer() by position (an addon with capabilities.positionalInfer, an engine whose every IO shape is static): the
+   * input and output names in a fixed order, one frozen array each (the addon recognises them by identity and decodes
+   * them once), the inputs' array reused from call to call, and each output's type, byte length and shape from the
+   * first call by name. Per call only typed arrays cross, and only changed views come back (see docs/native.md).
+   */
+  readonly #byPosition: { inputNames: readonly string[]; outputNames: readonly string[]; inputs: TensorData[]; outputs?: Map<string, OutputFacts> } | undefined;
 
-  constructor(context: ReturnType<AddonEngine['createContext']>, io: NativeIOTensor[], spinWaitUs: number, pinnedOutputs = false) {
+  constructor(context: ReturnType<AddonEngine['createContext']>, io: NativeIOTensor[], spinWaitUs: number, pinnedOutputs = false, byPosition = false) {
     this.#context = context;
     this.#inputs = planTensors(io, 'input');
     this.#outputs = planTensors(io, 'output');
     this.#spinWaitUs = spinWaitUs;
     this.#views = pinnedOutputs ? new Map() : undefined;
+    const isStatic = io.every((tensor) => tensor.shape.every((extent) => extent >= 0));
+    this.#byPosition = byPosition && isStatic ? { inputNames: Object.freeze([...this.#inputs.keys()]), outputNames: Object.freeze([...this.#outputs.keys()]), inputs: [] } : undefined;
   }
 
   async infer(inputs: InferInputs): Promise<InferOutputs> {
+    const byPosition = this.#byPosition;
+    if (byPosition?.outputs) {
+      const data = toPositionalInputs(inputs, this.#inputs, byPosition.inputs);
+      if (data) {
+        const buffers = await this.#context.infer(data, this.#spinWaitUs, byPosition.inputNames, byPosition.outputNames);
+        return this.#fromPositionalOutputs(buffers, byPosition.outputNames, byPosition.outputs);
+      }
+    }
     const outputs = await this.#context.infer(toNativeInputs(inputs, this.#inputs), this.#spinWaitUs);
-    return fromNativeOutputs(outputs, this.#outputs, this.#views);
+    const result = fromNativeOutputs(outputs, this.#outputs, this.#views);
+    // The first call by name binds the shapes (static: for good) and says what each output is.
+    if (byPosition && !byPosition.outputs && byPosition.outputNames.every((name) => outputs[name])) {
+      byPosition.outputs = new Map(byPosition.outputNames.map((name) => [name, { dataType: outputs[name].dataType, byteLength: outputs[name].byteLength, shape: outputs[name].shape }]));
+    }
+    return result;
+  }
+
+  #fromPositionalOutputs(buffers: (ArrayBuffer | undefined)[], names: readonly string[], facts: Map<string, OutputFacts>): InferOutputs {
+    // Every view the addon sent is kept before anything is converted (as fromNativeOutputs does).
+    if (this.#views) names.forEach((name, index) => buffers[index] && this.#views!.set(name, buffers[index]!));
+    const out: InferOutputs = {};
+    names.forEach((name, index) => {
+      const known = facts.get(name)!;
+      // A fresh shape array per call, as by name: a caller may change the one it got.
+      out[name] = outputOf(name, buffers[index] ?? this.#views?.get(name), { ...known, shape: [...known.shape] }, this.#outputs.get(name));
+    });
+    return out;
   }
 
   inputBuffer(tensor: IOTensorInfo, bytes: number): TensorData {
@@ -278,11 +354,14 @@ class NativeEngineHandle implements EngineHandle {
   readonly #nativeIo: NativeIOTensor[];
   readonly #environment: (native?: NativeEnvironment) => EnvironmentInfo;
   readonly #nativeTimingInputs: boolean;
+  /** The addon takes infer() by position (capabilities.positionalInfer). */
+  readonly #byPosition: boolean;
 
   /** `environment(native?)`: the run's environment, from what its worker gathered when given. */
-  constructor(engine: AddonEngine, plan: Uint8Array, environment: (native?: NativeEnvironment) => EnvironmentInfo, tensorrtVersion?: string, nativeTimingInputs = false) {
+  constructor(engine: AddonEngine, plan: Uint8Array, environment: (native?: NativeEnvironment) => EnvironmentInfo, tensorrtVersion?: string, nativeTimingInputs = false, byPosition = false) {
     this.tensorrtMajor = tensorrtVersion ? Number.parseInt(tensorrtVersion, 10) : undefined;
     this.#nativeTimingInputs = nativeTimingInputs;
+    this.#byPosition = byPosition;
     this.#engine = engine;
     this.#plan = plan;
     this.#nativeIo = engine.io();
@@ -316,7 +395,7 @@ class NativeEngineHandle implements EngineHandle {
       context.dispose();
       throw olderAddon("createContext({ outputBuffers: 'pinned' })");
     }
-    return new NativeContextHandle(context, this.#nativeIo, options.spinWaitUs ?? DEFAULT_SPIN_WAIT_US, pinnedOutputs);
+    return new NativeContextHandle(context, this.#nativeIo, options.spinWaitUs ?? DEFAULT_SPIN_WAIT_US, pinnedOutputs, this.#byPosition);
   }
 
   /** `subject` is a public context (so its checks and conversions are timed too); the raw loop runs on a context of its own. */
@@ -679,7 +758,7 @@ export function createNativeBackend(loaded: LoadedNativeAddon): Backend {
     build,
     async deserialize(plan: Uint8Array, device: number): Promise<EngineHandle> {
       const engine = await addon.deserializeEngine(plan, device);
-      return new NativeEngineHandle(engine, plan, (native) => environment(device, native), loaded.tensorrtVersion, capabilities.syntheticInputs === true);
+      return new NativeEngineHandle(engine, plan, (native) => environment(device, native), loaded.tensorrtVersion, capabilities.syntheticInputs === true, capabilities.positionalInfer === true);
     },
     releaseBuilders(): number {
       return addon.releaseBuilders?.() ?? 0;

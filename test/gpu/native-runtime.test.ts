@@ -21,6 +21,7 @@ const ready = gpuAvailable() && (await tensorrtAvailable()) && (await probeBuild
 const small = buildSeed003Model({ channels: 16, height: 64, width: 64, layers: 3 });
 const smallOnnx = writeOnnx(small);
 const inputElements = 16 * 64 * 64;
+const shape = [1, 16, 64, 64];
 const repo = resolve(dirname(new URL(import.meta.url).pathname), '..', '..');
 
 describe.skipIf(!ready)('native runtime on the GPU', () => {
@@ -112,6 +113,30 @@ describe.skipIf(!ready)('native runtime on the GPU', () => {
     expect(Buffer.from((outB.output.data as Float32Array).buffer).equals(Buffer.from(reference.buffer))).toBe(true);
     reloaded.dispose();
     engine.dispose();
+  });
+
+  it('infer() by position (static shapes, from the second call) gives what infer() by name gives, copied and pinned, also after a refused input', async () => {
+    const { engine } = await buildEngine(smallOnnx, { backend: 'tensorrt' });
+    try {
+      for (const outputBuffers of ['copy', 'pinned'] as const) {
+        // { data, shape } always goes by name; a bare typed array goes by position once a first call bound the shapes.
+        const byName = engine.createContext({ outputBuffers });
+        const byPosition = engine.createContext({ outputBuffers });
+        for (let call = 0; call < 4; call++) {
+          const input = seededInput(inputElements, 11 + call);
+          const expected = Buffer.from(((await byName.infer({ input: { data: input, shape } })).output.data as Float32Array).slice().buffer);
+          const got = (await byPosition.infer({ input })).output;
+          expect(got.shape).toEqual(shape);
+          expect(Buffer.from((got.data as Float32Array).slice().buffer).equals(expected), `${outputBuffers}, call ${call + 1}`).toBe(true);
+          // A refused input clears the context's bound shapes; the call after it must still run at the right shape.
+          if (call === 1) await expectCode(byPosition.infer({ input: seededInput(inputElements - 1) }), ['ERR_INPUT']);
+        }
+        byName.dispose();
+        byPosition.dispose();
+      }
+    } finally {
+      engine.dispose();
+    }
   });
 
   it('wrong inputs are ERR_INPUT: unknown name, wrong size, wrong typed array', async () => {

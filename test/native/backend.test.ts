@@ -221,6 +221,96 @@ describe('native adapter: infer', () => {
   });
 });
 
+describe('native adapter: infer by position (capabilities.positionalInfer)', () => {
+  async function positionalEngine(io: NativeIOTensor[], positionalInfer = true) {
+    const { backend, calls } = backendOver({ build: hwc8Case, io, positionalInfer });
+    return { engine: new Engine(await backend.deserialize(new Uint8Array(64), 0)), calls };
+  }
+  const dynamicIo = [tensor('input', 'input', 'float32', 'chw', [-1, 16, 4, 4]), tensor('output', 'output', 'float32', 'chw', [-1, 16, 4, 4])];
+
+  it('static shapes: the first call by name, the rest by position with one name array per side, the same outputs', async () => {
+    const { engine, calls } = await positionalEngine(fp32Io);
+    const context = engine.createContext();
+    const results = [];
+    for (let call = 0; call < 4; call++) {
+      const input = Float32Array.from({ length: 256 }, (_, index) => index / 7 + call);
+      const out = await context.infer({ input });
+      expect(out.output.shape).toEqual([1, 16, 4, 4]);
+      expect(Array.from(out.output.data as Float32Array)).toEqual(Array.from(input));
+      results.push(out);
+    }
+    expect(calls.inferences).toBe(4);
+    expect(calls.positionalInferences).toBe(3);
+    expect(calls.positionalNameArrays.size).toBe(2);
+    // Each call's shape is its own array: a caller changing one changes no other.
+    results[1].output.shape[0] = 99;
+    expect(results[2].output.shape).toEqual([1, 16, 4, 4]);
+    engine.dispose();
+  });
+
+  it('fp16 hwc8: re-laid out both ways by position as by name', async () => {
+    const { engine, calls } = await positionalEngine(hwc8Io);
+    const context = engine.createContext();
+    const values = Float32Array.from({ length: 12 * 3 * 5 }, (_, index) => (index % 97) / 8);
+    const byName = await context.infer({ input: values });
+    const byPosition = await context.infer({ input: values });
+    expect(calls.positionalInferences).toBe(1);
+    expect(byPosition.output.data).toBeInstanceOf(Uint16Array);
+    expect(Array.from(byPosition.output.data as Uint16Array)).toEqual(Array.from(byName.output.data as Uint16Array));
+    expect(Array.from(float16ToFloat32(byPosition.output.data as Uint16Array))).toEqual(Array.from(float16ToFloat32(float32ToFloat16(values))));
+    engine.dispose();
+  });
+
+  it('pinned outputs: the view sent once is reused by position, and inputBuffer() arrays stay in place', async () => {
+    const { engine, calls } = await positionalEngine(fp32Io);
+    const context = engine.createContext({ outputBuffers: 'pinned' });
+    const input = context.inputBuffer('input') as Float32Array;
+    for (let call = 0; call < 3; call++) {
+      input.fill(call + 0.5);
+      const out = await context.infer({ input });
+      expect(Array.from(out.output.data as Float32Array)).toEqual(new Array(256).fill(call + 0.5));
+    }
+    expect(calls.positionalInferences).toBe(2);
+    expect(calls.outputViewsSent).toBe(1);
+    expect(calls.inPlaceInputs.every((names) => names.includes('input'))).toBe(true);
+    engine.dispose();
+  });
+
+  it('by name always: dynamic shapes, { data, shape } inputs, and an addon without the capability', async () => {
+    const dynamic = await positionalEngine(dynamicIo);
+    const dynamicContext = dynamic.engine.createContext();
+    for (let call = 0; call < 2; call++) await dynamicContext.infer({ input: { data: new Float32Array(256), shape: [1, 16, 4, 4] } });
+    expect(dynamic.calls.positionalInferences).toBe(0);
+    dynamic.engine.dispose();
+
+    const shaped = await positionalEngine(fp32Io);
+    const shapedContext = shaped.engine.createContext();
+    await shapedContext.infer({ input: new Float32Array(256) });
+    await shapedContext.infer({ input: { data: new Float32Array(256), shape: [1, 16, 4, 4] } });
+    expect(shaped.calls.positionalInferences).toBe(0);
+    await shapedContext.infer({ input: new Float32Array(256) });
+    expect(shaped.calls.positionalInferences).toBe(1);
+    shaped.engine.dispose();
+
+    const older = await positionalEngine(fp32Io, false);
+    const olderContext = older.engine.createContext();
+    for (let call = 0; call < 2; call++) await olderContext.infer({ input: new Float32Array(256) });
+    expect(older.calls.positionalInferences).toBe(0);
+    older.engine.dispose();
+  });
+
+  it('refuses wrong inputs with ERR_INPUT by position too, before the addon sees them', async () => {
+    const { engine, calls } = await positionalEngine(fp32Io);
+    const context = engine.createContext();
+    await context.infer({ input: new Float32Array(256) });
+    await expect(context.infer({ nope: new Float32Array(256) })).rejects.toMatchObject({ code: 'ERR_INPUT', message: expect.stringContaining("Unknown input 'nope'") });
+    await expect(context.infer({ input: new Int32Array(256) })).rejects.toMatchObject({ code: 'ERR_INPUT', message: expect.stringContaining('Float32Array') });
+    await expect(context.infer({})).rejects.toMatchObject({ code: 'ERR_INPUT', message: expect.stringContaining("Missing input 'input'") });
+    expect(calls.inferences).toBe(1);
+    engine.dispose();
+  });
+});
+
 describe('native adapter: timing over real trtexec records', () => {
   it("benchmark: trtexec's statistics of the kept records, the mode, measured", async () => {
     const { engine } = await engineOver(fp32Io);

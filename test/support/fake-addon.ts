@@ -79,6 +79,10 @@ export interface FakeAddonCalls {
   inPlaceInputs: string[][];
   /** Staging views a pinned-output context sent (one per output buffer, not one per call). */
   outputViewsSent: number;
+  /** infer() calls by position (capabilities.positionalInfer), of all `inferences`. */
+  positionalInferences: number;
+  /** The distinct name arrays infer() by position was given (the adapter should pass one per side and context). */
+  positionalNameArrays: Set<readonly string[]>;
 }
 
 /** Options of {@link createFakeAddon}. */
@@ -97,6 +101,8 @@ export interface FakeAddonOptions {
   syntheticInputs?: boolean;
   /** Contexts as an addon from before hostBuffer() (no inputBuffer, no pinned outputs) makes them. */
   withoutHostBuffer?: boolean;
+  /** Advertise capabilities.positionalInfer and take infer(arrays, spinWaitUs, inputNames, outputNames). */
+  positionalInfer?: boolean;
   /** An environment the build, benchmark and profile results carry, as gathered on their workers. */
   workerEnvironment?: ReturnType<BackendAddon['environment']>;
   /**
@@ -108,7 +114,7 @@ export interface FakeAddonOptions {
 
 /** A BackendAddon over the corpus; `calls` records what the adapter asked of it. */
 export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddon; calls: FakeAddonCalls } {
-  const calls: FakeAddonCalls = { builds: [], timings: [], timingInputs: [], environmentCalls: 0, inferences: 0, spinWaits: [], disposedContexts: 0, contextOptions: [], hostBuffers: [], inPlaceInputs: [], outputViewsSent: 0 };
+  const calls: FakeAddonCalls = { builds: [], timings: [], timingInputs: [], environmentCalls: 0, inferences: 0, spinWaits: [], disposedContexts: 0, contextOptions: [], hostBuffers: [], inPlaceInputs: [], outputViewsSent: 0, positionalInferences: 0, positionalNameArrays: new Set() };
   const version = options.tensorrtVersion ?? '10.6.0';
   const context = (pinnedOutputs = false): AddonContext => {
     let disposed = false;
@@ -120,9 +126,31 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
     const alive = () => {
       if (disposed) throw new TensorRTError('ERR_DISPOSED', 'This execution context (or its engine) was disposed.');
     };
+    // As the real addon: the shapes a call by name bound, which a call by position runs at.
+    const boundShapes = new Map<string, number[]>();
     const made: AddonContext = {
-      async infer(inputs: NativeInputs, spinWaitUs?: number): Promise<NativeOutputs> {
+      // @ts-expect-error one function for both overloads of AddonContext.infer, as the addon's is
+      async infer(given: NativeInputs | ArrayBufferView[], spinWaitUs?: number, inputNames?: readonly string[], outputNames?: readonly string[]): Promise<NativeOutputs | (ArrayBuffer | undefined)[]> {
         alive();
+        const byPosition = Array.isArray(given);
+        if (byPosition && !options.positionalInfer) throw new TensorRTError('ERR_INPUT', 'Expected an object of named inputs.');
+        let inputs: NativeInputs;
+        if (byPosition) {
+          if (!inputNames || !outputNames || inputNames.length !== given.length) throw new TensorRTError('ERR_INTERNAL', 'infer() by position needs as many names as inputs.');
+          calls.positionalInferences += 1;
+          calls.positionalNameArrays.add(inputNames);
+          calls.positionalNameArrays.add(outputNames);
+          inputs = {};
+          inputNames.forEach((name, index) => {
+            // The shape last bound, else the engine's own (static: by position is only for static shapes).
+            const shape = boundShapes.get(name) ?? options.io.find((tensor) => tensor.name === name)?.shape;
+            if (!shape || shape.some((extent) => extent < 0)) throw new TensorRTError('ERR_INTERNAL', `infer() by position for input '${name}', whose shape is dynamic.`);
+            inputs[name] = { data: given[index] as NativeInputs[string]['data'], shape: [...shape] };
+          });
+        } else {
+          inputs = given;
+          for (const name of Object.keys(inputs)) boundShapes.set(name, [...inputs[name].shape]);
+        }
         calls.inferences += 1;
         calls.spinWaits.push(spinWaitUs);
         steps = { calls: steps.calls + 1, handedOff: steps.handedOff + (spinWaitUs ? 0 : 1), readUs: steps.readUs + 1, launchUs: steps.launchUs + 2, enqueueUs: steps.enqueueUs + 1.5, spinUs: steps.spinUs + 3, outputsUs: steps.outputsUs + 0.5 };
@@ -147,7 +175,11 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
           new Uint8Array(buffer!).set(bytes);
           result[tensor.name] = { ...(fresh ? { data: buffer } : {}), byteLength: bytes.byteLength, dataType: tensor.dataType, shape: [...source.shape] };
         });
-        return result;
+        if (!byPosition) return result;
+        return outputNames!.map((name) => {
+          if (!result[name]) throw new TensorRTError('ERR_INTERNAL', `infer() by position asked for output '${name}', which this engine lacks.`);
+          return result[name].data;
+        });
       },
       async benchmark(settings: NativeBenchmarkOptions, inputs: NativeTimingInputs) {
         alive();
@@ -239,7 +271,7 @@ export function createFakeAddon(options: FakeAddonOptions): { addon: BackendAddo
       return { tensorrtVersion: version, tensorrtHeaderVersion: '10.6.0', cudaDriverVersion: 13000, gpu: { index: 0, name: 'NVIDIA H200', computeCapability: '9.0', smCount: 132 } } as ReturnType<BackendAddon['environment']>;
     },
     deviceMemory: () => ({ freeBytes: 100 * 2 ** 30, totalBytes: 140 * 2 ** 30 }),
-    capabilities: { precisionFlags: true, ...(options.syntheticInputs ? { syntheticInputs: true } : {}) } as BackendAddon['capabilities'],
+    capabilities: { precisionFlags: true, ...(options.syntheticInputs ? { syntheticInputs: true } : {}), ...(options.positionalInfer ? { positionalInfer: true } : {}) } as BackendAddon['capabilities'],
   };
   return { addon, calls };
 }
