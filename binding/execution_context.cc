@@ -421,10 +421,6 @@ Napi::ArrayBuffer PinnedArrayBuffer(Napi::Env env, const std::shared_ptr<PinnedB
 }
 
 /**
- * { name: { data, dataType, shape } } from the staging buffers of a finished run (main thread, context claimed):
- * copies, or with pinnedOutputs views over the staging buffers themselves.
- */
-/**
  * The data of one output of a finished run: a copy, or with pinnedOutputs a view over its staging buffer when JS
  * has none of that buffer yet (noted in `sent`), else undefined (the JS layer reuses the view it has, over
  * byteLength bytes of it, so nothing is allocated per call).
@@ -442,6 +438,10 @@ Napi::Value OutputData(Napi::Env env, ContextCore& core, const OutputTensor& out
   return buffer;
 }
 
+/**
+ * { name: { data, dataType, shape } } from the staging buffers of a finished run (main thread, context claimed):
+ * copies, or with pinnedOutputs views over the staging buffers themselves.
+ */
 Napi::Object OutputsToJs(Napi::Env env, ContextCore& core, const std::vector<OutputTensor>& outputs) {
   Napi::Object result = Napi::Object::New(env);
   // Views sent in this result, recorded as handed out only once the whole result is built (a throw part-way must
