@@ -149,10 +149,10 @@ function toNativeInputs(inputs: InferInputs, plans: Map<string, TensorPlan>): Na
 
 /**
  * infer() by position's inputs (every input a typed array, the engine's shapes static): the data in the order of
- * `plans` into `into` (reused from call to call), with the same checks as by name; undefined when an input is given
- * as `{ data, shape }`, which goes by name.
+ * `plans`, with the same checks as by name; undefined when an input is given as `{ data, shape }`, which goes by name.
+ * A new array each call: one kept across calls would keep the caller's last inputs alive.
  */
-function toPositionalInputs(inputs: InferInputs, plans: Map<string, TensorPlan>, into: TensorData[]): TensorData[] | undefined {
+function toPositionalInputs(inputs: InferInputs, plans: Map<string, TensorPlan>): TensorData[] | undefined {
   let given = 0;
   for (const name in inputs) {
     if (!Object.hasOwn(inputs, name)) continue;
@@ -164,9 +164,9 @@ function toPositionalInputs(inputs: InferInputs, plans: Map<string, TensorPlan>,
     const missing = missingInput({ has: (name) => Object.hasOwn(inputs, name) }, plans);
     if (missing) throw missing;
   }
-  let index = 0;
-  for (const [name, plan] of plans) into[index++] = checkedInputData(name, plan, inputs[name], plan.tensor.shape);
-  return into;
+  const data: TensorData[] = [];
+  for (const [name, plan] of plans) data.push(checkedInputData(name, plan, inputs[name], plan.tensor.shape));
+  return data;
 }
 
 /**
@@ -286,10 +286,9 @@ class NativeContextHandle implements ContextHandle {
   /**
    * infer() by position (an addon with capabilities.positionalInfer, an engine whose every IO shape is static): the
    * input and output names in a fixed order, one frozen array each (the addon recognises them by identity and decodes
-   * them once), the inputs' array reused from call to call, and each output's type, byte length and shape from the
-   * first call by name. Per call only typed arrays cross, and only changed views come back (see docs/native.md).
+   * them once), and each output's type, byte length and shape from the first call by name. Per call only typed arrays cross, and only changed views come back (see docs/native.md).
    */
-  readonly #byPosition: { inputNames: readonly string[]; outputNames: readonly string[]; inputs: TensorData[]; outputs?: Map<string, OutputFacts> } | undefined;
+  readonly #byPosition: { inputNames: readonly string[]; outputNames: readonly string[]; outputs?: Map<string, OutputFacts> } | undefined;
 
   constructor(context: ReturnType<AddonEngine['createContext']>, io: NativeIOTensor[], spinWaitUs: number, pinnedOutputs = false, byPosition = false) {
     this.#context = context;
@@ -298,13 +297,13 @@ class NativeContextHandle implements ContextHandle {
     this.#spinWaitUs = spinWaitUs;
     this.#views = pinnedOutputs ? new Map() : undefined;
     const isStatic = io.every((tensor) => tensor.shape.every((extent) => extent >= 0));
-    this.#byPosition = byPosition && isStatic ? { inputNames: Object.freeze([...this.#inputs.keys()]), outputNames: Object.freeze([...this.#outputs.keys()]), inputs: [] } : undefined;
+    this.#byPosition = byPosition && isStatic ? { inputNames: Object.freeze([...this.#inputs.keys()]), outputNames: Object.freeze([...this.#outputs.keys()]) } : undefined;
   }
 
   async infer(inputs: InferInputs): Promise<InferOutputs> {
     const byPosition = this.#byPosition;
     if (byPosition?.outputs) {
-      const data = toPositionalInputs(inputs, this.#inputs, byPosition.inputs);
+      const data = toPositionalInputs(inputs, this.#inputs);
       if (data) {
         const buffers = await this.#context.infer(data, this.#spinWaitUs, byPosition.inputNames, byPosition.outputNames);
         return this.#fromPositionalOutputs(buffers, byPosition.outputNames, byPosition.outputs);
