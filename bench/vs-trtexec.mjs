@@ -867,6 +867,20 @@ const watchdogSamples = await new Promise((resolveSamples) => {
 });
 const originMs = performance.timeOrigin;
 const lastPhase = buildPhases.filter((phase) => phase.atMs <= worstGap.endMs).at(-1);
+// The build job's own phases (report.buildPhases: builder, engineBuild, release, …) on this clock, laid back from
+// the 'native build done' step (the job's end reaches the main thread a turn of the event loop later, so each phase
+// is placed that much late at most): which phase a gap or a GC pause fell in. On 2026-12-04 21:18 a 15.4 ms pause
+// came 0.6 s before the job's end, where its release phase (the builder's teardown, about 1 s) was.
+const nativeDoneMs = buildSteps.find((step) => step.step === 'native build done')?.atMs;
+const nativePhases = [];
+if (nativeDoneMs !== undefined) {
+  let endMs = nativeDoneMs - started;
+  for (const phase of [...(first.report.buildPhases ?? [])].reverse()) {
+    nativePhases.unshift({ phase: phase.phase, fromMsAfterBuildStart: endMs - phase.ms, toMsAfterBuildStart: endMs });
+    endMs -= phase.ms;
+  }
+}
+const nativePhaseAt = (msAfterBuildStart) => nativePhases.find((phase) => msAfterBuildStart >= phase.fromMsAfterBuildStart && msAfterBuildStart <= phase.toMsAfterBuildStart)?.phase ?? null;
 const stall = {
   worstGapMs: worstGap.ms,
   endedMsAfterBuildStart: worstGap.endMs - started,
@@ -875,7 +889,9 @@ const stall = {
   // onProgress calls in the build and inside the worst gap (a burst of them would be main-thread work).
   progressCalls: buildPhases.length,
   progressCallsInGap: buildPhases.filter((phase) => phase.atMs >= worstGap.endMs - worstGap.ms && phase.atMs <= worstGap.endMs).length,
-  gcPausesInBuild: gcPauses.filter((pause) => pause.atMs >= started && pause.atMs <= buildEndMs).map((pause) => ({ atMsAfterBuildStart: pause.atMs - started, ms: pause.ms, kind: pause.kind, flags: pause.flags })),
+  gcPausesInBuild: gcPauses.filter((pause) => pause.atMs >= started && pause.atMs <= buildEndMs).map((pause) => ({ atMsAfterBuildStart: pause.atMs - started, ms: pause.ms, kind: pause.kind, flags: pause.flags, nativePhase: nativePhaseAt(pause.atMs - started) })),
+  nativePhases,
+  nativePhaseAtGap: nativePhaseAt(worstGap.endMs - started),
   // The main thread as /proc showed it from 5 ms before the worst gap to 5 ms after it (state R: running; S/D: in a
   // syscall, D uninterruptibly, e.g. on a lock), sampled by another process.
   // The build's steps, ms after its start; the gap began after `stepBefore` ended and ended before `stepAfter` did.
@@ -887,7 +903,7 @@ const stall = {
 for (const sample of stall.mainThreadWhileStalled) {
   line(`main thread at ${sample.atMsAfterBuildStart.toFixed(1)} ms: state ${sample.state}, syscall ${sample.syscall}, wchan ${sample.wchan}, schedstat ${sample.schedstat}${sample.threads ? `, threads ${JSON.stringify(sample.threads)}, load ${sample.loadavg}` : ''}${sample.busyThreads?.length ? `; not idle: ${sample.busyThreads.map((thread) => `${thread.name} ${thread.state} ${thread.wchan}`).join(', ')}` : ''}`);
 }
-line(`worst event-loop gap ${stall.worstGapMs.toFixed(2)} ms, ending ${stall.endedMsAfterBuildStart.toFixed(0)} ms into a ${stall.buildMs.toFixed(0)} ms build (last progress phase before it: ${stall.lastProgressPhaseBefore}, ${stall.progressCallsInGap} of ${stall.progressCalls} onProgress calls inside it; between build steps '${stall.stepBefore}' and '${stall.stepAfter}'); GC pauses in the build: ${stall.gcPausesInBuild.map((pause) => `${pause.ms.toFixed(1)} ms (${pause.kind ?? '?'})`).join(', ') || 'none'}`);
+line(`worst event-loop gap ${stall.worstGapMs.toFixed(2)} ms, ending ${stall.endedMsAfterBuildStart.toFixed(0)} ms into a ${stall.buildMs.toFixed(0)} ms build (last progress phase before it: ${stall.lastProgressPhaseBefore}, ${stall.progressCallsInGap} of ${stall.progressCalls} onProgress calls inside it; between build steps '${stall.stepBefore}' and '${stall.stepAfter}', in the build job's ${stall.nativePhaseAtGap ?? '?'} phase); GC pauses in the build: ${stall.gcPausesInBuild.map((pause) => `${pause.ms.toFixed(1)} ms (${pause.kind ?? '?'}, ${pause.nativePhase ?? '?'} phase)`).join(', ') || 'none'}`);
 line(`build steps (ms after start): ${stall.steps.map((step) => `${step.step} ${step.atMsAfterBuildStart.toFixed(1)}`).join(', ')}`);
 // The same first build in a fresh process, unprofiled: what a service meets at its first build, the backend's
 // load included (the in-process figure above comes after backendInfo() loaded it). Reported beside, never instead.
