@@ -103,10 +103,6 @@ function planTensors(io: NativeIOTensor[], mode: 'input' | 'output'): Map<string
   return plans;
 }
 
-function unknownInput(name: string, plans: Map<string, TensorPlan>): TensorRTError {
-  return new TensorRTError('ERR_INPUT', `Unknown input '${name}'; the engine's inputs are: ${[...plans.keys()].join(', ')}.`);
-}
-
 /** The data of input `name` as the addon takes it (of the engine's element type, in its IO format's layout). */
 function checkedInputData(name: string, plan: TensorPlan, data: unknown, shape: readonly number[]): TensorData {
   const { tensor, expected } = plan;
@@ -122,18 +118,13 @@ function checkedInputData(name: string, plan: TensorPlan, data: unknown, shape: 
   return plan.relayout ? toPhysicalLayout(data as TensorData, shape as number[], tensor.format) : (data as TensorData);
 }
 
-function missingInput(given: { has(name: string): boolean }, plans: Map<string, TensorPlan>): TensorRTError | undefined {
-  for (const name of plans.keys()) if (!given.has(name)) return new TensorRTError('ERR_INPUT', `Missing input '${name}'.`);
-  return undefined;
-}
-
 function toNativeInputs(inputs: InferInputs, plans: Map<string, TensorPlan>): NativeInputs {
   const out: NativeInputs = {};
   let given = 0;
   for (const name in inputs) {
     if (!Object.hasOwn(inputs, name)) continue;
     const plan = plans.get(name);
-    if (!plan) throw unknownInput(name, plans);
+    if (!plan) throw new TensorRTError('ERR_INPUT', `Unknown input '${name}'; the engine's inputs are: ${[...plans.keys()].join(', ')}.`);
     const value = inputs[name];
     const view = ArrayBuffer.isView(value);
     const shape = view ? plan.tensor.shape : value.shape;
@@ -141,32 +132,29 @@ function toNativeInputs(inputs: InferInputs, plans: Map<string, TensorPlan>): Na
     given += 1;
   }
   if (given !== plans.size) {
-    const missing = missingInput({ has: (name) => name in out }, plans);
-    if (missing) throw missing;
+    for (const name of plans.keys()) {
+      if (!(name in out)) throw new TensorRTError('ERR_INPUT', `Missing input '${name}'.`);
+    }
   }
   return out;
 }
 
 /**
- * infer() by position's inputs (every input a typed array, the engine's shapes static): the data in the order of
- * `plans`, with the same checks as by name; undefined when an input is given as `{ data, shape }`, which goes by name.
- * A new array each call: one kept across calls would keep the caller's last inputs alive.
+ * infer() by position's inputs (the engine's shapes static): each input's data in the order of `names` / `plans`, with
+ * the same checks as by name; undefined when an input is missing, given as `{ data, shape }`, or joined by a name the
+ * engine lacks: infer() by name then says what is wrong or runs it. A new array each call: one kept across calls
+ * would keep the caller's last inputs alive.
  */
-function toPositionalInputs(inputs: InferInputs, plans: Map<string, TensorPlan>): TensorData[] | undefined {
+function toPositionalInputs(inputs: InferInputs, names: readonly string[], plans: readonly TensorPlan[]): TensorData[] | undefined {
+  const data: TensorData[] = new Array(names.length);
+  for (let index = 0; index < names.length; index++) {
+    const value = Object.hasOwn(inputs, names[index]) ? inputs[names[index]] : undefined;
+    if (!ArrayBuffer.isView(value)) return undefined;
+    data[index] = checkedInputData(names[index], plans[index], value, plans[index].tensor.shape);
+  }
   let given = 0;
-  for (const name in inputs) {
-    if (!Object.hasOwn(inputs, name)) continue;
-    if (!plans.has(name)) throw unknownInput(name, plans);
-    if (!ArrayBuffer.isView(inputs[name])) return undefined;
-    given += 1;
-  }
-  if (given !== plans.size) {
-    const missing = missingInput({ has: (name) => Object.hasOwn(inputs, name) }, plans);
-    if (missing) throw missing;
-  }
-  const data: TensorData[] = [];
-  for (const [name, plan] of plans) data.push(checkedInputData(name, plan, inputs[name], plan.tensor.shape));
-  return data;
+  for (const name in inputs) if (Object.hasOwn(inputs, name)) given += 1;
+  return given === names.length ? data : undefined;
 }
 
 /**
@@ -185,12 +173,12 @@ function fromNativeOutputs(outputs: NativeOutputs, plans: Map<string, TensorPlan
   return out;
 }
 
-/** One output as infer() returns it, from the buffer the addon sent (or the kept view) and what it is. */
-function outputOf(name: string, buffer: ArrayBuffer | undefined, facts: OutputFacts, plan: TensorPlan | undefined): InferOutputs[string] {
+/** One output as infer() returns it, from the buffer the addon sent (or the kept view), what it is, and its shape. */
+function outputOf(name: string, buffer: ArrayBuffer | undefined, facts: OutputFacts, plan: TensorPlan | undefined, shape = facts.shape): InferOutputs[string] {
   // The addon sends a view whenever its buffer is new and records it only once the whole result is built.
   if (!buffer) throw new TensorRTError('ERR_INTERNAL', `The addon sent no buffer for output '${name}' and none is kept; this is a bug in tensorrt-node (please report it).`);
   const data = typedArrayFor(facts.dataType, buffer, facts.byteLength ?? buffer.byteLength);
-  return { data: plan?.relayout ? fromPhysicalLayout(data, facts.shape, plan.tensor.format) : data, shape: facts.shape };
+  return { data: plan?.relayout ? fromPhysicalLayout(data, shape, plan.tensor.format) : data, shape };
 }
 
 /** What infer() by name says of an output besides its data (kept for the calls by position that follow). */
@@ -288,7 +276,9 @@ class NativeContextHandle implements ContextHandle {
    * input and output names in a fixed order, one frozen array each (the addon recognises them by identity and decodes
    * them once), and each output's type, byte length and shape from the first call by name. Per call only typed arrays cross, and only changed views come back (see docs/native.md).
    */
-  readonly #byPosition: { inputNames: readonly string[]; outputNames: readonly string[]; outputs?: Map<string, OutputFacts> } | undefined;
+  readonly #byPosition:
+    | { inputNames: readonly string[]; inputPlans: TensorPlan[]; outputNames: readonly string[]; outputPlans: TensorPlan[]; outputs?: OutputFacts[] }
+    | undefined;
 
   constructor(context: ReturnType<AddonEngine['createContext']>, io: NativeIOTensor[], spinWaitUs: number, pinnedOutputs = false, byPosition = false) {
     this.#context = context;
@@ -297,36 +287,39 @@ class NativeContextHandle implements ContextHandle {
     this.#spinWaitUs = spinWaitUs;
     this.#views = pinnedOutputs ? new Map() : undefined;
     const isStatic = io.every((tensor) => tensor.shape.every((extent) => extent >= 0));
-    this.#byPosition = byPosition && isStatic ? { inputNames: Object.freeze([...this.#inputs.keys()]), outputNames: Object.freeze([...this.#outputs.keys()]) } : undefined;
+    this.#byPosition =
+      byPosition && isStatic
+        ? { inputNames: Object.freeze([...this.#inputs.keys()]), inputPlans: [...this.#inputs.values()], outputNames: Object.freeze([...this.#outputs.keys()]), outputPlans: [...this.#outputs.values()] }
+        : undefined;
   }
 
   async infer(inputs: InferInputs): Promise<InferOutputs> {
     const byPosition = this.#byPosition;
     if (byPosition?.outputs) {
-      const data = toPositionalInputs(inputs, this.#inputs);
+      const data = toPositionalInputs(inputs, byPosition.inputNames, byPosition.inputPlans);
       if (data) {
         const buffers = await this.#context.infer(data, this.#spinWaitUs, byPosition.inputNames, byPosition.outputNames);
-        return this.#fromPositionalOutputs(buffers, byPosition.outputNames, byPosition.outputs);
+        return this.#fromPositionalOutputs(buffers, byPosition.outputNames, byPosition.outputPlans, byPosition.outputs);
       }
     }
     const outputs = await this.#context.infer(toNativeInputs(inputs, this.#inputs), this.#spinWaitUs);
     const result = fromNativeOutputs(outputs, this.#outputs, this.#views);
     // The first call by name binds the shapes (static: for good) and says what each output is.
     if (byPosition && !byPosition.outputs && byPosition.outputNames.every((name) => outputs[name])) {
-      byPosition.outputs = new Map(byPosition.outputNames.map((name) => [name, { dataType: outputs[name].dataType, byteLength: outputs[name].byteLength, shape: outputs[name].shape }]));
+      byPosition.outputs = byPosition.outputNames.map((name) => ({ dataType: outputs[name].dataType, byteLength: outputs[name].byteLength, shape: [...outputs[name].shape] }));
     }
     return result;
   }
 
-  #fromPositionalOutputs(buffers: (ArrayBuffer | undefined)[], names: readonly string[], facts: Map<string, OutputFacts>): InferOutputs {
+  #fromPositionalOutputs(buffers: (ArrayBuffer | undefined)[], names: readonly string[], plans: readonly TensorPlan[], facts: readonly OutputFacts[]): InferOutputs {
+    const views = this.#views;
     // Every view the addon sent is kept before anything is converted (as fromNativeOutputs does).
-    if (this.#views) names.forEach((name, index) => buffers[index] && this.#views!.set(name, buffers[index]!));
+    if (views) for (let index = 0; index < names.length; index++) if (buffers[index]) views.set(names[index], buffers[index]!);
     const out: InferOutputs = {};
-    names.forEach((name, index) => {
-      const known = facts.get(name)!;
+    for (let index = 0; index < names.length; index++) {
       // A fresh shape array per call, as by name: a caller may change the one it got.
-      out[name] = outputOf(name, buffers[index] ?? this.#views?.get(name), { ...known, shape: [...known.shape] }, this.#outputs.get(name));
-    });
+      out[names[index]] = outputOf(names[index], buffers[index] ?? views?.get(names[index]), facts[index], plans[index], facts[index].shape.slice());
+    }
     return out;
   }
 
