@@ -250,45 +250,22 @@ void ClaimContext(ContextCore& core) {
 
 namespace {
 
-size_t TypedArrayElementBytes(napi_typedarray_type type) {
-  switch (type) {
-    case napi_int8_array:
-    case napi_uint8_array:
-    case napi_uint8_clamped_array:
-      return 1;
-    case napi_int16_array:
-    case napi_uint16_array:
-      return 2;
-    case napi_int32_array:
-    case napi_uint32_array:
-    case napi_float32_array:
-      return 4;
-    case napi_float64_array:
-    case napi_bigint64_array:
-    case napi_biguint64_array:
-      return 8;
-    default:
-      return 0;
-  }
-}
-
 /**
  * The bytes of typed array `data` for `tensor`: with `stageInto` (main thread, context claimed) straight into that
  * context's page-locked staging buffer, one copy and no allocation once it is big enough, none at all when the
  * caller filled a view over that very buffer (hostBuffer()); otherwise a host copy.
  */
 void TakeBytes(HostTensor& tensor, Napi::Value data, ContextCore* stageInto) {
-  // One call for where the bytes start (offset included) and how many elements there are.
-  napi_typedarray_type type;
-  size_t length = 0;
+  // The TypedArray knows its element type and count; one more call gives where its bytes start (offset included),
+  // where ArrayBuffer() and ByteOffset() took two.
+  const Napi::TypedArray array = data.As<Napi::TypedArray>();
   void* start = nullptr;
-  if (napi_get_typedarray_info(data.Env(), data, &type, &length, &start, nullptr, nullptr) != napi_ok) {
+  if (napi_get_typedarray_info(data.Env(), data, nullptr, nullptr, &start, nullptr, nullptr) != napi_ok) {
     throw NativeError("ERR_INPUT", "Input '" + tensor.name + "' must be a TypedArray.");
   }
+  if (array.ElementSize() == 0) throw NativeError("ERR_INPUT", "Input '" + tensor.name + "' is a typed array of a kind this addon does not know.");
   const uint8_t* bytes = static_cast<const uint8_t*>(start);
-  const size_t elementBytes = TypedArrayElementBytes(type);
-  if (elementBytes == 0) throw NativeError("ERR_INPUT", "Input '" + tensor.name + "' is a typed array of a kind this addon does not know.");
-  tensor.byteLength = length * elementBytes;
+  tensor.byteLength = array.ByteLength();
   if (stageInto != nullptr) {
     auto found = stageInto->staging.find(tensor.name);
     const bool inPlace = found != stageInto->staging.end() && found->second && found->second->data() == bytes &&

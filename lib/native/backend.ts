@@ -274,7 +274,8 @@ class NativeContextHandle implements ContextHandle {
   /**
    * infer() by position (an addon with capabilities.positionalInfer, an engine whose every IO shape is static): the
    * input and output names in a fixed order, one frozen array each (the addon recognises them by identity and decodes
-   * them once), and each output's type, byte length and shape from the first call by name. Per call only typed arrays cross, and only changed views come back (see docs/native.md).
+   * them once), their plans in the same order, and each output's type, byte length and shape from the first call by
+   * name. Per call only typed arrays cross, and only changed views come back (see docs/native.md).
    */
   readonly #byPosition:
     | { inputNames: readonly string[]; inputPlans: TensorPlan[]; outputNames: readonly string[]; outputPlans: TensorPlan[]; outputs?: OutputFacts[] }
